@@ -1,0 +1,61 @@
+/**
+ * ConfigObject: the nested `config` option, later flattened into the CLI's `--config key=value`
+ * overrides. Validated up front, so flattening cannot fail: no null, finite numbers only,
+ * keys on the dotted path are TOML bare keys (the CLI splits the path on dots unquoted).
+ */
+import * as t from "io-ts";
+import { describe, isRecord } from "./internal/decode.js";
+
+/** A TOML value the CLI accepts in an override. */
+export type ConfigValue =
+  string | number | boolean | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
+
+/** A config object: the root of the `config` option. */
+export type ConfigObject = { readonly [key: string]: ConfigValue };
+
+/** Keys the CLI reads on a dotted `--config` path. */
+export const TOML_BARE_KEY = /^[A-Za-z0-9_-]+$/;
+
+const check = (u: unknown, c: t.Context, onPath: boolean, errors: t.Errors): void => {
+  const fail = (message: string) => errors.push({ value: u, context: c, message });
+  if (typeof u === "string" || typeof u === "boolean") return;
+  if (typeof u === "number") {
+    if (!Number.isFinite(u)) fail("must be a finite number");
+    return;
+  }
+  if (Array.isArray(u)) {
+    u.forEach((v, i) =>
+      check(v, [...c, { key: String(i), type: t.unknown, actual: v }], false, errors),
+    );
+    return;
+  }
+  if (isRecord(u)) {
+    for (const [k, v] of Object.entries(u)) {
+      const cc = [...c, { key: k, type: t.unknown, actual: v }];
+      if (k.length === 0) errors.push({ value: v, context: cc, message: "keys must not be empty" });
+      else if (onPath && !TOML_BARE_KEY.test(k))
+        errors.push({
+          value: v,
+          context: cc,
+          message: "a key on a --config path may hold only letters, digits, _ and -",
+        });
+      // undefined entries are skipped, as the official SDK does
+      if (v !== undefined) check(v, cc, onPath, errors);
+    }
+    return;
+  }
+  fail(`expected a string, number, boolean, array or object, got ${describe(u)}`);
+};
+
+/** Codec of the `config` option: a plain object of TOML-representable values. */
+export const ConfigObject = new t.Type<ConfigObject, ConfigObject, unknown>(
+  "ConfigObject",
+  (u): u is ConfigObject => isRecord(u) && ConfigObject.validate(u, [])._tag === "Right",
+  (u, c) => {
+    if (!isRecord(u)) return t.failure(u, c, `expected an object, got ${describe(u)}`);
+    const errors: t.Errors = [];
+    check(u, c, true, errors);
+    return errors.length === 0 ? t.success(u as ConfigObject) : t.failures(errors);
+  },
+  (a) => a,
+);

@@ -1,0 +1,176 @@
+/**
+ * Continuation tokens: an opaque, URL-safe, versioned string that binds a thread id to a
+ * position in it (the number of completed turns and the id of the last one), HMAC-SHA256
+ * signed when a secret is given. Format: `cfp1.<base64url JSON>[.<base64url signature>]`.
+ * A token that does not start with `cfp` is a legacy server-issued token, carried opaquely.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import * as t from "io-ts";
+import { err, ok, type Result } from "neverthrow";
+import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
+import { checkedString, closed, decodeAll } from "./internal/decode.js";
+import { decodingError, type MismatchReason, type ThreadError } from "./errors.js";
+import { ThreadId, threadIdProblem } from "./thread-id.js";
+
+/** The token format version this library mints. */
+export const TOKEN_VERSION = 1;
+const PREFIX = `cfp${TOKEN_VERSION}.`;
+/** The longest token accepted. */
+export const MAX_TOKEN_LENGTH = 4096;
+
+/** The problem with a would-be token string, or null: URL-safe characters only, bounded. */
+export const tokenStringProblem = (s: string): string | null => {
+  if (s.length === 0) return "must not be empty";
+  if (s.length > MAX_TOKEN_LENGTH) return `must be at most ${MAX_TOKEN_LENGTH} characters`;
+  return /^[A-Za-z0-9._~-]+$/.test(s)
+    ? null
+    : "may hold only URL-safe characters (A-Z a-z 0-9 . _ ~ -)";
+};
+
+/** Brand of continuation token strings. */
+export interface ContinuationTokenBrand {
+  readonly ContinuationToken: unique symbol;
+}
+/** Codec of a continuation token string (ours or a legacy one), checked for shape only. */
+export const ContinuationToken = checkedString<t.Branded<string, ContinuationTokenBrand>>(
+  "ContinuationToken",
+  tokenStringProblem,
+);
+/** A continuation token string. */
+export type ContinuationToken = t.TypeOf<typeof ContinuationToken>;
+
+const NonNegativeInt = new t.Type<number, number, unknown>(
+  "NonNegativeInt",
+  (u): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 0,
+  (u, c) =>
+    typeof u === "number" && Number.isSafeInteger(u) && u >= 0
+      ? t.success(u)
+      : t.failure(u, c, "expected a whole number ≥ 0"),
+  (a) => a,
+);
+const TurnId = checkedString<string>("TurnId", threadIdProblem);
+
+/** Codec of what a token claims: the thread and the position in it. */
+export const ContinuationClaim = closed(
+  "ContinuationClaim",
+  {
+    threadId: ThreadId,
+    lastTurnId: t.union([TurnId, t.null]),
+    completedTurns: NonNegativeInt,
+  },
+  {},
+);
+/** What a token claims. */
+export type ContinuationClaim = t.TypeOf<typeof ContinuationClaim>;
+
+/** What a decoded token is: ours (signed or not) with its claim, or a legacy opaque string. */
+export type DecodedToken =
+  | { readonly kind: "signed" | "unsigned"; readonly claim: ContinuationClaim }
+  | { readonly kind: "legacy"; readonly token: string };
+
+const WirePayload = closed(
+  "TokenPayload",
+  { v: t.literal(TOKEN_VERSION), t: ThreadId, l: t.union([TurnId, t.null]), n: NonNegativeInt },
+  {},
+);
+
+const sign = (body: string, secret: string): string =>
+  createHmac("sha256", secret).update(body).digest("base64url");
+
+const secretIssue = (secret: string | undefined) =>
+  secret !== undefined && (typeof secret !== "string" || secret.length === 0)
+    ? [{ path: "secret", message: "must be a non-empty string when given" }]
+    : [];
+
+/**
+ * Mints a token for a position in a thread; signed with HMAC-SHA256 when `secret` is given.
+ */
+export const mintContinuationToken = (
+  claim: { threadId: unknown; lastTurnId: unknown; completedTurns: unknown },
+  secret?: string,
+): Result<ContinuationToken, ThreadError> => {
+  const r = decodeAll(ContinuationClaim, claim, "claim");
+  const issues = [...(isLeft(r) ? r.left : []), ...secretIssue(secret)];
+  if (isLeft(r) || issues.length > 0)
+    return err(decodingError("InvalidContinuationToken", "claim", "cannot mint a token", issues));
+  const payload = {
+    v: TOKEN_VERSION,
+    t: r.right.threadId,
+    l: r.right.lastTurnId,
+    n: r.right.completedTurns,
+  };
+  const body = PREFIX + Buffer.from(JSON.stringify(payload)).toString("base64url");
+  return ok((secret === undefined ? body : `${body}.${sign(body, secret)}`) as ContinuationToken);
+};
+
+/** Why a token could not be read, as a mismatch reason and a message. */
+export interface TokenProblem {
+  readonly reason: Extract<MismatchReason, "malformed" | "version" | "signature">;
+  readonly message: string;
+}
+
+/**
+ * Reads a token: its kind and claim, checking the signature when `secret` is given (a token
+ * without one is then rejected). Pure; used by both the decoder and the resume validator.
+ */
+export const readToken = (token: string, secret?: string): Either<TokenProblem, DecodedToken> => {
+  if (!token.startsWith("cfp")) return right({ kind: "legacy", token });
+  const version = /^cfp(\d+)\./.exec(token);
+  if (version === null) return left({ reason: "malformed", message: "token has no version" });
+  if (version[1] !== String(TOKEN_VERSION))
+    return left({ reason: "version", message: `token version ${version[1]} is not supported` });
+  const parts = token.split(".");
+  if (parts.length < 2 || parts.length > 3 || parts[1] === "" || parts[2] === "")
+    return left({ reason: "malformed", message: "token does not have 2 or 3 parts" });
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8")) as unknown;
+  } catch {
+    return left({ reason: "malformed", message: "token payload is not base64url JSON" });
+  }
+  const p = WirePayload.decode(json);
+  if (isLeft(p)) return left({ reason: "malformed", message: "token payload has the wrong shape" });
+  const claim = { threadId: p.right.t, lastTurnId: p.right.l, completedTurns: p.right.n };
+  const signature = parts[2];
+  if (secret !== undefined) {
+    if (signature === undefined)
+      return left({ reason: "signature", message: "token is not signed" });
+    const expected = Buffer.from(sign(`${parts[0]}.${parts[1]}`, secret));
+    const actual = Buffer.from(signature);
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
+      return left({ reason: "signature", message: "token signature does not match" });
+  }
+  return right({ kind: signature === undefined ? "unsigned" : "signed", claim });
+};
+
+/**
+ * Decodes a token: a legacy token comes back opaque; ours with its claim, its signature
+ * checked when `secret` is given. Never throws.
+ */
+export const decodeContinuationToken = (
+  token: unknown,
+  secret?: string,
+): Result<DecodedToken, ThreadError> => {
+  const s = decodeAll(ContinuationToken, token, "continuationToken");
+  const issues = [...(isLeft(s) ? s.left : []), ...secretIssue(secret)];
+  if (isLeft(s) || issues.length > 0)
+    return err(
+      decodingError(
+        "InvalidContinuationToken",
+        "continuationToken",
+        "invalid continuation token",
+        issues,
+      ),
+    );
+  const r = readToken(s.right, secret);
+  return isLeft(r)
+    ? err(
+        decodingError(
+          "InvalidContinuationToken",
+          "continuationToken",
+          "invalid continuation token",
+          [{ path: "continuationToken", message: r.left.message }],
+        ),
+      )
+    : ok(r.right);
+};

@@ -1,0 +1,135 @@
+/**
+ * Private decoding helpers: closed objects (unknown keys are errors), refined strings with
+ * their own messages, and io-ts errors turned into `{ path, message }` issues.
+ */
+import * as t from "io-ts";
+import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
+import type { Issue } from "../errors.js";
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** True for a plain object (not null, not an array). */
+export const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u);
+
+/** Describes a value by its kind only: values may be secrets, so they are never echoed. */
+export const describe = (u: unknown): string => {
+  if (u === undefined) return "nothing";
+  if (u === null) return "null";
+  if (typeof u === "boolean" || typeof u === "number") return String(u);
+  if (typeof u === "string") return u.length === 0 ? "an empty string" : "a string";
+  if (Array.isArray(u)) return "an array";
+  return `a ${typeof u}`;
+};
+
+/**
+ * An object codec whose required and optional properties are typed and whose other keys are
+ * reported, one issue each, together with every other problem of the same object.
+ */
+export const closed = <R extends t.Props, O extends t.Props>(
+  name: string,
+  required: R,
+  optional: O,
+): t.Type<
+  t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>,
+  t.OutputOf<t.TypeC<R>> & t.OutputOf<t.PartialC<O>>,
+  unknown
+> => {
+  const req = t.type(required);
+  const opt = t.partial(optional);
+  type A = t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>;
+  const known = (k: string) => hasOwn(required, k) || hasOwn(optional, k);
+  return new t.Type(
+    name,
+    (u): u is A => req.is(u) && opt.is(u) && Object.keys(u).every(known),
+    (u, c) => {
+      if (!isRecord(u)) return t.failure(u, c, `expected ${name} (an object), got ${describe(u)}`);
+      // Both halves are validated against the same context, so paths have no member steps.
+      const a = req.validate(u, c);
+      const b = opt.validate(u, c);
+      const extra: t.Errors = Object.keys(u)
+        .filter((k) => !known(k))
+        .map((k) => ({
+          value: u[k],
+          context: [...c, { key: k, type: t.never, actual: u[k] }],
+          message: `unknown key "${k}"`,
+        }));
+      const errors = [...(isLeft(a) ? a.left : []), ...(isLeft(b) ? b.left : []), ...extra];
+      if (errors.length > 0 || isLeft(a) || isLeft(b)) return t.failures(errors);
+      return t.success({ ...a.right, ...b.right } as A);
+    },
+    (a) =>
+      ({ ...req.encode(a), ...opt.encode(a) }) as t.OutputOf<t.TypeC<R>> &
+        t.OutputOf<t.PartialC<O>>,
+  );
+};
+
+/** A string codec refined by a check that names what is wrong, or returns null when fine. */
+export const checkedString = <A extends string>(
+  name: string,
+  problem: (s: string) => string | null,
+): t.Type<A, string, unknown> =>
+  new t.Type<A, string, unknown>(
+    name,
+    (u): u is A => typeof u === "string" && problem(u) === null,
+    (u, c) => {
+      if (typeof u !== "string") return t.failure(u, c, `expected a string, got ${describe(u)}`);
+      const p = problem(u);
+      return p === null ? t.success(u as A) : t.failure(u, c, p);
+    },
+    (a) => a,
+  );
+
+/** The problem with a string that will reach the CLI's argv or environment, or null. */
+export const argvProblem = (s: string): string | null => {
+  if (s.length === 0) return "must not be empty";
+  if (s.includes("\u0000")) return "must not contain a NUL character";
+  return null;
+};
+
+const isMemberStep = (type: t.Decoder<unknown, unknown>): boolean => {
+  const tag = (type as { _tag?: unknown })._tag;
+  return tag === "UnionType" || tag === "IntersectionType" || tag === "RefinementType";
+};
+
+/** The dotted path of one io-ts error under `root`, skipping union/intersection member steps. */
+export const pathOf = (root: string, context: t.Context): string => {
+  let path = root;
+  for (let i = 1; i < context.length; i++) {
+    const parent = context[i - 1];
+    const entry = context[i];
+    if (entry === undefined || parent === undefined || isMemberStep(parent.type)) continue;
+    path = /^\d+$/.test(entry.key) ? `${path}[${entry.key}]` : `${path}.${entry.key}`;
+  }
+  return path;
+};
+
+/** io-ts errors as issues, one per failing path (alternatives of a union are joined by "or"). */
+export const toIssues = (root: string, errors: t.Errors): Issue[] => {
+  const byPath = new Map<string, string>();
+  for (const e of errors) {
+    const path = pathOf(root, e.context);
+    const last = e.context[e.context.length - 1];
+    const message =
+      e.message ?? `expected ${last?.type.name ?? "a valid value"}, got ${describe(e.value)}`;
+    const prior = byPath.get(path);
+    if (prior === undefined) byPath.set(path, message);
+    else if (!prior.includes(message)) byPath.set(path, `${prior}, or ${message}`);
+  }
+  return [...byPath].map(([path, message]) => ({ path, message }));
+};
+
+/** Decodes `u` with `codec`, reporting every problem as an issue under `root`. Never throws. */
+export const decodeAll = <A, O>(
+  codec: t.Type<A, O, unknown>,
+  u: unknown,
+  root: string,
+): Either<Issue[], A> => {
+  try {
+    const r = codec.decode(u);
+    return isLeft(r) ? left(toIssues(root, r.left)) : right(r.right);
+  } catch {
+    // A hostile input (a throwing getter or proxy) must not escape as an exception.
+    return left([{ path: root, message: "could not be read (it threw while being inspected)" }]);
+  }
+};

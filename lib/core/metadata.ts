@@ -1,0 +1,192 @@
+/**
+ * ThreadMetadata: what is known about a thread beyond its id, hydrated from the two shapes we
+ * meet — the CLI rollout's `session_meta` line (read tolerantly: the CLI adds fields every
+ * release, so unknown keys are kept in `extra` and listed in `unknownKeys`) and the legacy
+ * `{ labels, created_at }` object of the parity fixtures.
+ */
+import * as t from "io-ts";
+import { err, ok, type Result } from "neverthrow";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { closed, decodeAll, isRecord } from "./internal/decode.js";
+import { decodingError, type ThreadError } from "./errors.js";
+import { Labels } from "./options.js";
+
+const nullableString = t.union([t.string, t.null]);
+
+/** Codec of git facts some producers attach (legacy `metadata.git`, rollout `git`). */
+export const GitInfo = t.partial(
+  { branch: t.string, commit_hash: t.string, dirty: t.boolean, repository_url: t.string },
+  "GitInfo",
+);
+
+/** Codec of normalized thread metadata (strict: it is part of our serialized format). */
+export const ThreadMetadata = closed(
+  "ThreadMetadata",
+  {
+    origin: t.keyof({ rollout: null, legacy: null }),
+    threadId: nullableString,
+    createdAt: nullableString,
+    cwd: nullableString,
+    originator: nullableString,
+    cliVersion: nullableString,
+    source: nullableString,
+    modelProvider: nullableString,
+    labels: Labels,
+    unknownKeys: t.array(t.string),
+    extra: t.UnknownRecord,
+  },
+  { git: GitInfo, baseInstructionsChars: t.number },
+);
+/** Normalized thread metadata. */
+export type ThreadMetadata = t.TypeOf<typeof ThreadMetadata>;
+
+/** Codec of the fields we type in a rollout's `session_meta` payload (others are kept as-is). */
+const SessionMetaPayload = t.intersection([
+  t.type({ id: t.string }),
+  t.partial({
+    session_id: t.string,
+    timestamp: t.string,
+    cwd: t.string,
+    originator: t.string,
+    cli_version: t.string,
+    source: t.unknown,
+    thread_source: t.unknown,
+    model_provider: nullableString,
+    base_instructions: t.union([t.partial({ text: t.string }), t.null]),
+    git: t.union([GitInfo, t.null]),
+    instructions: t.unknown,
+    runtime_workspace_roots: t.array(t.string),
+    account_scoped: t.boolean,
+    history_mode: t.unknown,
+    context_window: t.unknown,
+  }),
+]);
+const SESSION_META_KNOWN = new Set([
+  "id",
+  "session_id",
+  "timestamp",
+  "cwd",
+  "originator",
+  "cli_version",
+  "source",
+  "thread_source",
+  "model_provider",
+  "base_instructions",
+  "git",
+  "instructions",
+  "runtime_workspace_roots",
+  "account_scoped",
+  "history_mode",
+  "context_window",
+]);
+// Known but not copied: the base instructions are tens of KB and live in the rollout.
+const SESSION_META_DROPPED = new Set(["base_instructions", "instructions"]);
+const SESSION_META_TYPED = new Set([
+  "id",
+  "timestamp",
+  "cwd",
+  "originator",
+  "cli_version",
+  "source",
+  "model_provider",
+  "git",
+]);
+
+/** Codec of the legacy metadata object (`thread.started.metadata` in the parity fixtures). */
+const LegacyMetadata = t.partial({
+  labels: Labels,
+  created_at: t.string,
+  git: GitInfo,
+});
+const LEGACY_KNOWN = new Set(["labels", "created_at", "git"]);
+
+const stringOrNull = (u: unknown): string | null => (typeof u === "string" ? u : null);
+
+const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
+  const r = decodeAll(SessionMetaPayload, p, "metadata");
+  if (isLeft(r))
+    return err(decodingError("InvalidMetadata", "metadata", "invalid session_meta", r.left));
+  const m = r.right;
+  const keep = Object.keys(p).filter(
+    (k) => !SESSION_META_TYPED.has(k) && !SESSION_META_DROPPED.has(k),
+  );
+  const unknownKeys = Object.keys(p)
+    .filter((k) => !SESSION_META_KNOWN.has(k))
+    .sort();
+  const text = m.base_instructions?.text;
+  return ok({
+    origin: "rollout",
+    threadId: m.id,
+    createdAt: m.timestamp ?? null,
+    cwd: m.cwd ?? null,
+    originator: m.originator ?? null,
+    cliVersion: m.cli_version ?? null,
+    source: stringOrNull(m.source),
+    modelProvider: m.model_provider ?? null,
+    labels: {},
+    unknownKeys,
+    extra: Object.fromEntries(keep.sort().map((k) => [k, p[k]])),
+    ...(m.git ? { git: m.git } : {}),
+    ...(text !== undefined ? { baseInstructionsChars: text.length } : {}),
+  });
+};
+
+const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
+  const r = decodeAll(LegacyMetadata, p, "metadata");
+  if (isLeft(r))
+    return err(decodingError("InvalidMetadata", "metadata", "invalid metadata", r.left));
+  const unknownKeys = Object.keys(p)
+    .filter((k) => !LEGACY_KNOWN.has(k))
+    .sort();
+  return ok({
+    origin: "legacy",
+    threadId: null,
+    createdAt: r.right.created_at ?? null,
+    cwd: null,
+    originator: null,
+    cliVersion: null,
+    source: null,
+    modelProvider: null,
+    labels: { ...(r.right.labels ?? {}) },
+    unknownKeys,
+    extra: Object.fromEntries(unknownKeys.map((k) => [k, p[k]])),
+    ...(r.right.git ? { git: r.right.git } : {}),
+  });
+};
+
+/**
+ * Hydrates typed metadata from a rollout `session_meta` line (whole or its payload), a legacy
+ * `{ labels, created_at }` object, or either as a JSON string. Never throws.
+ */
+export const metadataFromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
+  let u = json;
+  if (typeof u === "string") {
+    try {
+      u = JSON.parse(u) as unknown;
+    } catch {
+      return err(
+        decodingError("InvalidMetadata", "metadata", "invalid metadata", [
+          { path: "metadata", message: "is a string but not valid JSON" },
+        ]),
+      );
+    }
+  }
+  if (!isRecord(u))
+    return err(
+      decodingError("InvalidMetadata", "metadata", "invalid metadata", [
+        { path: "metadata", message: "expected an object" },
+      ]),
+    );
+  if (u["type"] === "session_meta") {
+    const payload = u["payload"];
+    return isRecord(payload)
+      ? fromSessionMeta(payload)
+      : err(
+          decodingError("InvalidMetadata", "metadata.payload", "invalid session_meta", [
+            { path: "metadata.payload", message: "expected an object" },
+          ]),
+        );
+  }
+  const looksLikeRollout = ["id", "session_id", "cli_version", "originator"].some((k) => k in u);
+  return looksLikeRollout ? fromSessionMeta(u) : fromLegacy(u);
+};

@@ -1,0 +1,236 @@
+/**
+ * The options codecs: CodexOptions (per client), ThreadOptions (per thread, overridable per
+ * turn) and TurnOptions (per turn). Every option of `@openai/codex-sdk`, same names. Unknown
+ * keys are errors and every problem of one input is reported at once.
+ */
+import * as t from "io-ts";
+import { argvProblem, checkedString, closed, describe, isRecord } from "./internal/decode.js";
+import { ConfigObject } from "./config-value.js";
+import { Redacted } from "./redacted.js";
+
+const ArgString = checkedString<string>("string", argvProblem);
+
+/** A value placed after a CLI flag: not empty, no NUL, and not read as a flag itself. */
+const FlagValue = checkedString<string>(
+  "string",
+  (s) =>
+    argvProblem(s) ??
+    (s.startsWith("-") ? 'must not start with "-" (the CLI would read a flag)' : null),
+);
+
+/** A directory given to the CLI (use `./-name` for a name that starts with "-"). */
+const DirectoryPath = checkedString<string>(
+  "path",
+  (s) => argvProblem(s) ?? (s.startsWith("-") ? 'must not start with "-" (write "./-name")' : null),
+);
+
+const HttpUrl = checkedString<string>("URL", (s) => {
+  try {
+    const u = new URL(s);
+    return u.protocol === "http:" || u.protocol === "https:" ? null : "must be an http(s) URL";
+  } catch {
+    return "must be an absolute http(s) URL";
+  }
+});
+
+const secret = <A>(name: string, inner: t.Type<A, unknown, unknown>) =>
+  new t.Type<Redacted<A>, Redacted<A>, unknown>(
+    name,
+    (u): u is Redacted<A> => Redacted.is(u) && inner.is(u.reveal()),
+    (u, c) => {
+      const raw = Redacted.is(u) ? u.reveal() : u;
+      const r = inner.validate(raw, c);
+      return r._tag === "Left" ? r : t.success(Redacted.of(r.right));
+    },
+    (a) => a,
+  );
+
+/** The problem with an API key, or null. Its value is never echoed. */
+export const apiKeyProblem = (s: string): string | null => {
+  if (s.length === 0) return "must not be empty";
+  if (/[\s\u0000-\u001f\u007f]/.test(s)) return "must not contain whitespace or control characters";
+  return null;
+};
+
+/** Codec of an API key: decoded into a Redacted box so it never prints. */
+export const ApiKey = secret("ApiKey", checkedString<string>("ApiKey", apiKeyProblem));
+
+const EnvName = checkedString<string>("variable name", (s) =>
+  s.length === 0 ? "must not be empty" : /[=\u0000]/.test(s) ? 'must not contain "=" or NUL' : null,
+);
+
+/** Codec of the `env` option: variables for the CLI process, kept Redacted (they hold keys). */
+export const Env = secret(
+  "Env",
+  new t.Type<Record<string, string>, unknown, unknown>(
+    "Env",
+    (u): u is Record<string, string> =>
+      isRecord(u) && Object.values(u).every((v) => typeof v === "string"),
+    (u, c) => {
+      if (!isRecord(u)) return t.failure(u, c, `expected an object of strings, got ${describe(u)}`);
+      const errors: t.Errors = [];
+      for (const [k, v] of Object.entries(u)) {
+        const cc = [...c, { key: k, type: t.string, actual: v }];
+        const kp = EnvName.validate(k, cc);
+        if (kp._tag === "Left") errors.push(...kp.left);
+        if (typeof v !== "string")
+          errors.push({ value: v, context: cc, message: `expected a string, got ${describe(v)}` });
+        else if (v.includes("\u0000"))
+          errors.push({ value: v, context: cc, message: "must not contain a NUL character" });
+      }
+      return errors.length === 0
+        ? t.success({ ...(u as Record<string, string>) })
+        : t.failures(errors);
+    },
+    (a) => a,
+  ),
+);
+
+const ConfigOverride = checkedString<string>(
+  "key=value",
+  (s) => argvProblem(s) ?? (/^[^=]+=/.test(s) ? null : 'must have the form "key=value"'),
+);
+
+/** Codec of the options that hold for every thread of a client (the SDK's `new Codex(...)`). */
+export const CodexOptions = closed(
+  "CodexOptions",
+  {},
+  {
+    codexPathOverride: ArgString,
+    baseUrl: HttpUrl,
+    apiKey: ApiKey,
+    config: ConfigObject,
+    configOverrides: t.array(ConfigOverride),
+    env: Env,
+  },
+);
+/** Client options, decoded (the API key and env are Redacted). */
+export type CodexOptions = t.TypeOf<typeof CodexOptions>;
+
+/** Codec of the sandbox policy for model-generated commands. */
+export const SandboxMode = t.keyof({
+  "read-only": null,
+  "workspace-write": null,
+  "danger-full-access": null,
+});
+/** The sandbox policy for model-generated commands. */
+export type SandboxMode = t.TypeOf<typeof SandboxMode>;
+
+/** Codec of the reasoning effort levels. */
+export const ModelReasoningEffort = t.keyof({
+  minimal: null,
+  low: null,
+  medium: null,
+  high: null,
+  xhigh: null,
+  max: null,
+  ultra: null,
+  persistent: null,
+});
+/** A reasoning effort level. */
+export type ModelReasoningEffort = t.TypeOf<typeof ModelReasoningEffort>;
+
+/** Codec of the web search modes. */
+export const WebSearchMode = t.keyof({ disabled: null, cached: null, live: null });
+/** A web search mode. */
+export type WebSearchMode = t.TypeOf<typeof WebSearchMode>;
+
+/** Codec of the approval policies. */
+export const ApprovalPolicy = t.keyof({
+  never: null,
+  "on-request": null,
+  "on-failure": null,
+  untrusted: null,
+});
+/** An approval policy. */
+export type ApprovalPolicy = t.TypeOf<typeof ApprovalPolicy>;
+
+/** Codec of thread labels: string keys to string values, ours (never sent to the CLI). */
+export const Labels = t.record(t.string, t.string, "Labels");
+/** Thread labels. */
+export type Labels = t.TypeOf<typeof Labels>;
+
+/** Codec of the per-thread options (the SDK's `startThread(options)`), plus labels. */
+export const ThreadOptions = closed(
+  "ThreadOptions",
+  {},
+  {
+    model: FlagValue,
+    threadSource: FlagValue,
+    sandboxMode: SandboxMode,
+    workingDirectory: DirectoryPath,
+    skipGitRepoCheck: t.boolean,
+    modelReasoningEffort: ModelReasoningEffort,
+    networkAccessEnabled: t.boolean,
+    webSearchMode: WebSearchMode,
+    webSearchEnabled: t.boolean,
+    approvalPolicy: ApprovalPolicy,
+    additionalDirectories: t.array(DirectoryPath),
+    ephemeral: t.boolean,
+    labels: Labels,
+  },
+);
+/** Per-thread options, decoded. */
+export type ThreadOptions = t.TypeOf<typeof ThreadOptions>;
+
+/** Codec of a JSON object (the output schema). */
+export const JsonObject = new t.Type<Record<string, unknown>, Record<string, unknown>, unknown>(
+  "JsonObject",
+  isRecord,
+  (u, c) => {
+    if (!isRecord(u)) return t.failure(u, c, `expected a JSON object, got ${describe(u)}`);
+    try {
+      return JSON.stringify(u) === undefined
+        ? t.failure(u, c, "must be JSON-serializable")
+        : t.success(u);
+    } catch {
+      return t.failure(u, c, "must be JSON-serializable (no cycles, no BigInt)");
+    }
+  },
+  (a) => a,
+);
+
+const TimeoutMs = new t.Type<number, number, unknown>(
+  "TimeoutMs",
+  (u): u is number => typeof u === "number" && Number.isInteger(u) && u > 0 && u <= 2_147_483_647,
+  (u, c) =>
+    typeof u === "number" && Number.isInteger(u) && u > 0 && u <= 2_147_483_647
+      ? t.success(u)
+      : t.failure(
+          u,
+          c,
+          `expected a whole number of milliseconds from 1 to 2147483647, got ${describe(u)}`,
+        ),
+  (a) => a,
+);
+
+const AbortSignalCodec = new t.Type<AbortSignal, AbortSignal, unknown>(
+  "AbortSignal",
+  (u): u is AbortSignal => u instanceof AbortSignal,
+  (u, c) =>
+    u instanceof AbortSignal
+      ? t.success(u)
+      : t.failure(u, c, `expected an AbortSignal, got ${describe(u)}`),
+  (a) => a,
+);
+
+/** Codec of the experimental Cyber access programs (OpenAI provider only). */
+export const CyberAccessProgram = t.keyof({
+  standard: null,
+  daybreak_blue: null,
+  daybreak_red: null,
+});
+
+/** Codec of the per-turn options. */
+export const TurnOptions = closed(
+  "TurnOptions",
+  {},
+  {
+    outputSchema: JsonObject,
+    timeoutMs: TimeoutMs,
+    signal: AbortSignalCodec,
+    cyberAccessProgram: CyberAccessProgram,
+  },
+);
+/** Per-turn options, decoded. */
+export type TurnOptions = t.TypeOf<typeof TurnOptions>;

@@ -1,0 +1,189 @@
+/**
+ * The resume validator: a separate, pure check of a thread's continuation token against its
+ * thread id and, when given, the observed session state. It reads no file and no clock except
+ * through `deps`, and reports every call as exactly one telemetry event.
+ */
+import * as t from "io-ts";
+import { err, ok, type Result } from "neverthrow";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { closed, decodeAll } from "./internal/decode.js";
+import type { MismatchReason, Position, ThreadError } from "./errors.js";
+import { readToken } from "./continuation.js";
+import { emit, type TelemetrySink } from "./telemetry.js";
+import type { Thread } from "./thread.js";
+
+/** Codec of what was observed of a session (its rollout): the position it has reached. */
+export const ObservedSession = closed(
+  "ObservedSession",
+  {},
+  {
+    lastTurnId: t.union([t.string, t.null]),
+    completedTurns: t.number,
+    continuationToken: t.string,
+    forked: t.boolean,
+  },
+);
+/**
+ * What was observed of a session: its position, the latest server-issued token (legacy), and
+ * whether its history interleaves two writers.
+ */
+export type ObservedSession = t.TypeOf<typeof ObservedSession>;
+
+/** What the validator needs: a sink, and optionally a clock and the token secret. */
+export interface ResumeValidatorDeps {
+  readonly sink: TelemetrySink;
+  readonly now?: () => Date;
+  readonly secret?: string;
+}
+
+const positionOf = (o: ObservedSession | undefined): Position | null =>
+  o === undefined || (o.completedTurns === undefined && o.lastTurnId === undefined)
+    ? null
+    : { completedTurns: o.completedTurns ?? null, lastTurnId: o.lastTurnId ?? null };
+
+/** Compares the token's position with the observed one; null when they agree. */
+const compare = (expected: Position, observed: ObservedSession): MismatchReason | null => {
+  if (observed.forked === true) return "forked";
+  const n = observed.completedTurns;
+  if (n !== undefined && expected.completedTurns !== null) {
+    if (expected.completedTurns < n) return "stale";
+    if (expected.completedTurns > n) return "forked";
+  }
+  if (observed.lastTurnId !== undefined && observed.lastTurnId !== expected.lastTurnId) {
+    return n === undefined ? "stale" : "forked";
+  }
+  return null;
+};
+
+const explain: Record<MismatchReason, string> = {
+  thread_id: "the continuation token belongs to another thread",
+  stale: "the thread has moved on since this continuation token was minted (a stale snapshot)",
+  forked: "the session's history diverges from the continuation token (forked)",
+  signature: "the continuation token's signature does not verify",
+  malformed: "the continuation token cannot be read",
+  version: "the continuation token's version is not supported",
+};
+
+type Verdict =
+  | {
+      readonly ok: true;
+      readonly tokenKind: "signed" | "unsigned" | "legacy" | "none";
+      readonly expected: Position | null;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: MismatchReason;
+      readonly expected: Position | null;
+      readonly detail?: string;
+    };
+
+/** The pure decision: does this token fit this thread and what was observed? */
+const judge = (
+  thread: Thread,
+  observed: unknown,
+  secret: string | undefined,
+): { verdict: Verdict; seen: Position | null } => {
+  const o = decodeAll(ObservedSession, observed ?? {}, "observed");
+  if (isLeft(o))
+    return {
+      verdict: {
+        ok: false,
+        reason: "malformed",
+        expected: null,
+        detail: o.left.map((i) => `${i.path} ${i.message}`).join("; "),
+      },
+      seen: null,
+    };
+  const seen = positionOf(o.right);
+  const token: unknown = thread.continuationToken;
+  if (token === null || token === undefined)
+    return { verdict: { ok: true, tokenKind: "none", expected: null }, seen };
+  if (typeof token !== "string")
+    return { verdict: { ok: false, reason: "malformed", expected: null }, seen };
+  const r = readToken(token, secret);
+  if (isLeft(r))
+    return {
+      verdict: { ok: false, reason: r.left.reason, expected: null, detail: r.left.message },
+      seen,
+    };
+  if (r.right.kind === "legacy") {
+    const latest = o.right.continuationToken;
+    return {
+      verdict:
+        latest !== undefined && latest !== r.right.token
+          ? { ok: false, reason: "stale", expected: null }
+          : { ok: true, tokenKind: "legacy", expected: null },
+      seen,
+    };
+  }
+  const { claim } = r.right;
+  const expected = { completedTurns: claim.completedTurns, lastTurnId: claim.lastTurnId };
+  const reason = claim.threadId !== thread.threadId ? "thread_id" : compare(expected, o.right);
+  return {
+    verdict:
+      reason === null
+        ? { ok: true, tokenKind: r.right.kind, expected }
+        : { ok: false, reason, expected },
+    seen,
+  };
+};
+
+/**
+ * Builds the resume validator. `validateResume(deps)(thread, observed?)` returns the thread
+ * when its token matches, or `ContinuationMismatch` with the reason. Emits exactly one
+ * telemetry event per call. Never throws; a sink that throws does not break it.
+ */
+export const validateResume =
+  (deps: ResumeValidatorDeps) =>
+  (thread: Thread, observed?: ObservedSession): Result<Thread, ThreadError> => {
+    let timestamp: string | null = null;
+    let threadId: string | null = null;
+    let judged: { verdict: Verdict; seen: Position | null };
+    try {
+      timestamp = deps.now ? deps.now().toISOString() : null;
+      threadId = typeof thread.threadId === "string" ? thread.threadId : null;
+      judged = judge(thread, observed, deps.secret);
+    } catch {
+      judged = {
+        verdict: {
+          ok: false,
+          reason: "malformed",
+          expected: null,
+          detail: "the thread could not be read",
+        },
+        seen: null,
+      };
+    }
+    const { verdict, seen } = judged;
+    if (verdict.ok) {
+      emit(deps?.sink, {
+        name: "codex.thread.resume.validated",
+        timestamp,
+        threadId,
+        tokenKind: verdict.tokenKind,
+        expected: verdict.expected,
+        observed: seen,
+      });
+      return ok(thread);
+    }
+    emit(deps?.sink, {
+      name: "codex.thread.resume.mismatch",
+      timestamp,
+      threadId,
+      reason: verdict.reason,
+      expected: verdict.expected,
+      observed: seen,
+    });
+    return err({
+      _tag: "ContinuationMismatch",
+      path: "thread.continuationToken",
+      message:
+        verdict.detail === undefined
+          ? explain[verdict.reason]
+          : `${explain[verdict.reason]}: ${verdict.detail}`,
+      reason: verdict.reason,
+      threadId,
+      expected: verdict.expected,
+      observed: seen,
+    });
+  };

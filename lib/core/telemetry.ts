@@ -1,0 +1,122 @@
+/**
+ * Telemetry: events are data, defined by a codec with stable dotted names, delivered to an
+ * injected sink (never a global logger). A sink that throws never breaks the caller.
+ */
+import * as t from "io-ts";
+
+const nullableString = t.union([t.string, t.null]);
+const Position = t.type({
+  completedTurns: t.union([t.number, t.null]),
+  lastTurnId: nullableString,
+});
+
+/** Codec of token usage as the CLI reports it. */
+export const UsageFields = t.type({
+  input_tokens: t.number,
+  cached_input_tokens: t.number,
+  cache_write_input_tokens: t.number,
+  output_tokens: t.number,
+  reasoning_output_tokens: t.number,
+});
+
+// The timestamp is null when no clock was injected (the pure core reads none of its own).
+const base = { timestamp: nullableString, threadId: nullableString };
+
+/** Codec of every telemetry event codex-fp emits. */
+export const TelemetryEvent = t.union(
+  [
+    t.type({ name: t.literal("codex.thread.start"), ...base }),
+    t.type({ name: t.literal("codex.thread.resume"), ...base }),
+    t.type({
+      name: t.literal("codex.thread.resume.validated"),
+      ...base,
+      tokenKind: t.keyof({ signed: null, unsigned: null, legacy: null, none: null }),
+      expected: t.union([Position, t.null]),
+      observed: t.union([Position, t.null]),
+    }),
+    t.type({
+      name: t.literal("codex.thread.resume.mismatch"),
+      ...base,
+      reason: t.keyof({
+        thread_id: null,
+        stale: null,
+        forked: null,
+        signature: null,
+        malformed: null,
+        version: null,
+      }),
+      expected: t.union([Position, t.null]),
+      observed: t.union([Position, t.null]),
+    }),
+    t.type({
+      name: t.literal("codex.turn.start"),
+      ...base,
+      transport: t.string,
+      resumed: t.boolean,
+    }),
+    t.type({
+      name: t.literal("codex.turn.stop"),
+      ...base,
+      transport: t.string,
+      durationMs: t.number,
+      outcome: t.keyof({ ok: null, error: null }),
+      usage: t.union([UsageFields, t.null]),
+      exitCode: t.union([t.number, t.null]),
+    }),
+    t.type({
+      name: t.literal("codex.turn.exception"),
+      ...base,
+      transport: t.string,
+      errorTag: t.string,
+      message: t.string,
+    }),
+    t.type({
+      name: t.literal("codex.event.unknown"),
+      ...base,
+      eventType: t.string,
+      itemType: nullableString,
+    }),
+  ],
+  "TelemetryEvent",
+);
+/** A telemetry event. */
+export type TelemetryEvent = t.TypeOf<typeof TelemetryEvent>;
+/** The names of telemetry events. */
+export type TelemetryEventName = TelemetryEvent["name"];
+
+/** Where telemetry goes: a function of one event. It may throw; callers are protected. */
+export type TelemetrySink = (event: TelemetryEvent) => void;
+
+/** A sink that drops every event. */
+export const noopSink: TelemetrySink = () => undefined;
+
+/** A sink that keeps events in memory, for tests and demos. */
+export interface RecordingSink {
+  readonly sink: TelemetrySink;
+  readonly events: readonly TelemetryEvent[];
+  clear(): void;
+}
+
+/** Creates a recording sink. */
+export const recordingSink = (): RecordingSink => {
+  const events: TelemetryEvent[] = [];
+  return {
+    sink: (e) => {
+      events.push(e);
+    },
+    events,
+    clear: () => {
+      events.length = 0;
+    },
+  };
+};
+
+/** Delivers `event` to `sink`, swallowing anything the sink throws. */
+export const emit = (sink: TelemetrySink | undefined, event: TelemetryEvent): void => {
+  if (sink === undefined) return;
+  try {
+    sink(event);
+  } catch {
+    // A broken sink must not break the caller.
+  }
+};

@@ -1,0 +1,199 @@
+/**
+ * The Thread value and its pure constructors. A Thread is deep-frozen data: running a turn
+ * returns a new one. `startThread` and `resumeThread` do no I/O, start no process and read no
+ * clock; they only validate.
+ */
+import * as t from "io-ts";
+import { err, ok, type Result } from "neverthrow";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { closed, decodeAll, isRecord } from "./internal/decode.js";
+import { deepFreeze } from "./internal/freeze.js";
+import { guard } from "./internal/guard.js";
+import { decodingError, type Issue, type ThreadError } from "./errors.js";
+import { CodexOptions, Labels, ThreadOptions } from "./options.js";
+import { ThreadId, parseThreadId } from "./thread-id.js";
+import { ThreadMetadata, metadataFromJson } from "./metadata.js";
+import { ContinuationToken } from "./continuation.js";
+import { Usage } from "./usage.js";
+import type { Redacted } from "./redacted.js";
+
+/** Codec of the in-memory Thread value. */
+export const Thread = closed(
+  "Thread",
+  {
+    threadId: t.union([ThreadId, t.null]),
+    codexOptions: CodexOptions,
+    threadOptions: ThreadOptions,
+    metadata: t.union([ThreadMetadata, t.null]),
+    labels: Labels,
+    continuationToken: t.union([ContinuationToken, t.null]),
+    cumulativeUsage: t.union([Usage, t.null]),
+  },
+  {},
+);
+/** A codex thread: an immutable value. `threadId` is null until the first turn starts. */
+export type Thread = DeepReadonly<t.TypeOf<typeof Thread>>;
+
+/** Readonly all the way down (Redacted boxes and functions stay as they are). */
+export type DeepReadonly<A> = A extends
+  | string
+  | number
+  | boolean
+  | bigint
+  | symbol
+  | null
+  | undefined
+  | Redacted<unknown>
+  | ((...args: never[]) => unknown)
+  ? A
+  : A extends readonly (infer E)[]
+    ? readonly DeepReadonly<E>[]
+    : A extends object
+      ? { readonly [K in keyof A]: DeepReadonly<A[K]> }
+      : A;
+
+const withoutUndefined = <A extends object>(a: A): A =>
+  Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as A;
+
+const optionsError = (issues: Issue[], root: string): ThreadError =>
+  issues.some((i) => i.path.startsWith("codexOptions.apiKey"))
+    ? decodingError("InvalidApiKey", "codexOptions.apiKey", "invalid API key", issues)
+    : decodingError("InvalidOptions", issues[0]?.path ?? root, "invalid options", issues);
+
+/** Decodes both option objects at once, reporting every problem of both. */
+const decodeOptions = (
+  codexOptions: unknown,
+  threadOptions: unknown,
+): Result<{ codexOptions: CodexOptions; threadOptions: ThreadOptions }, ThreadError> => {
+  const c = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
+  const th = decodeAll(ThreadOptions, threadOptions ?? {}, "threadOptions");
+  if (isLeft(c) || isLeft(th))
+    return err(
+      optionsError([...(isLeft(c) ? c.left : []), ...(isLeft(th) ? th.left : [])], "options"),
+    );
+  return ok({ codexOptions: withoutUndefined(c.right), threadOptions: withoutUndefined(th.right) });
+};
+
+/** Assembles and freezes a Thread from validated parts. */
+export const makeThread = (parts: t.TypeOf<typeof Thread>): Thread =>
+  deepFreeze({
+    ...parts,
+    labels: {
+      ...(parts.metadata?.labels ?? {}),
+      ...parts.labels,
+      ...(parts.threadOptions.labels ?? {}),
+    },
+  });
+
+const invalidInput = (tag: "InvalidOptions" | "InvalidThreadId", path: string) => () =>
+  decodingError(tag, path, "invalid input", [{ path, message: "could not be read" }]);
+
+/**
+ * Starts a new thread value. Nothing runs and nothing is read: the thread id stays null until
+ * the first turn's `thread.started`.
+ */
+export const startThread = (
+  codexOptions?: unknown,
+  threadOptions?: unknown,
+): Result<Thread, ThreadError> =>
+  guard(
+    () =>
+      decodeOptions(codexOptions, threadOptions).map((o) =>
+        makeThread({
+          threadId: null,
+          ...o,
+          metadata: null,
+          labels: {},
+          continuationToken: null,
+          cumulativeUsage: null,
+        }),
+      ),
+    invalidInput("InvalidOptions", "options"),
+  );
+
+/** What `resumeThread` may be given besides the id: a continuation token and metadata. */
+export interface ResumeInput {
+  readonly continuationToken?: unknown;
+  readonly metadata?: unknown;
+}
+
+const ResumeTokenInput = closed(
+  "ResumeInput",
+  {},
+  { continuationToken: t.union([ContinuationToken, t.null]), metadata: t.unknown },
+);
+
+/**
+ * A thread value for an existing thread id, optionally with the continuation token and the
+ * metadata saved from an earlier turn. Pure: the token is checked by `validateResume`.
+ */
+export const resumeThread = (
+  threadId: unknown,
+  codexOptions?: unknown,
+  threadOptions?: unknown,
+  resume?: ResumeInput,
+): Result<Thread, ThreadError> =>
+  guard(
+    () =>
+      parseThreadId(threadId).andThen((id) =>
+        decodeOptions(codexOptions, threadOptions).andThen((o) => {
+          const r = decodeAll(ResumeTokenInput, resume ?? {}, "resume");
+          if (isLeft(r)) {
+            const tag = r.left.some((i) => i.path.startsWith("resume.continuationToken"))
+              ? "InvalidContinuationToken"
+              : "InvalidOptions";
+            return err(
+              decodingError(tag, r.left[0]?.path ?? "resume", "invalid resume input", r.left),
+            );
+          }
+          const meta = r.right.metadata;
+          const metadata: Result<ThreadMetadata | null, ThreadError> =
+            meta === undefined || meta === null ? ok(null) : metadataFromJson(meta);
+          return metadata.andThen((m) =>
+            m !== null && m.threadId !== null && m.threadId !== id
+              ? err(
+                  decodingError("InvalidMetadata", "resume.metadata", "invalid metadata", [
+                    { path: "resume.metadata.id", message: "belongs to another thread" },
+                  ]),
+                )
+              : ok(
+                  makeThread({
+                    threadId: id,
+                    ...o,
+                    metadata: m,
+                    labels: {},
+                    continuationToken: r.right.continuationToken ?? null,
+                    cumulativeUsage: null,
+                  }),
+                ),
+          );
+        }),
+      ),
+    invalidInput("InvalidThreadId", "threadId"),
+  );
+
+/**
+ * The same thread with some thread options replaced (a per-turn override), as a new value;
+ * an option set to `undefined` is cleared. The original is untouched.
+ */
+export const withThreadOptions = (thread: Thread, patch: unknown): Result<Thread, ThreadError> =>
+  guard(
+    () => {
+      const p = decodeAll(ThreadOptions, patch ?? {}, "patch");
+      if (isLeft(p))
+        return err(
+          decodingError("InvalidOptions", p.left[0]?.path ?? "patch", "invalid options", p.left),
+        );
+      const threadOptions = withoutUndefined({
+        ...thread.threadOptions,
+        ...(isRecord(patch) ? p.right : {}),
+      });
+      const labels = p.right.labels !== undefined ? p.right.labels : thread.labels;
+      return ok(deepFreeze({ ...thread, threadOptions, labels: { ...labels } }) as Thread);
+    },
+    invalidInput("InvalidOptions", "patch"),
+  );
+
+/** The same thread with other values for some fields, as a new frozen value (shell use). */
+export const updateThread = (thread: Thread, patch: Partial<t.TypeOf<typeof Thread>>): Thread =>
+  deepFreeze({ ...thread, ...patch }) as Thread;

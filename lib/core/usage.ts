@@ -1,0 +1,29 @@
+/**
+ * Usage: token counts. The CLI reports a resumed thread's usage cumulatively, so a turn's own
+ * usage is the difference from the previous cumulative figure, which the Thread carries.
+ */
+import * as t from "io-ts";
+import { UsageFields } from "./telemetry.js";
+
+/** Codec of token usage (every field a count of tokens). */
+export const Usage = UsageFields;
+/** Token usage. */
+export type Usage = t.TypeOf<typeof Usage>;
+
+/** Usage with every count zero. */
+export const zeroUsage: Usage = {
+  input_tokens: 0,
+  cached_input_tokens: 0,
+  cache_write_input_tokens: 0,
+  output_tokens: 0,
+  reasoning_output_tokens: 0,
+};
+
+/** `a - b`, field by field, never below zero. */
+export const subtractUsage = (a: Usage, b: Usage): Usage => ({
+  input_tokens: Math.max(0, a.input_tokens - b.input_tokens),
+  cached_input_tokens: Math.max(0, a.cached_input_tokens - b.cached_input_tokens),
+  cache_write_input_tokens: Math.max(0, a.cache_write_input_tokens - b.cache_write_input_tokens),
+  output_tokens: Math.max(0, a.output_tokens - b.output_tokens),
+  reasoning_output_tokens: Math.max(0, a.reasoning_output_tokens - b.reasoning_output_tokens),
+});

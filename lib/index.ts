@@ -1,0 +1,66 @@
+/**
+ * codex-fp: run OpenAI Codex agent threads the functional way. The public surface; every
+ * export is re-exported from the module that owns it.
+ */
+export type { Issue, MismatchReason, Position, ThreadError } from "./core/errors.js";
+export { ThreadId, parseThreadId, MAX_THREAD_ID_LENGTH } from "./core/thread-id.js";
+export {
+  CodexOptions,
+  ThreadOptions,
+  TurnOptions,
+  SandboxMode,
+  ModelReasoningEffort,
+  WebSearchMode,
+  ApprovalPolicy,
+  CyberAccessProgram,
+  Labels,
+  ApiKey,
+} from "./core/options.js";
+export { ConfigObject, type ConfigValue } from "./core/config-value.js";
+export { Redacted } from "./core/redacted.js";
+export { ThreadMetadata, metadataFromJson } from "./core/metadata.js";
+export {
+  ContinuationToken,
+  ContinuationClaim,
+  mintContinuationToken,
+  decodeContinuationToken,
+  TOKEN_VERSION,
+  type DecodedToken,
+} from "./core/continuation.js";
+export {
+  validateResume,
+  ObservedSession,
+  type ResumeValidatorDeps,
+} from "./core/resume-validator.js";
+export {
+  TelemetryEvent,
+  noopSink,
+  recordingSink,
+  type TelemetrySink,
+  type TelemetryEventName,
+  type RecordingSink,
+} from "./core/telemetry.js";
+export { Usage } from "./core/usage.js";
+export {
+  Thread,
+  startThread,
+  resumeThread,
+  withThreadOptions,
+  type ResumeInput,
+  type DeepReadonly,
+} from "./core/thread.js";
+export {
+  serializeThread,
+  deserializeThread,
+  SerializedThread,
+  SERIALIZED_THREAD_FORMAT,
+  type ThreadSecrets,
+} from "./core/serialize.js";
+export {
+  toEither,
+  fromEither,
+  toTaskEither,
+  fromTaskEither,
+  eitherK,
+  taskEitherK,
+} from "./interop/fp-ts.js";
