@@ -3,7 +3,11 @@ export default {
   testEnvironment: "node",
   roots: ["<rootDir>/spec"],
   testMatch: ["**/*.spec.ts"],
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  moduleNameMapper: {
+    // import.meta is ESM-only: under jest's CommonJS the one module using it is swapped.
+    "^(\\.{1,2}/)+(lib/shell/)?internal/here\\.js$": "<rootDir>/spec/support/here.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.jest.json" }],
   },

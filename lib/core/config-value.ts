@@ -30,6 +30,12 @@ const check = (u: unknown, c: t.Context, onPath: boolean, errors: t.Errors): voi
     return;
   }
   if (isRecord(u)) {
+    const proto = Object.getPrototypeOf(u) as unknown;
+    if (proto !== Object.prototype && proto !== null) {
+      // A Date, Map or class instance has no TOML form (and its entries would be lost).
+      fail("expected a plain object, not a class instance");
+      return;
+    }
     for (const [k, v] of Object.entries(u)) {
       const cc = [...c, { key: k, type: t.unknown, actual: v }];
       if (k.length === 0) errors.push({ value: v, context: cc, message: "keys must not be empty" });

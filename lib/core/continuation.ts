@@ -2,7 +2,9 @@
  * Continuation tokens: an opaque, URL-safe, versioned string that binds a thread id to a
  * position in it (the number of completed turns and the id of the last one), HMAC-SHA256
  * signed when a secret is given. Format: `cfp1.<base64url JSON>[.<base64url signature>]`.
- * A token that does not start with `cfp` is a legacy server-issued token, carried opaquely.
+ * Any other token is a legacy server-issued token, carried opaquely — except one that still
+ * shows our shape (a prefix of `cfp`, or our payload after its first dot): that is one of ours
+ * with its prefix damaged, and it is reported as malformed rather than taken for a legacy one.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import * as t from "io-ts";
@@ -39,7 +41,8 @@ export const ContinuationToken = checkedString<t.Branded<string, ContinuationTok
 /** A continuation token string. */
 export type ContinuationToken = t.TypeOf<typeof ContinuationToken>;
 
-const NonNegativeInt = new t.Type<number, number, unknown>(
+/** Codec of a whole number ≥ 0 (turn counts). */
+export const NonNegativeInt = new t.Type<number, number, unknown>(
   "NonNegativeInt",
   (u): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 0,
   (u, c) =>
@@ -73,6 +76,15 @@ const WirePayload = closed(
   { v: t.literal(TOKEN_VERSION), t: ThreadId, l: t.union([TurnId, t.null]), n: NonNegativeInt },
   {},
 );
+
+// Every payload we mint is JSON that starts with `{"v":`; these are its first base64url chars.
+const PAYLOAD_HEAD = Buffer.from('{"v":').toString("base64url").slice(0, 6);
+
+/** True when `token` is one of ours (maybe damaged), false for a legacy server token. */
+const looksOurs = (token: string): boolean =>
+  token.startsWith("cfp") ||
+  "cfp".startsWith(token) ||
+  (token.split(".")[1]?.startsWith(PAYLOAD_HEAD) ?? false);
 
 const sign = (body: string, secret: string): string =>
   createHmac("sha256", secret).update(body).digest("base64url");
@@ -114,7 +126,7 @@ export interface TokenProblem {
  * without one is then rejected). Pure; used by both the decoder and the resume validator.
  */
 export const readToken = (token: string, secret?: string): Either<TokenProblem, DecodedToken> => {
-  if (!token.startsWith("cfp")) return right({ kind: "legacy", token });
+  if (!looksOurs(token)) return right({ kind: "legacy", token });
   const version = /^cfp(\d+)\./.exec(token);
   if (version === null) return left({ reason: "malformed", message: "token has no version" });
   if (version[1] !== String(TOKEN_VERSION))

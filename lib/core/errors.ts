@@ -83,3 +83,85 @@ export const decodingError = (
   message: `${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
   issues,
 });
+
+/** How an event stream broke the protocol. */
+export type ViolationKind =
+  | "missing_thread_started"
+  | "thread_id_changed"
+  | "out_of_order"
+  | "after_completion"
+  | "incomplete";
+
+/** Errors of a turn that the pure fold decides, from the events alone. */
+export type FoldError =
+  | {
+      readonly _tag: "TurnFailed";
+      readonly path: string;
+      readonly message: string;
+      /** The error as the producer gave it (legacy producers add type, code, status …). */
+      readonly error: Readonly<Record<string, unknown>>;
+    }
+  | {
+      readonly _tag: "ProtocolViolation";
+      readonly path: string;
+      readonly message: string;
+      readonly violation: ViolationKind;
+      readonly expectedThreadId: string | null;
+      readonly actualThreadId: string | null;
+    }
+  | {
+      readonly _tag: "InvalidStructuredOutput";
+      readonly path: string;
+      readonly message: string;
+    };
+
+/** Errors of running a turn through a process or server (the shell). */
+export type ShellError =
+  | { readonly _tag: "CodexNotFound"; readonly path: string; readonly message: string }
+  | { readonly _tag: "SpawnFailed"; readonly path: string; readonly message: string }
+  | {
+      readonly _tag: "ExecFailed";
+      readonly path: string;
+      readonly message: string;
+      readonly exitCode: number | null;
+      readonly signal: string | null;
+      readonly stderrTail: string;
+    }
+  | {
+      readonly _tag: "ThreadNotFound";
+      readonly path: string;
+      readonly message: string;
+      readonly threadId: string;
+    }
+  | {
+      readonly _tag: "ThreadBusy";
+      readonly path: string;
+      readonly message: string;
+      readonly threadId: string;
+      readonly retryable: true;
+    }
+  | {
+      readonly _tag: "ResumeMismatch";
+      readonly path: string;
+      readonly message: string;
+      readonly expectedThreadId: string;
+      readonly actualThreadId: string;
+    }
+  | { readonly _tag: "Aborted"; readonly path: string; readonly message: string }
+  | {
+      readonly _tag: "TimedOut";
+      readonly path: string;
+      readonly message: string;
+      readonly timeoutMs: number;
+    }
+  | {
+      readonly _tag: "LineTooLong";
+      readonly path: string;
+      readonly message: string;
+      readonly limit: number;
+    }
+  | { readonly _tag: "TempFileFailed"; readonly path: string; readonly message: string }
+  | { readonly _tag: "TransportClosed"; readonly path: string; readonly message: string };
+
+/** Every error a turn can end with: bad input, the fold's verdict, or the shell's. */
+export type TurnError = ThreadError | FoldError | ShellError | import("./events.js").DecodeError;

@@ -7,7 +7,8 @@
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll, isRecord } from "./internal/decode.js";
+import { closed, decodeAll, isRecord, snapshot } from "./internal/decode.js";
+import { guard } from "./internal/guard.js";
 import { decodingError, type ThreadError } from "./errors.js";
 import { Labels } from "./options.js";
 
@@ -18,6 +19,12 @@ export const GitInfo = t.partial(
   { branch: t.string, commit_hash: t.string, dirty: t.boolean, repository_url: t.string },
   "GitInfo",
 );
+
+/** Git facts reduced to the fields GitInfo knows (producers add others; they are dropped). */
+const gitFacts = (g: GitInfo): GitInfo =>
+  Object.fromEntries(
+    Object.entries(g).filter(([k]) => Object.prototype.hasOwnProperty.call(GitInfo.props, k)),
+  );
 
 /** Codec of normalized thread metadata (strict: it is part of our serialized format). */
 export const ThreadMetadata = closed(
@@ -35,10 +42,13 @@ export const ThreadMetadata = closed(
     unknownKeys: t.array(t.string),
     extra: t.UnknownRecord,
   },
-  { git: GitInfo, baseInstructionsChars: t.number },
+  { git: closed("GitInfo", {}, GitInfo.props), baseInstructionsChars: t.number },
 );
 /** Normalized thread metadata. */
 export type ThreadMetadata = t.TypeOf<typeof ThreadMetadata>;
+
+/** Git facts. */
+export type GitInfo = t.TypeOf<typeof GitInfo>;
 
 /** Codec of the fields we type in a rollout's `session_meta` payload (others are kept as-is). */
 const SessionMetaPayload = t.intersection([
@@ -126,7 +136,7 @@ const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, Thr
     labels: {},
     unknownKeys,
     extra: Object.fromEntries(keep.sort().map((k) => [k, p[k]])),
-    ...(m.git ? { git: m.git } : {}),
+    ...(m.git ? { git: gitFacts(m.git) } : {}),
     ...(text !== undefined ? { baseInstructionsChars: text.length } : {}),
   });
 };
@@ -150,16 +160,13 @@ const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadEr
     labels: { ...(r.right.labels ?? {}) },
     unknownKeys,
     extra: Object.fromEntries(unknownKeys.map((k) => [k, p[k]])),
-    ...(r.right.git ? { git: r.right.git } : {}),
+    ...(r.right.git ? { git: gitFacts(r.right.git) } : {}),
   });
 };
 
-/**
- * Hydrates typed metadata from a rollout `session_meta` line (whole or its payload), a legacy
- * `{ labels, created_at }` object, or either as a JSON string. Never throws.
- */
-export const metadataFromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
-  let u = json;
+const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
+  // A copy: `extra` keeps values of the input, which must not alias (or freeze) the caller's.
+  let u = snapshot(json);
   if (typeof u === "string") {
     try {
       u = JSON.parse(u) as unknown;
@@ -190,3 +197,16 @@ export const metadataFromJson = (json: unknown): Result<ThreadMetadata, ThreadEr
   const looksLikeRollout = ["id", "session_id", "cli_version", "originator"].some((k) => k in u);
   return looksLikeRollout ? fromSessionMeta(u) : fromLegacy(u);
 };
+
+/**
+ * Hydrates typed metadata from a rollout `session_meta` line (whole or its payload), a legacy
+ * `{ labels, created_at }` object, or either as a JSON string. Never throws.
+ */
+export const metadataFromJson = (json: unknown): Result<ThreadMetadata, ThreadError> =>
+  guard(
+    () => fromJson(json),
+    () =>
+      decodingError("InvalidMetadata", "metadata", "invalid metadata", [
+        { path: "metadata", message: "could not be read (it threw while being inspected)" },
+      ]),
+  );

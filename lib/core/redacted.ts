@@ -15,7 +15,11 @@ export class Redacted<A> {
   }
   /** True when `u` is a Redacted box. */
   static is(u: unknown): u is Redacted<unknown> {
-    return u instanceof Redacted;
+    try {
+      return u instanceof Redacted;
+    } catch {
+      return false; // a proxy whose prototype cannot be read is not a box
+    }
   }
   /** The secret itself. Call it only where the value leaves the process (child env). */
   reveal(): A {

@@ -8,7 +8,7 @@ import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { closed, decodeAll } from "./internal/decode.js";
 import type { MismatchReason, Position, ThreadError } from "./errors.js";
-import { readToken } from "./continuation.js";
+import { NonNegativeInt, readToken } from "./continuation.js";
 import { emit, type TelemetrySink } from "./telemetry.js";
 import type { Thread } from "./thread.js";
 
@@ -18,7 +18,7 @@ export const ObservedSession = closed(
   {},
   {
     lastTurnId: t.union([t.string, t.null]),
-    completedTurns: t.number,
+    completedTurns: NonNegativeInt,
     continuationToken: t.string,
     forked: t.boolean,
   },
@@ -107,12 +107,15 @@ const judge = (
       seen,
     };
   if (r.right.kind === "legacy") {
+    // A legacy token claims no position: it is compared with the latest one the server issued.
     const latest = o.right.continuationToken;
     return {
       verdict:
-        latest !== undefined && latest !== r.right.token
-          ? { ok: false, reason: "stale", expected: null }
-          : { ok: true, tokenKind: "legacy", expected: null },
+        o.right.forked === true
+          ? { ok: false, reason: "forked", expected: null }
+          : latest !== undefined && latest !== r.right.token
+            ? { ok: false, reason: "stale", expected: null }
+            : { ok: true, tokenKind: "legacy", expected: null },
       seen,
     };
   }
@@ -128,6 +131,24 @@ const judge = (
   };
 };
 
+/** The injected clock's time, or null when there is none or it fails (never a reason to fail). */
+const readClock = (deps: ResumeValidatorDeps): string | null => {
+  try {
+    return deps.now ? deps.now().toISOString() : null;
+  } catch {
+    return null;
+  }
+};
+
+/** The injected sink, or undefined when `deps` cannot be read. */
+const readSink = (deps: ResumeValidatorDeps): TelemetrySink | undefined => {
+  try {
+    return deps.sink;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Builds the resume validator. `validateResume(deps)(thread, observed?)` returns the thread
  * when its token matches, or `ContinuationMismatch` with the reason. Emits exactly one
@@ -136,11 +157,11 @@ const judge = (
 export const validateResume =
   (deps: ResumeValidatorDeps) =>
   (thread: Thread, observed?: ObservedSession): Result<Thread, ThreadError> => {
-    let timestamp: string | null = null;
+    const sink = readSink(deps);
+    const timestamp = readClock(deps);
     let threadId: string | null = null;
     let judged: { verdict: Verdict; seen: Position | null };
     try {
-      timestamp = deps.now ? deps.now().toISOString() : null;
       threadId = typeof thread.threadId === "string" ? thread.threadId : null;
       judged = judge(thread, observed, deps.secret);
     } catch {
@@ -156,7 +177,7 @@ export const validateResume =
     }
     const { verdict, seen } = judged;
     if (verdict.ok) {
-      emit(deps?.sink, {
+      emit(sink, {
         name: "codex.thread.resume.validated",
         timestamp,
         threadId,
@@ -166,7 +187,7 @@ export const validateResume =
       });
       return ok(thread);
     }
-    emit(deps?.sink, {
+    emit(sink, {
       name: "codex.thread.resume.mismatch",
       timestamp,
       threadId,

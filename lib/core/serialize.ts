@@ -32,7 +32,14 @@ const StoredCodexOptions = closed(
   },
 );
 
-/** Codec of a serialized thread (strict: unexpected keys fail fast). */
+/** Codec of usage as stored: exactly the counts Usage knows. */
+const StoredUsage = closed("Usage", Usage.props, {});
+
+/** Usage reduced to the counts Usage knows (producers may add others). */
+const usageCounts = (u: Usage): Usage =>
+  Object.fromEntries(Object.keys(Usage.props).map((k) => [k, u[k as keyof Usage]])) as Usage;
+
+/** Codec of a serialized thread (strict: unexpected keys fail fast, at every level). */
 export const SerializedThread = closed(
   "SerializedThread",
   {
@@ -43,7 +50,7 @@ export const SerializedThread = closed(
     metadata: t.union([ThreadMetadata, t.null]),
     labels: Labels,
     continuationToken: t.union([ContinuationToken, t.null]),
-    cumulativeUsage: t.union([Usage, t.null]),
+    cumulativeUsage: t.union([StoredUsage, t.null]),
   },
   {},
 );
@@ -65,7 +72,7 @@ export const serializeThread = (thread: Thread): string => {
       metadata: thread.metadata as ThreadMetadata | null,
       labels: thread.labels,
       continuationToken: thread.continuationToken,
-      cumulativeUsage: thread.cumulativeUsage,
+      cumulativeUsage: thread.cumulativeUsage === null ? null : usageCounts(thread.cumulativeUsage),
     };
     return JSON.stringify(out);
   } catch {

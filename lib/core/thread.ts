@@ -188,7 +188,11 @@ export const withThreadOptions = (thread: Thread, patch: unknown): Result<Thread
         ...thread.threadOptions,
         ...(isRecord(patch) ? p.right : {}),
       });
-      const labels = p.right.labels !== undefined ? p.right.labels : thread.labels;
+      // Labels given (or cleared) are recomputed as makeThread does: metadata's, then options'.
+      const labels =
+        isRecord(patch) && "labels" in p.right
+          ? { ...(thread.metadata?.labels ?? {}), ...(threadOptions.labels ?? {}) }
+          : thread.labels;
       return ok(deepFreeze({ ...thread, threadOptions, labels: { ...labels } }) as Thread);
     },
     invalidInput("InvalidOptions", "patch"),

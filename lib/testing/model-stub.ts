@@ -162,7 +162,9 @@ export function defaultUsage(req: StubRequest, reply: StubReply): StubUsage {
 
 /**
  * Starts a stub on 127.0.0.1 (random port). Rejects only if the loopback socket cannot be
- * bound. Script or usage callbacks that throw make the stub answer HTTP 500 (it never crashes).
+ * bound. A script that throws or returns something that is not a {@link StubReply} makes the
+ * stub answer HTTP 500; a usage callback that throws is replaced by {@link defaultUsage}. The
+ * stub never crashes.
  */
 export function startModelStub(
   script: StubScript = defaultScript,
@@ -251,14 +253,9 @@ export function startModelStub(
     }
     try {
       const result = script(request);
-      if (isDelayed(result)) {
-        return {
-          ok: true,
-          reply: result.reply,
-          delayMs: clampInt(result.delayMs, 0, STUB_LIMITS.maxDelayMs),
-        };
-      }
-      return { ok: true, reply: result, delayMs: 0 };
+      const [reply, delayMs] = isDelayed(result) ? [result.reply, result.delayMs] : [result, 0];
+      if (!isReply(reply)) return { ok: false, message: "the script returned no StubReply" };
+      return { ok: true, reply, delayMs: clampInt(delayMs, 0, STUB_LIMITS.maxDelayMs) };
     } catch (e) {
       return { ok: false, message: e instanceof Error ? e.message : String(e) };
     }
@@ -626,6 +623,34 @@ function isDelayed(
   result: StubScriptResult,
 ): result is { readonly reply: StubReply; readonly delayMs: number } {
   return isRecord(result) && "reply" in result && !("kind" in result);
+}
+
+/** A run-time check of a script's answer (scripts may be plain JavaScript). */
+function isReply(value: unknown): value is StubReply {
+  if (!isRecord(value)) return false;
+  switch (value["kind"]) {
+    case "text":
+      return typeof value["text"] === "string";
+    case "shell":
+      return (
+        typeof value["cmd"] === "string" &&
+        (value["thenText"] === undefined || typeof value["thenText"] === "string")
+      );
+    case "json":
+      return true;
+    case "status":
+      return (
+        typeof value["status"] === "number" &&
+        (value["body"] === undefined || typeof value["body"] === "string")
+      );
+    case "chunks":
+      return (
+        typeof value["count"] === "number" &&
+        (value["chunkText"] === undefined || typeof value["chunkText"] === "string")
+      );
+    default:
+      return false;
+  }
 }
 
 function clampInt(value: number, min: number, max: number): number {

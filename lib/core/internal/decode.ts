@@ -119,17 +119,49 @@ export const toIssues = (root: string, errors: t.Errors): Issue[] => {
   return [...byPath].map(([path, message]) => ({ path, message }));
 };
 
+class Cycle extends Error {}
+
+const isPlainObject = (u: object): boolean => {
+  const proto = Object.getPrototypeOf(u) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * A copy of the plain objects and arrays in `u`, each property read exactly once; other
+ * values (class instances such as Redacted or AbortSignal, primitives) are kept as they are.
+ * Decoding the copy means a getter or proxy cannot show the codec one value and the result
+ * another, and freezing a decoded value never freezes the caller's objects. Throws on a cycle.
+ */
+export const snapshot = (u: unknown, ancestors: Set<object> = new Set()): unknown => {
+  if (typeof u !== "object" || u === null) return u;
+  const isArray = Array.isArray(u);
+  if (!isArray && !isPlainObject(u)) return u;
+  if (ancestors.has(u)) throw new Cycle();
+  ancestors.add(u);
+  const copy = isArray
+    ? Array.from({ length: u.length }, (_, i) => snapshot(u[i], ancestors))
+    : Object.fromEntries(
+        Object.keys(u).map((k) => [k, snapshot((u as Record<string, unknown>)[k], ancestors)]),
+      );
+  ancestors.delete(u);
+  return copy;
+};
+
 /** Decodes `u` with `codec`, reporting every problem as an issue under `root`. Never throws. */
-export const decodeAll = <A, O>(
-  codec: t.Type<A, O, unknown>,
+export const decodeAll = <A>(
+  codec: t.Decoder<unknown, A>,
   u: unknown,
   root: string,
 ): Either<Issue[], A> => {
   try {
-    const r = codec.decode(u);
+    const r = codec.decode(snapshot(u));
     return isLeft(r) ? left(toIssues(root, r.left)) : right(r.right);
-  } catch {
+  } catch (e) {
     // A hostile input (a throwing getter or proxy) must not escape as an exception.
-    return left([{ path: root, message: "could not be read (it threw while being inspected)" }]);
+    const message =
+      e instanceof Cycle
+        ? "must not contain a cycle"
+        : "could not be read (it threw while being inspected)";
+    return left([{ path: root, message }]);
   }
 };

@@ -1,0 +1,305 @@
+/**
+ * The turn fold: a pure state machine over one turn's events. `stepTurn` takes a state and an
+ * event to the next state or a FoldError; `finishTurn` turns the final state into the new
+ * Thread and the Turn. `foldTurn` runs both over a whole list.
+ */
+import { err, ok, type Result } from "neverthrow";
+import type { FoldError, ThreadError, ViolationKind } from "./errors.js";
+import type { ThreadEvent, UsageWire } from "./events.js";
+import type { ThreadItem } from "./items.js";
+import { isRecord } from "./internal/decode.js";
+import { readToken, mintContinuationToken } from "./continuation.js";
+import { metadataFromJson, type ThreadMetadata } from "./metadata.js";
+import { subtractUsage, zeroUsage, type Usage } from "./usage.js";
+import { updateThread, type Thread } from "./thread.js";
+import type { Turn } from "./turn.js";
+
+/** Where a turn's event stream is. */
+export type TurnPhase = "start" | "thread" | "turn" | "completed" | "failed";
+
+/** The fold's state: everything learned from the events so far. Treated as immutable. */
+export interface TurnState {
+  readonly phase: TurnPhase;
+  /** The id being resumed (null for a new thread). */
+  readonly expectedThreadId: string | null;
+  readonly threadId: string | null;
+  readonly turnId: string | null;
+  readonly items: ReadonlyMap<string, ThreadItem>;
+  readonly usage: UsageWire | null;
+  readonly status: string | null;
+  readonly finalResponse: string | null;
+  readonly failure: FoldError | null;
+  readonly notices: readonly string[];
+  readonly legacyToken: string | null;
+  readonly legacyMetadata: unknown;
+  readonly unknownEventTypes: readonly string[];
+}
+
+/** The state before the first event of a turn on `thread`. */
+export const initialTurnState = (thread: Pick<Thread, "threadId">): TurnState => ({
+  phase: "start",
+  expectedThreadId: thread.threadId,
+  threadId: null,
+  turnId: null,
+  items: new Map(),
+  usage: null,
+  status: null,
+  finalResponse: null,
+  failure: null,
+  notices: [],
+  legacyToken: null,
+  legacyMetadata: undefined,
+  unknownEventTypes: [],
+});
+
+const violationError = (
+  s: TurnState,
+  kind: ViolationKind,
+  message: string,
+  actualThreadId: string | null = s.threadId,
+): FoldError => ({
+  _tag: "ProtocolViolation",
+  path: "events",
+  message,
+  violation: kind,
+  expectedThreadId: s.expectedThreadId,
+  actualThreadId,
+});
+
+const violation = (
+  s: TurnState,
+  kind: ViolationKind,
+  message: string,
+  actualThreadId: string | null = s.threadId,
+): Result<TurnState, FoldError> => err(violationError(s, kind, message, actualThreadId));
+
+const textOf = (u: unknown): string | null =>
+  typeof u === "string" ? u : isRecord(u) && typeof u["text"] === "string" ? u["text"] : null;
+
+const complete = (s: TurnState, item: ThreadItem): TurnState => ({
+  ...s,
+  items: new Map(s.items).set(item.id, item),
+  finalResponse: item.type === "agent_message" ? item.text : s.finalResponse,
+});
+
+const failWith = (s: TurnState, error: unknown, fallback: string): TurnState => {
+  const e = isRecord(error) ? error : {};
+  const message = typeof e["message"] === "string" ? e["message"] : fallback;
+  return {
+    ...s,
+    phase: "failed",
+    failure: { _tag: "TurnFailed", path: "turn", message, error: { ...e, message } },
+  };
+};
+
+/** One step of the state machine. Never throws. */
+export const stepTurn = (s: TurnState, e: ThreadEvent): Result<TurnState, FoldError> => {
+  if (s.phase === "failed") return ok(s); // the failure stands; trailing events change nothing
+  if (s.phase === "completed")
+    return violation(s, "after_completion", `event "${e.type}" after turn.completed`);
+  const started = s.phase === "thread" || s.phase === "turn" || s.expectedThreadId !== null;
+  switch (e.type) {
+    case "thread.started":
+      if (s.phase !== "start") return violation(s, "out_of_order", "a second thread.started");
+      if (s.expectedThreadId !== null && e.thread_id !== s.expectedThreadId)
+        return violation(
+          s,
+          "thread_id_changed",
+          `resumed ${s.expectedThreadId} but the CLI started ${e.thread_id} (a new thread)`,
+          e.thread_id,
+        );
+      return ok({ ...s, phase: "thread", threadId: e.thread_id, legacyMetadata: e.metadata });
+    case "turn.started":
+      if (s.phase === "turn") return violation(s, "out_of_order", "a second turn.started");
+      if (!started)
+        return violation(s, "missing_thread_started", "turn.started before thread.started");
+      return ok({ ...s, phase: "turn", turnId: e.turn_id ?? s.turnId });
+    case "turn.completed":
+      if (s.phase !== "turn")
+        return violation(s, "out_of_order", "turn.completed before turn.started");
+      if (e.status === "failed")
+        return ok(failWith(s, e.error ?? { message: textOf(e.final_response) }, "turn failed"));
+      return ok({
+        ...s,
+        phase: "completed",
+        usage: e.usage ?? s.usage,
+        status: e.status ?? "completed",
+        turnId: e.turn_id ?? s.turnId,
+        finalResponse: s.finalResponse ?? textOf(e.final_response),
+      });
+    case "turn.failed":
+      if (!started)
+        return violation(s, "missing_thread_started", "turn.failed before thread.started");
+      return ok(failWith(s, e.error, "turn failed"));
+    case "item.started":
+    case "item.updated":
+      return started
+        ? ok(s)
+        : violation(s, "missing_thread_started", `${e.type} before thread.started`);
+    case "item.completed":
+      return started
+        ? ok(complete(s, e.item))
+        : violation(s, "missing_thread_started", "item.completed before thread.started");
+    case "item.agent_message.delta": {
+      const text = textOf(e.item.content);
+      return text === null
+        ? ok(s)
+        : ok(complete(s, { id: e.item.id, type: "agent_message", text }));
+    }
+    case "error":
+      return ok({ ...s, notices: [...s.notices, e.message] });
+    case "turn.continuation":
+      return ok({ ...s, legacyToken: e.continuation_token });
+    case "unknown":
+      return ok({ ...s, unknownEventTypes: [...s.unknownEventTypes, e.eventType] });
+    default:
+      // Legacy progress and tool-call events, and echoed user input, carry nothing a Turn keeps.
+      return ok(s);
+  }
+};
+
+const fullUsage = (u: UsageWire): Usage => ({
+  input_tokens: u.input_tokens,
+  cached_input_tokens: u.cached_input_tokens ?? 0,
+  cache_write_input_tokens: u.cache_write_input_tokens ?? 0,
+  output_tokens: u.output_tokens,
+  reasoning_output_tokens: u.reasoning_output_tokens ?? 0,
+});
+
+const atLeast = (a: Usage, b: Usage): boolean =>
+  (Object.keys(a) as (keyof Usage)[]).every((k) => a[k] >= b[k]);
+
+/**
+ * The turn's own usage and the thread's cumulative usage. The CLI reports usage cumulatively
+ * over a resumed thread; a producer whose figures go down (the legacy one) reports per turn.
+ */
+export const splitUsage = (
+  reported: Usage,
+  previous: Usage | null,
+): { usage: Usage; cumulativeUsage: Usage } => {
+  if (previous === null) return { usage: reported, cumulativeUsage: reported };
+  if (atLeast(reported, previous))
+    return { usage: subtractUsage(reported, previous), cumulativeUsage: reported };
+  const cumulativeUsage = Object.fromEntries(
+    (Object.keys(reported) as (keyof Usage)[]).map((k) => [k, reported[k] + previous[k]]),
+  ) as Usage;
+  return { usage: reported, cumulativeUsage };
+};
+
+/** What the caller knows besides the events: the turn options and what the session showed. */
+export interface FinishContext {
+  /** The turn had an output schema: the final response must be JSON. */
+  readonly structured?: boolean;
+  /** The secret continuation tokens are signed with. */
+  readonly secret?: string;
+  /** The session's position after the turn, when observed (from the rollout). */
+  readonly position?: { readonly completedTurns: number; readonly lastTurnId: string | null };
+  /** Metadata read from the session, when observed. */
+  readonly metadata?: ThreadMetadata;
+}
+
+/** The position after this turn: observed, else the previous token's plus one, else unknown. */
+const nextPosition = (
+  thread: Thread,
+  turnId: string | null,
+  ctx: FinishContext,
+): { completedTurns: number; lastTurnId: string | null } | null => {
+  if (ctx.position !== undefined) return ctx.position;
+  if (thread.threadId === null) return { completedTurns: 1, lastTurnId: turnId };
+  const token = thread.continuationToken;
+  if (token === null) return null;
+  const r = readToken(token);
+  return r._tag === "Right" && r.right.kind !== "legacy"
+    ? { completedTurns: r.right.claim.completedTurns + 1, lastTurnId: turnId }
+    : null;
+};
+
+/** Ends the fold: the new Thread and the Turn, or the turn's error. Never throws. */
+export const finishTurn = (
+  thread: Thread,
+  s: TurnState,
+  ctx: FinishContext = {},
+): Result<{ thread: Thread; turn: Turn }, FoldError | ThreadError> => {
+  if (s.phase === "failed" && s.failure !== null) return err(s.failure);
+  if (s.phase !== "completed") {
+    const last = s.notices[s.notices.length - 1];
+    return err(
+      violationError(
+        s,
+        "incomplete",
+        `the event stream ended before turn.completed or turn.failed${last === undefined ? "" : ` (last notice: ${last})`}`,
+      ),
+    );
+  }
+  const threadId = s.threadId ?? s.expectedThreadId;
+  if (threadId === null)
+    return err(violationError(s, "missing_thread_started", "no thread.started in the stream"));
+  const finalResponse = s.finalResponse ?? "";
+  let structuredOutput: unknown;
+  if (ctx.structured === true) {
+    try {
+      structuredOutput = JSON.parse(finalResponse) as unknown;
+    } catch {
+      return err({
+        _tag: "InvalidStructuredOutput",
+        path: "turn.finalResponse",
+        message: "the turn had an output schema but its final response is not JSON",
+      });
+    }
+  }
+  const reported = s.usage === null ? null : fullUsage(s.usage);
+  const { usage, cumulativeUsage } =
+    reported === null
+      ? { usage: zeroUsage, cumulativeUsage: thread.cumulativeUsage ?? zeroUsage }
+      : splitUsage(reported, thread.cumulativeUsage);
+  const turnId = ctx.position?.lastTurnId ?? s.turnId;
+  const position = nextPosition(thread, turnId, ctx);
+  const minted =
+    s.legacyToken !== null
+      ? ok(s.legacyToken)
+      : position === null
+        ? ok(null)
+        : mintContinuationToken({ threadId, ...position }, ctx.secret);
+  return minted.map((continuationToken) => {
+    const legacy =
+      thread.metadata === null && isRecord(s.legacyMetadata)
+        ? metadataFromJson(s.legacyMetadata)
+        : null;
+    const metadata = ctx.metadata ?? (legacy?.isOk() ? legacy.value : null) ?? thread.metadata;
+    return {
+      thread: updateThread(thread, {
+        threadId: threadId as Thread["threadId"] & string,
+        continuationToken: continuationToken as Thread["continuationToken"],
+        cumulativeUsage,
+        metadata: metadata as ThreadMetadata | null,
+        labels: { ...(metadata?.labels ?? {}), ...thread.labels },
+      }),
+      turn: {
+        items: [...s.items.values()],
+        finalResponse,
+        usage,
+        cumulativeUsage,
+        turnId,
+        status: s.status ?? "completed",
+        notices: [...s.notices],
+        unknownEventTypes: [...s.unknownEventTypes],
+        ...(ctx.structured === true ? { structuredOutput } : {}),
+      },
+    };
+  });
+};
+
+/** Folds a whole list of events of one turn. */
+export const foldTurn = (
+  thread: Thread,
+  events: Iterable<ThreadEvent>,
+  ctx: FinishContext = {},
+): Result<{ thread: Thread; turn: Turn }, FoldError | ThreadError> => {
+  let s = initialTurnState(thread);
+  for (const e of events) {
+    const r = stepTurn(s, e);
+    if (r.isErr()) return err(r.error);
+    s = r.value;
+  }
+  return finishTurn(thread, s, ctx);
+};

@@ -1,0 +1,46 @@
+/**
+ * Input: what a turn is given — a string, or a list of text parts and local images — and its
+ * normalization into the prompt written on stdin plus the image paths passed as `--image`.
+ */
+import * as t from "io-ts";
+import { err, ok, type Result } from "neverthrow";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { argvProblem, checkedString, closed, decodeAll } from "./internal/decode.js";
+import { decodingError, type ThreadError } from "./errors.js";
+
+const ImagePath = checkedString<string>(
+  "path",
+  (s) => argvProblem(s) ?? (s.startsWith("-") ? 'must not start with "-" (write "./-name")' : null),
+);
+
+/** Codec of one part of a structured input. */
+export const UserInput = t.union([
+  closed("TextInput", { type: t.literal("text"), text: t.string }, {}),
+  closed("LocalImageInput", { type: t.literal("local_image"), path: ImagePath }, {}),
+]);
+/** One part of a structured input. */
+export type UserInput = t.TypeOf<typeof UserInput>;
+
+/** Codec of a turn's input. */
+export const Input = t.union([t.string, t.array(UserInput)]);
+/** A turn's input. */
+export type Input = t.TypeOf<typeof Input>;
+
+/** The input as the CLI takes it: the prompt for stdin and the images for `--image`. */
+export interface NormalizedInput {
+  readonly prompt: string;
+  readonly images: readonly string[];
+}
+
+/** Validates and normalizes an input; text parts are joined by blank lines, as the SDK does. */
+export const normalizeInput = (input: unknown): Result<NormalizedInput, ThreadError> => {
+  const r = decodeAll(Input, input, "input");
+  if (isLeft(r))
+    return err(
+      decodingError("InvalidOptions", r.left[0]?.path ?? "input", "invalid input", r.left),
+    );
+  if (typeof r.right === "string") return ok({ prompt: r.right, images: [] });
+  const prompt = r.right.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n\n");
+  const images = r.right.flatMap((p) => (p.type === "local_image" ? [p.path] : []));
+  return ok({ prompt, images });
+};

@@ -1,0 +1,223 @@
+/**
+ * The exec transport: one `codex exec --experimental-json` process per turn. Lines are read as
+ * they come (capped), stderr keeps a bounded, redacted tail, exits map to typed errors, and a
+ * cancelled turn kills the child's whole process group.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { errAsync, okAsync } from "neverthrow";
+import { buildExecCommand } from "../core/argv.js";
+import { decodeEventLine, type DecodeError, type ThreadEvent } from "../core/events.js";
+import type { ShellError } from "../core/errors.js";
+import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
+import { writeSchemaFile } from "./output-schema-file.js";
+import { createChannel } from "./internal/channel.js";
+import { createLineSplitter } from "./internal/lines.js";
+import { redact } from "./internal/redact.js";
+import type {
+  CancelReason,
+  Transport,
+  TransportExit,
+  TransportRun,
+  TransportTurnRequest,
+} from "./transport.js";
+
+/** Options of the exec transport. */
+export interface ExecTransportOptions {
+  /** The binary to run (wins over the installed package, loses to `codexPathOverride`). */
+  readonly codexPath?: string;
+  /** The environment inherited when the thread has no `env` option (default: process.env). */
+  readonly processEnv?: Readonly<Record<string, string | undefined>>;
+  /** Where the output schema file is written (default: the OS temp dir). */
+  readonly tmpDir?: string;
+  /** How many bytes of stderr to keep for errors (default 16 KiB). */
+  readonly stderrTailBytes?: number;
+}
+
+const DEFAULT_STDERR_TAIL = 16 * 1024;
+
+/** Kills a child and everything it started (its process group). */
+export const killTree = (child: ChildProcess): void => {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+};
+
+/** Maps a finished process to its error, or null when it ended well. */
+export const classifyExit = (
+  exit: TransportExit,
+  stderrTail: string,
+  threadId: string | null,
+): ShellError | null => {
+  if (exit.exitCode === 0 && exit.signal === null) return null;
+  if (threadId !== null && /no rollout found for thread id/i.test(stderrTail))
+    return {
+      _tag: "ThreadNotFound",
+      path: "threadId",
+      message: `no session found for thread ${threadId}`,
+      threadId,
+    };
+  if (/already has an active writer/i.test(stderrTail))
+    return {
+      _tag: "ThreadBusy",
+      path: "threadId",
+      message: `thread ${threadId ?? "?"} is being written by another process; retry when it is done`,
+      threadId: threadId ?? "",
+      retryable: true,
+    };
+  const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.exitCode ?? "?"}`;
+  const last = stderrTail.trim().split("\n").slice(-1)[0] ?? "";
+  return {
+    _tag: "ExecFailed",
+    path: "codex",
+    message: `codex exec exited with ${how}${last === "" ? "" : `: ${last}`}`,
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    stderrTail,
+  };
+};
+
+type ExitResult =
+  { ok: true; value: TransportExit } | { ok: false; error: ShellError | DecodeError };
+
+const secretsOf = (env: Readonly<Record<string, string>>, apiKey: string | undefined): string[] => [
+  ...(apiKey === undefined ? [] : [apiKey]),
+  ...Object.entries(env)
+    .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
+    .map(([, v]) => v),
+];
+
+const run = (
+  binary: CodexBinary,
+  request: TransportTurnRequest,
+  schemaPath: string | null,
+  removeSchema: () => Promise<void>,
+  options: ExecTransportOptions,
+): TransportRun => {
+  const { thread } = request;
+  const command = buildExecCommand({
+    codexOptions: thread.codexOptions,
+    threadOptions: thread.threadOptions,
+    threadId: thread.threadId,
+    input: request.input,
+    turnOptions: request.turnOptions,
+    outputSchemaFile: schemaPath,
+    processEnv: options.processEnv ?? process.env,
+    pathDirs: binary.pathDirs,
+  });
+  const secrets = secretsOf(command.env, thread.codexOptions.apiKey?.reveal());
+  const tailBytes = options.stderrTailBytes ?? DEFAULT_STDERR_TAIL;
+  let stderr = "";
+  let failure: ShellError | DecodeError | null = null;
+  let cancelled: CancelReason | null = null;
+  let child: ChildProcess | null = null;
+  const channel = createChannel<ThreadEvent>(() => cancel("consumer"));
+  const cancel = (reason: CancelReason) => {
+    if (cancelled === null) cancelled = reason;
+    if (child !== null) killTree(child);
+  };
+  const fail = (e: ShellError | DecodeError) => {
+    if (failure === null) failure = e;
+    if (child !== null) killTree(child);
+  };
+
+  const exit = new Promise<ExitResult>((resolve) => {
+    try {
+      child = spawn(binary.path, [...command.args], {
+        env: command.env,
+        stdio: ["pipe", "pipe", "pipe"],
+        detached: process.platform !== "win32",
+      });
+    } catch (e) {
+      fail({
+        _tag: "SpawnFailed",
+        path: "codex",
+        message: `could not start codex: ${e instanceof Error ? e.message : String(e)}`,
+      });
+      channel.close();
+      void removeSchema().then(() => resolve({ ok: false, error: failure! }));
+      return;
+    }
+    const c = child;
+    let spawnError: ShellError | null = null;
+    c.on("error", (e: NodeJS.ErrnoException) => {
+      spawnError =
+        e.code === "ENOENT"
+          ? {
+              _tag: "CodexNotFound",
+              path: "codexPath",
+              message: `codex binary not found at ${binary.path}`,
+            }
+          : {
+              _tag: "SpawnFailed",
+              path: "codex",
+              message: `could not start codex: ${e.code ?? e.message}`,
+            };
+    });
+    c.stdin?.on("error", () => undefined); // a child that exits before reading stdin: no EPIPE crash
+    c.stdin?.end(request.input.prompt);
+    const splitter = createLineSplitter(request.maxLineBytes);
+    const onLine = (line: string) => {
+      if (failure !== null || cancelled !== null || line.trim() === "") return;
+      const r = decodeEventLine(line);
+      if (r.isErr()) fail(r.error);
+      else channel.push(r.value);
+    };
+    c.stdout?.on("data", (chunk: Buffer) => {
+      if (failure !== null || cancelled !== null) return;
+      const lines = splitter.push(chunk);
+      if (lines === "too_long")
+        fail({
+          _tag: "LineTooLong",
+          path: "stdout",
+          message: `a line of codex output is longer than ${request.maxLineBytes} bytes`,
+          limit: request.maxLineBytes,
+        });
+      else lines.forEach(onLine);
+    });
+    c.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString("utf8")).slice(-tailBytes);
+    });
+    c.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
+      if (failure === null && cancelled === null) splitter.end().forEach(onLine);
+      channel.close();
+      const tail = redact(stderr, secrets);
+      const status: TransportExit = { exitCode: code, signal };
+      const error: ShellError | DecodeError | null =
+        spawnError ??
+        (cancelled === "timeout"
+          ? {
+              _tag: "TimedOut",
+              path: "turnOptions.timeoutMs",
+              message: "the turn took longer than its time-out",
+              timeoutMs: 0,
+            }
+          : cancelled !== null
+            ? { _tag: "Aborted", path: "turnOptions.signal", message: "the turn was aborted" }
+            : (failure ?? classifyExit(status, tail, thread.threadId)));
+      void removeSchema().then(() =>
+        resolve(error === null ? { ok: true, value: status } : { ok: false, error }),
+      );
+    });
+  });
+  return { events: channel.iterable, exit, cancel };
+};
+
+/** The exec transport: spawns `codex exec` for each turn. */
+export const execTransport = (options: ExecTransportOptions = {}): Transport => ({
+  kind: "exec",
+  startTurn: (request) => {
+    const override = request.thread.codexOptions.codexPathOverride ?? options.codexPath;
+    const binary = resolveCodexBinary(override);
+    if (binary.isErr()) return errAsync(binary.error);
+    return writeSchemaFile(request.turnOptions.outputSchema, options.tmpDir).andThen((schema) =>
+      okAsync(run(binary.value, request, schema.path, schema.remove, options)),
+    );
+  },
+});

@@ -1,0 +1,56 @@
+/**
+ * A one-consumer async queue: the producer pushes values and closes it; the consumer iterates.
+ * Leaving the iteration early calls `onReturn` (used to stop the producer). Never throws.
+ */
+export interface Channel<A> {
+  push(a: A): void;
+  close(): void;
+  readonly iterable: AsyncIterable<A>;
+}
+
+/** Creates a channel; `buffer: false` drops values when nobody is iterating (runTurn). */
+export const createChannel = <A>(onReturn: () => void, buffer = true): Channel<A> => {
+  const queue: A[] = [];
+  let closed = false;
+  let waiting: ((r: IteratorResult<A>) => void) | null = null;
+  let iterating = false;
+  const push = (a: A) => {
+    if (closed) return;
+    if (waiting !== null) {
+      const w = waiting;
+      waiting = null;
+      w({ value: a, done: false });
+    } else if (buffer || iterating) queue.push(a);
+  };
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    if (waiting !== null) {
+      const w = waiting;
+      waiting = null;
+      w({ value: undefined, done: true });
+    }
+  };
+  const iterable: AsyncIterable<A> = {
+    [Symbol.asyncIterator]: () => {
+      iterating = true;
+      return {
+        next: () => {
+          const a = queue.shift();
+          if (a !== undefined) return Promise.resolve({ value: a, done: false });
+          if (closed) return Promise.resolve({ value: undefined, done: true });
+          return new Promise<IteratorResult<A>>((resolve) => {
+            waiting = resolve;
+          });
+        },
+        return: () => {
+          if (!closed) onReturn();
+          close();
+          queue.length = 0;
+          return Promise.resolve({ value: undefined, done: true });
+        },
+      };
+    },
+  };
+  return { push, close, iterable };
+};

@@ -1,0 +1,353 @@
+/**
+ * Running a turn: validate → (resumed thread with a token) observe the session and run the
+ * resume validator → start the transport → fold the events as they come → the new Thread and
+ * the Turn. `runTurn` returns the outcome; `runStreamed` also streams the events.
+ */
+import { ResultAsync, errAsync, okAsync } from "neverthrow";
+import { isLeft } from "fp-ts/lib/Either.js";
+import type { ThreadEvent } from "../core/events.js";
+import type { TurnError } from "../core/errors.js";
+import { decodingError } from "../core/errors.js";
+import {
+  finishTurn,
+  initialTurnState,
+  stepTurn,
+  type FinishContext,
+  type TurnState,
+} from "../core/fold.js";
+import { normalizeInput } from "../core/input.js";
+import { decodeAll } from "../core/internal/decode.js";
+import { TurnOptions } from "../core/options.js";
+import { validateResume, type ObservedSession } from "../core/resume-validator.js";
+import { emit, type TelemetrySink } from "../core/telemetry.js";
+import { Thread } from "../core/thread.js";
+import type { Turn } from "../core/turn.js";
+import { createChannel } from "./internal/channel.js";
+import { execTransport } from "./exec-transport.js";
+import type { CancelReason, Transport } from "./transport.js";
+
+/** What a turn produced: the new Thread value (the old one is untouched) and the Turn. */
+export interface TurnOutcome {
+  readonly thread: Thread;
+  readonly turn: Turn;
+}
+
+/** What the session store showed of a thread: its position and the metadata of its rollout. */
+export interface SessionObservation {
+  readonly observed: ObservedSession;
+  readonly metadata?: FinishContext["metadata"];
+}
+
+/** Reads a thread's session (its rollout); null when there is none to read. */
+export type ObserveSession = (thread: Thread) => Promise<SessionObservation | null>;
+
+/** The effects a turn may use, all optional. */
+export interface RunDeps {
+  /** Where telemetry goes (default: nowhere). */
+  readonly sink?: TelemetrySink;
+  /** The codex binary (loses to the thread's `codexPathOverride`). */
+  readonly codexPath?: string;
+  /** How turns run (default: a `codex exec` per turn). */
+  readonly transport?: Transport;
+  /** The clock for telemetry timestamps (default: the system clock). */
+  readonly now?: () => Date;
+  /** Signs and verifies continuation tokens. */
+  readonly secret?: string;
+  /** The longest output line accepted, in bytes (default 64 MiB). */
+  readonly maxLineBytes?: number;
+  /** Reads the session store before and after a turn; `false` turns observation off. */
+  readonly observe?: ObserveSession | false;
+}
+
+/** A turn whose events can be read as they come. */
+export interface StreamedTurn {
+  /** The turn's events; never throws; leaving early aborts the turn. */
+  readonly events: AsyncIterable<ThreadEvent>;
+  /** The outcome, once the turn ends. */
+  readonly outcome: ResultAsync<TurnOutcome, TurnError>;
+}
+
+const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+let defaultObserve: ObserveSession | null = null;
+/** Installs the session observer used when `deps.observe` is not given (the sessions module). */
+export const setDefaultObserver = (observe: ObserveSession | null): void => {
+  defaultObserve = observe;
+};
+
+const safeObserve = async (
+  observe: ObserveSession | null,
+  thread: Thread,
+): Promise<SessionObservation | null> => {
+  if (observe === null || thread.threadId === null) return null;
+  try {
+    return await observe(thread);
+  } catch {
+    return null;
+  }
+};
+
+const message = (e: TurnError): string => e.message;
+
+const start = (
+  threadArg: Thread,
+  input: unknown,
+  turnOptionsArg: unknown,
+  deps: RunDeps,
+  buffer: boolean,
+): StreamedTurn => {
+  const sink = deps.sink;
+  const now = deps.now ?? (() => new Date());
+  const stamp = () => {
+    try {
+      return now().toISOString();
+    } catch {
+      return null;
+    }
+  };
+  const transport =
+    deps.transport ??
+    execTransport({ ...(deps.codexPath !== undefined ? { codexPath: deps.codexPath } : {}) });
+  const observe = deps.observe === false ? null : (deps.observe ?? defaultObserve);
+  let cancelRun: ((r: CancelReason) => void) | null = null;
+  let consumerLeft = false;
+  const out = createChannel<ThreadEvent>(() => {
+    consumerLeft = true;
+    cancelRun?.("consumer");
+  }, buffer);
+
+  const outcome = (async (): Promise<ResultAsync<TurnOutcome, TurnError>> => {
+    // 1. Validate everything before any effect.
+    const th = decodeAll(Thread, threadArg, "thread");
+    if (isLeft(th))
+      return errAsync(
+        decodingError("InvalidOptions", th.left[0]?.path ?? "thread", "not a Thread", th.left),
+      );
+    const thread = threadArg;
+    const opts = decodeAll(TurnOptions, turnOptionsArg ?? {}, "turnOptions");
+    if (isLeft(opts))
+      return errAsync(
+        decodingError(
+          "InvalidOptions",
+          opts.left[0]?.path ?? "turnOptions",
+          "invalid turn options",
+          opts.left,
+        ),
+      );
+    const turnOptions = opts.right;
+    const normalized = normalizeInput(input);
+    if (normalized.isErr()) return errAsync(normalized.error);
+    const threadId = thread.threadId;
+    const transportKind = transport.kind;
+
+    // 2. A resumed thread with a token: the session must be where the token says.
+    if (threadId !== null && thread.continuationToken !== null) {
+      const seen = await safeObserve(observe, thread);
+      const v = validateResume({
+        sink: sink ?? (() => undefined),
+        now,
+        ...(deps.secret !== undefined ? { secret: deps.secret } : {}),
+      })(thread, seen?.observed);
+      if (v.isErr()) return errAsync(v.error);
+    }
+    if (turnOptions.signal?.aborted === true)
+      return errAsync({
+        _tag: "Aborted",
+        path: "turnOptions.signal",
+        message: "the turn was aborted before it started",
+      });
+
+    // 3. Run.
+    const startedAt = performance.now();
+    emit(sink, {
+      name: "codex.turn.start",
+      timestamp: stamp(),
+      threadId,
+      transport: transportKind,
+      resumed: threadId !== null,
+    });
+    const started = await transport.startTurn({
+      thread,
+      input: normalized.value,
+      turnOptions,
+      maxLineBytes: deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    });
+    if (started.isErr()) return errAsync(started.error);
+    const run = started.value;
+    let stopReason: CancelReason | null = null;
+    const stop = (r: CancelReason) => {
+      if (stopReason === null) stopReason = r;
+      run.cancel(r);
+    };
+    cancelRun = stop;
+    if (consumerLeft) stop("consumer");
+    const onAbort = () => stop("aborted");
+    turnOptions.signal?.addEventListener("abort", onAbort, { once: true });
+    const timer =
+      turnOptions.timeoutMs !== undefined
+        ? setTimeout(() => stop("timeout"), turnOptions.timeoutMs)
+        : undefined;
+
+    // 4. Fold the events as they come.
+    let state: TurnState = initialTurnState(thread);
+    let foldError: TurnError | null = null;
+    for await (const event of run.events) {
+      if (foldError !== null) continue;
+      const next = stepTurn(state, event);
+      if (next.isErr()) {
+        const v = next.error;
+        foldError =
+          v._tag === "ProtocolViolation" && v.violation === "thread_id_changed" && threadId !== null
+            ? {
+                _tag: "ResumeMismatch",
+                path: "threadId",
+                message: `asked to resume ${threadId} but the CLI started a new thread ${v.actualThreadId ?? "?"}; it was stopped`,
+                expectedThreadId: threadId,
+                actualThreadId: v.actualThreadId ?? "",
+              }
+            : v;
+        stop("mismatch");
+        continue;
+      }
+      state = next.value;
+      if (event.type === "thread.started")
+        emit(sink, {
+          name: threadId === null ? "codex.thread.start" : "codex.thread.resume",
+          timestamp: stamp(),
+          threadId: event.thread_id,
+        });
+      else if (event.type === "unknown")
+        emit(sink, {
+          name: "codex.event.unknown",
+          timestamp: stamp(),
+          threadId: state.threadId ?? threadId,
+          eventType: event.eventType,
+          itemType: null,
+        });
+      else if (
+        (event.type === "item.completed" || event.type === "item.started") &&
+        event.item.type === "unknown"
+      )
+        emit(sink, {
+          name: "codex.event.unknown",
+          timestamp: stamp(),
+          threadId: state.threadId ?? threadId,
+          eventType: event.type,
+          itemType: event.item.itemType,
+        });
+      out.push(event);
+    }
+    const exit = await run.exit;
+    turnOptions.signal?.removeEventListener("abort", onAbort);
+    if (timer !== undefined) clearTimeout(timer);
+
+    // 5. Decide.
+    const reason = stopReason as CancelReason | null;
+    let result: ResultAsync<TurnOutcome, TurnError>;
+    if (foldError !== null) result = errAsync(foldError);
+    else if (reason === "timeout")
+      result = errAsync({
+        _tag: "TimedOut",
+        path: "turnOptions.timeoutMs",
+        message: `the turn took longer than ${turnOptions.timeoutMs ?? 0} ms and was stopped`,
+        timeoutMs: turnOptions.timeoutMs ?? 0,
+      });
+    else if (reason === "aborted" || reason === "consumer")
+      result = errAsync({
+        _tag: "Aborted",
+        path: "turnOptions.signal",
+        message:
+          reason === "consumer"
+            ? "the event stream was left early; the turn was stopped"
+            : "the turn was aborted",
+      });
+    else if (!exit.ok && !(state.phase === "failed" && exit.error._tag === "ExecFailed"))
+      result = errAsync(exit.error);
+    else {
+      const after =
+        state.phase === "completed"
+          ? await safeObserve(observe, {
+              ...thread,
+              threadId: (state.threadId ?? threadId) as Thread["threadId"],
+            })
+          : null;
+      const position =
+        after !== null && after.observed.completedTurns !== undefined
+          ? {
+              completedTurns: after.observed.completedTurns,
+              lastTurnId: after.observed.lastTurnId ?? null,
+            }
+          : undefined;
+      const ctx: FinishContext = {
+        structured: turnOptions.outputSchema !== undefined,
+        ...(deps.secret !== undefined ? { secret: deps.secret } : {}),
+        ...(position !== undefined ? { position } : {}),
+        ...(after?.metadata !== undefined ? { metadata: after.metadata } : {}),
+      };
+      const finished = finishTurn(thread, state, ctx);
+      result = finished.isOk() ? okAsync(finished.value) : errAsync(finished.error);
+    }
+    const settled = await result;
+    const exitCode = exit.ok
+      ? exit.value.exitCode
+      : exit.error._tag === "ExecFailed"
+        ? exit.error.exitCode
+        : null;
+    const newThreadId = settled.isOk()
+      ? settled.value.thread.threadId
+      : (state.threadId ?? threadId);
+    if (settled.isErr())
+      emit(sink, {
+        name: "codex.turn.exception",
+        timestamp: stamp(),
+        threadId: newThreadId,
+        transport: transportKind,
+        errorTag: settled.error._tag,
+        message: message(settled.error),
+      });
+    emit(sink, {
+      name: "codex.turn.stop",
+      timestamp: stamp(),
+      threadId: newThreadId,
+      transport: transportKind,
+      durationMs: Math.round(performance.now() - startedAt),
+      outcome: settled.isOk() ? "ok" : "error",
+      usage: settled.isOk() ? settled.value.turn.usage : null,
+      exitCode,
+    });
+    return result;
+  })().then(
+    (r) => r,
+    (e: unknown) =>
+      errAsync<TurnOutcome, TurnError>({
+        _tag: "SpawnFailed",
+        path: "codex",
+        message: `unexpected failure: ${e instanceof Error ? e.message : String(e)}`,
+      }),
+  );
+  const settledOutcome = new ResultAsync(outcome.then((r) => r).finally(() => out.close()));
+  return { events: out.iterable, outcome: settledOutcome };
+};
+
+/**
+ * Runs one turn on `thread` and returns the new Thread and the Turn. Never throws and never
+ * rejects: every failure is a typed `TurnError`.
+ */
+export const runTurn = (
+  thread: Thread,
+  input: unknown,
+  turnOptions?: unknown,
+  deps: RunDeps = {},
+): ResultAsync<TurnOutcome, TurnError> =>
+  start(thread, input, turnOptions, deps ?? {}, false).outcome;
+
+/**
+ * Runs one turn and streams its events as they arrive. The iterable never throws; leaving it
+ * early stops the turn (the outcome is then `Aborted`).
+ */
+export const runStreamed = (
+  thread: Thread,
+  input: unknown,
+  turnOptions?: unknown,
+  deps: RunDeps = {},
+): StreamedTurn => start(thread, input, turnOptions, deps ?? {}, true);
