@@ -56,6 +56,65 @@ export {
   SERIALIZED_THREAD_FORMAT,
   type ThreadSecrets,
 } from "./core/serialize.js";
+export type { FoldError, ShellError, TurnError, ViolationKind } from "./core/errors.js";
+export {
+  ThreadEvent,
+  decodeEventLine,
+  decodeEventValue,
+  decodeTranscript,
+  type TranscriptError,
+  UsageWire,
+  type DecodeError,
+} from "./core/events.js";
+export {
+  ThreadItem,
+  AgentMessageItem,
+  CommandExecutionItem,
+  ReasoningItem,
+  FileChangeItem,
+  McpToolCallItem,
+  WebSearchItem,
+  TodoListItem,
+  ErrorItem,
+  UnknownItem,
+} from "./core/items.js";
+export { Input, UserInput } from "./core/input.js";
+export { Turn } from "./core/turn.js";
+export {
+  foldTurn,
+  stepTurn,
+  finishTurn,
+  initialTurnState,
+  splitUsage,
+  type TurnState,
+  type FinishContext,
+} from "./core/fold.js";
+export {
+  buildExecCommand,
+  flattenConfig,
+  toTomlValue,
+  type Command,
+  type CommandRequest,
+} from "./core/argv.js";
+export {
+  runTurn,
+  runStreamed,
+  type RunDeps,
+  type TurnOutcome,
+  type StreamedTurn,
+  type ObserveSession,
+  type SessionObservation,
+} from "./shell/run.js";
+export type {
+  Transport,
+  TransportRun,
+  TransportTurnRequest,
+  TransportExit,
+  CancelReason,
+} from "./shell/transport.js";
+export { execTransport, type ExecTransportOptions } from "./shell/exec-transport.js";
+export { replayTransport, type Recording } from "./shell/replay-transport.js";
+export { resolveCodexBinary, type CodexBinary } from "./shell/codex-binary.js";
 export {
   toEither,
   fromEither,

@@ -366,7 +366,7 @@ function enumDoc(values: readonly Json[], name?: string): Doc {
       ? `t.literal(${JSON.stringify(only)}, ${JSON.stringify(name)})`
       : literalDoc(only);
   }
-  if (uniq.every((v): v is string => typeof v === "string")) {
+  if (uniq.every((v): v is string => typeof v === "string" && v !== "__proto__")) {
     const obj = group(
       "{",
       uniq.map((v) => ({ doc: `${propKey(v)}: null` })),

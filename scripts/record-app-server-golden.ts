@@ -79,17 +79,15 @@ async function startStub(): Promise<Stub> {
       const respId = `resp_stub_${n}`;
       const msgId = `msg_stub_${n}`;
       if (text.includes("fail")) {
-        res
-          .writeHead(400, { "content-type": "application/json" })
-          .end(
-            JSON.stringify({
-              error: {
-                message: "stub: rejected on purpose",
-                type: "invalid_request_error",
-                code: null,
-              },
-            }),
-          );
+        res.writeHead(400, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error: {
+              message: "stub: rejected on purpose",
+              type: "invalid_request_error",
+              code: null,
+            },
+          }),
+        );
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
@@ -297,7 +295,7 @@ function open(env: Env): Session {
   );
 }
 
-async function handshake(s: Session, env: Env, experimental: boolean): Promise<void> {
+async function handshake(s: Session, experimental: boolean): Promise<void> {
   result(
     await s.request("initialize", {
       clientInfo: { name: "codex-fp-golden", title: null, version: "0.1.0" },
@@ -306,13 +304,12 @@ async function handshake(s: Session, env: Env, experimental: boolean): Promise<v
   );
   s.notify("initialized");
   await s.settle();
-  void env;
 }
 
 /** initialize, thread/start (+ ephemeral), thread/list/read/loaded/list and a few errors. No model calls. */
 async function scenarioHandshake(env: Env): Promise<Recorded[]> {
   const s = open(env);
-  await handshake(s, env, false);
+  await handshake(s, false);
   result(await s.request("thread/list", {}, "list-1"));
   const started = result(await s.request("thread/start", { cwd: env.cwd }));
   const threadId = (started.thread as JsonObject).id as string;
@@ -335,7 +332,7 @@ async function scenarioHandshake(env: Env): Promise<Recorded[]> {
 /** Turns against the stub: a complete one, an interrupted one (with a steer), a failing one; then lifecycle calls. */
 async function scenarioTurn(env: Env): Promise<{ log: Recorded[]; keptThreadId: string }> {
   const s = open(env);
-  await handshake(s, env, true);
+  await handshake(s, true);
   const started = result(await s.request("thread/start", { cwd: env.cwd }));
   const threadId = (started.thread as JsonObject).id as string;
   await s.waitNotification("thread/started");
@@ -406,7 +403,7 @@ async function scenarioTurn(env: Env): Promise<{ log: Recorded[]; keptThreadId: 
 /** A fresh app-server over the same CODEX_HOME: list, resume the thread from scenarioTurn, run a turn. */
 async function scenarioResume(env: Env, threadId: string): Promise<Recorded[]> {
   const s = open(env);
-  await handshake(s, env, true);
+  await handshake(s, true);
   result(await s.request("thread/list", {}));
   result(await s.request("thread/read", { threadId, includeTurns: false }));
   result(await s.request("thread/resume", { threadId }));

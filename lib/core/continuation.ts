@@ -3,7 +3,7 @@
  * position in it (the number of completed turns and the id of the last one), HMAC-SHA256
  * signed when a secret is given. Format: `cfp1.<base64url JSON>[.<base64url signature>]`.
  * Any other token is a legacy server-issued token, carried opaquely — except one that still
- * shows our shape (a prefix of `cfp`, or our payload after its first dot): that is one of ours
+ * shows our shape (a prefix of `cfp`, or our payload after a dot): that is one of ours
  * with its prefix damaged, and it is reported as malformed rather than taken for a legacy one.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -84,7 +84,7 @@ const PAYLOAD_HEAD = Buffer.from('{"v":').toString("base64url").slice(0, 6);
 const looksOurs = (token: string): boolean =>
   token.startsWith("cfp") ||
   "cfp".startsWith(token) ||
-  (token.split(".")[1]?.startsWith(PAYLOAD_HEAD) ?? false);
+  token.split(".").some((part, i) => i > 0 && part.startsWith(PAYLOAD_HEAD));
 
 const sign = (body: string, secret: string): string =>
   createHmac("sha256", secret).update(body).digest("base64url");

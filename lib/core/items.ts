@@ -4,6 +4,7 @@
  * fields a newer CLI adds are kept. An item of a type we do not know is kept as data.
  */
 import * as t from "io-ts";
+import { open } from "./internal/decode.js";
 
 const id = t.string;
 const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
@@ -13,16 +14,17 @@ export const AgentMessageItem = t.type({ id, type: t.literal("agent_message"), t
 /** Codec of the agent's reasoning summary. */
 export const ReasoningItem = t.type({ id, type: t.literal("reasoning"), text: t.string });
 /** Codec of a command the agent ran (`status`: in_progress, completed, failed, declined …). */
-export const CommandExecutionItem = t.intersection([
-  t.type({
+export const CommandExecutionItem = open(
+  "CommandExecutionItem",
+  {
     id,
     type: t.literal("command_execution"),
     command: t.string,
     aggregated_output: t.string,
     status: t.string,
-  }),
-  t.partial({ exit_code: nullable(t.number) }),
-]);
+  },
+  { exit_code: nullable(t.number) },
+);
 /** Codec of one file changed by a patch. */
 export const FileUpdateChange = t.type({ path: t.string, kind: t.string });
 /** Codec of a patch the agent applied. */
@@ -33,20 +35,21 @@ export const FileChangeItem = t.type({
   status: t.string,
 });
 /** Codec of an MCP tool call. */
-export const McpToolCallItem = t.intersection([
-  t.type({
+export const McpToolCallItem = open(
+  "McpToolCallItem",
+  {
     id,
     type: t.literal("mcp_tool_call"),
     server: t.string,
     tool: t.string,
     status: t.string,
-  }),
-  t.partial({
+  },
+  {
     arguments: t.unknown,
     result: nullable(t.partial({ content: t.array(t.unknown), structured_content: t.unknown })),
     error: nullable(t.type({ message: t.string })),
-  }),
-]);
+  },
+);
 /** Codec of a web search. */
 export const WebSearchItem = t.type({ id, type: t.literal("web_search"), query: t.string });
 /** Codec of the agent's to-do list. */

@@ -41,8 +41,9 @@ export type ThreadId = t.TypeOf<typeof ThreadId>;
 
 /** Decodes an unknown value as a thread id; `path` names where it came from. */
 export const parseThreadId = (u: unknown, path = "threadId"): Result<ThreadId, ThreadError> => {
-  const r = decodeAll(ThreadId, u, path);
+  const root = typeof path === "string" ? path : "threadId";
+  const r = decodeAll(ThreadId, u, root);
   return isLeft(r)
-    ? err(decodingError("InvalidThreadId", path, "invalid thread id", r.left))
+    ? err(decodingError("InvalidThreadId", root, "invalid thread id", r.left))
     : ok(r.right);
 };

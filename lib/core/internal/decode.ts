@@ -119,7 +119,12 @@ export const toIssues = (root: string, errors: t.Errors): Issue[] => {
   return [...byPath].map(([path, message]) => ({ path, message }));
 };
 
-class Cycle extends Error {}
+/** Thrown by `snapshot` on a cycle; `at` is the path below the root where it closes. */
+class Cycle extends Error {
+  constructor(readonly at: string) {
+    super("cycle");
+  }
+}
 
 const isPlainObject = (u: object): boolean => {
   const proto = Object.getPrototypeOf(u) as unknown;
@@ -132,16 +137,19 @@ const isPlainObject = (u: object): boolean => {
  * Decoding the copy means a getter or proxy cannot show the codec one value and the result
  * another, and freezing a decoded value never freezes the caller's objects. Throws on a cycle.
  */
-export const snapshot = (u: unknown, ancestors: Set<object> = new Set()): unknown => {
+export const snapshot = (u: unknown, ancestors: Set<object> = new Set(), at = ""): unknown => {
   if (typeof u !== "object" || u === null) return u;
   const isArray = Array.isArray(u);
   if (!isArray && !isPlainObject(u)) return u;
-  if (ancestors.has(u)) throw new Cycle();
+  if (ancestors.has(u)) throw new Cycle(at);
   ancestors.add(u);
   const copy = isArray
-    ? Array.from({ length: u.length }, (_, i) => snapshot(u[i], ancestors))
+    ? Array.from({ length: u.length }, (_, i) => snapshot(u[i], ancestors, `${at}[${i}]`))
     : Object.fromEntries(
-        Object.keys(u).map((k) => [k, snapshot((u as Record<string, unknown>)[k], ancestors)]),
+        Object.keys(u).map((k) => [
+          k,
+          snapshot((u as Record<string, unknown>)[k], ancestors, `${at}.${k}`),
+        ]),
       );
   ancestors.delete(u);
   return copy;
@@ -158,10 +166,106 @@ export const decodeAll = <A>(
     return isLeft(r) ? left(toIssues(root, r.left)) : right(r.right);
   } catch (e) {
     // A hostile input (a throwing getter or proxy) must not escape as an exception.
-    const message =
+    return left([
       e instanceof Cycle
-        ? "must not contain a cycle"
-        : "could not be read (it threw while being inspected)";
-    return left([{ path: root, message }]);
+        ? { path: root + e.at, message: "must not contain a cycle" }
+        : { path: root, message: "could not be read (it threw while being inspected)" },
+    ]);
+  }
+};
+
+/**
+ * An open object codec (extra keys kept, as the CLI adds fields every release) with required
+ * and optional properties. Its `is` is one tight loop, so decoding hot event lines stays cheap;
+ * `validate` reports every problem like `t.type` and `t.partial` would.
+ */
+export const open = <R extends t.Props, O extends t.Props>(
+  name: string,
+  required: R,
+  optional: O,
+): t.Type<
+  t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>,
+  t.OutputOf<t.TypeC<R>> & t.OutputOf<t.PartialC<O>>,
+  unknown
+> => {
+  type A = t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>;
+  const req = t.type(required);
+  const opt = t.partial(optional);
+  const is = compileIs<A>(required, optional);
+  return new t.Type(
+    name,
+    is,
+    (u, c) => {
+      if (is(u)) return t.success(u);
+      if (!isRecord(u)) return t.failure(u, c, `expected ${name} (an object), got ${describe(u)}`);
+      const a = req.validate(u, c);
+      const b = opt.validate(u, c);
+      const errors = [...(isLeft(a) ? a.left : []), ...(isLeft(b) ? b.left : [])];
+      return errors.length > 0 ? t.failures(errors) : t.success(u as A);
+    },
+    (a) => a as t.OutputOf<t.TypeC<R>> & t.OutputOf<t.PartialC<O>>,
+  );
+};
+
+/** An inline JavaScript test for a simple codec on the value `v`, or null for a complex one. */
+const inlineTest = (c: t.Mixed, v: string, codecs: t.Mixed[]): string | null => {
+  const k = c as unknown as { _tag?: string; value?: unknown; types?: readonly t.Mixed[] };
+  switch (k._tag) {
+    case "KeyofType":
+      return `(typeof ${v} === "string" && Object.prototype.hasOwnProperty.call(C[${codecs.push(c) - 1}].keys, ${v}))`;
+    case "StringType":
+      return `typeof ${v} === "string"`;
+    case "NumberType":
+      return `typeof ${v} === "number"`;
+    case "BooleanType":
+      return `typeof ${v} === "boolean"`;
+    case "UnknownType":
+      return "true";
+    case "NullType":
+      return `${v} === null`;
+    case "LiteralType":
+      return typeof k.value === "string" ||
+        typeof k.value === "number" ||
+        typeof k.value === "boolean"
+        ? `${v} === ${JSON.stringify(k.value)}`
+        : null;
+    case "UnknownRecordType":
+      return `(typeof ${v} === "object" && ${v} !== null && !Array.isArray(${v}))`;
+    case "UnionType": {
+      const parts = (k.types ?? []).map((m) => inlineTest(m, v, codecs));
+      return parts.every((p) => p !== null) ? `(${parts.join(" || ")})` : null;
+    }
+    default:
+      return null;
+  }
+};
+
+/**
+ * Compiles the `is` guard of an open object into one function (simple fields inline, others
+ * through their codec's `is`), falling back to a loop where code generation is not allowed.
+ */
+const compileIs = <A>(required: t.Props, optional: t.Props): ((u: unknown) => u is A) => {
+  const codecs: t.Mixed[] = [];
+  const test = (c: t.Mixed): string =>
+    inlineTest(c, "v", codecs) ?? `C[${codecs.push(c) - 1}].is(v)`;
+  const lines = [
+    ...Object.entries(required).map(
+      ([key, c]) => `v = o[${JSON.stringify(key)}]; if (!(${test(c)})) return false;`,
+    ),
+    ...Object.entries(optional).map(
+      ([key, c]) =>
+        `v = o[${JSON.stringify(key)}]; if (v !== undefined && !(${test(c)})) return false;`,
+    ),
+  ];
+  const body = `return function (o) { if (typeof o !== "object" || o === null || Array.isArray(o)) return false; var v; ${lines.join(" ")} return true; };`;
+  try {
+    return new Function("C", body)(codecs) as (u: unknown) => u is A;
+  } catch {
+    const req = Object.entries(required);
+    const opt = Object.entries(optional);
+    return (u: unknown): u is A =>
+      isRecord(u) &&
+      req.every(([key, c]) => c.is(u[key])) &&
+      opt.every(([key, c]) => u[key] === undefined || c.is(u[key]));
   }
 };
