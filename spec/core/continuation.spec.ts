@@ -194,7 +194,9 @@ describe("decodeContinuationToken", () => {
   });
 
   it("rejects a token of another version", () => {
-    const v2 = mintContinuationToken(claim)._unsafeUnwrap().replace(/^cfp1\./, "cfp2.");
+    const v2 = mintContinuationToken(claim)
+      ._unsafeUnwrap()
+      .replace(/^cfp1\./, "cfp2.");
     expect(decodeContinuationToken(v2)._unsafeUnwrapErr()).toMatchObject({
       issues: [{ message: "token version 2 is not supported" }],
     });
@@ -228,9 +230,7 @@ describe("decodeContinuationToken", () => {
 
   it("rejects strings that cannot be tokens", () => {
     for (const bad of ["", "has space", "a/b", "a+b=", "x".repeat(MAX_TOKEN_LENGTH + 1), 7, null])
-      expect(decodeContinuationToken(bad)._unsafeUnwrapErr()._tag).toBe(
-        "InvalidContinuationToken",
-      );
+      expect(decodeContinuationToken(bad)._unsafeUnwrapErr()._tag).toBe("InvalidContinuationToken");
     expect(decodeContinuationToken("x".repeat(MAX_TOKEN_LENGTH)).isOk()).toBe(true);
   });
 

@@ -259,7 +259,11 @@ describe("metadataFromJson", () => {
       ...payload(),
       git: { branch: "main", commit_hash: "abc", repository_url: "https://x", stash: 2 },
     })._unsafeUnwrap();
-    expect(metadata.git).toEqual({ branch: "main", commit_hash: "abc", repository_url: "https://x" });
+    expect(metadata.git).toEqual({
+      branch: "main",
+      commit_hash: "abc",
+      repository_url: "https://x",
+    });
   });
 
   it("keeps unknown keys of a legacy object in extra", () => {

@@ -20,10 +20,11 @@ const documentedRules = (u: unknown): boolean =>
 const problemOf = (u: unknown): string => {
   const r = parseThreadId(u);
   if (r.isOk()) throw new Error(`expected ${JSON.stringify(u)} to be rejected`);
-  expect(r.error._tag).toBe("InvalidThreadId");
-  expect(r.error.path).toBe("threadId");
-  expect(r.error.issues).toHaveLength(1);
-  return r.error.issues[0]?.message ?? "";
+  const e = r.error;
+  if (e._tag !== "InvalidThreadId") throw new Error(`expected InvalidThreadId, got ${e._tag}`);
+  expect(e.path).toBe("threadId");
+  expect(e.issues).toHaveLength(1);
+  return e.issues[0]?.message ?? "";
 };
 
 describe("parseThreadId", () => {

@@ -106,7 +106,10 @@ describe("startThread", () => {
       path: "codexOptions.apiKey",
       issues: [
         { path: "codexOptions.baseUrl", message: "expected a string, got 3" },
-        { path: "codexOptions.apiKey", message: "must not contain whitespace or control characters" },
+        {
+          path: "codexOptions.apiKey",
+          message: "must not contain whitespace or control characters",
+        },
         { path: "threadOptions.model", message: "must not be empty" },
       ],
     });

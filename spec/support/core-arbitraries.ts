@@ -132,7 +132,9 @@ const hostileLeaf: fc.Arbitrary<Input> = fc.oneof(
     input("a Redacted box of nothing", () => Redacted.of(undefined)),
     input("a Map", () => new Map([["model", "gpt-5"]])),
   ),
-  fc.constantFrom(...KNOWN_KEYS).map((k) => input(`a getter "${k}" that throws`, () => throwingGetter(k))),
+  fc
+    .constantFrom(...KNOWN_KEYS)
+    .map((k) => input(`a getter "${k}" that throws`, () => throwingGetter(k))),
   fc.bigInt().map((b) => input(`${b}n`, () => b)),
   fc.string().map((s) => input(`Symbol(${s})`, () => Symbol(s))),
 );

@@ -73,8 +73,5 @@ export const unfrozenPaths = (u: unknown, path = "$"): string[] => {
   if (typeof u !== "object" || u === null) return [];
   if (Redacted.is(u)) return Object.isFrozen(u) ? [] : [path];
   const own = Object.isFrozen(u) ? [] : [path];
-  return [
-    ...own,
-    ...Object.entries(u).flatMap(([k, v]) => unfrozenPaths(v, `${path}.${k}`)),
-  ];
+  return [...own, ...Object.entries(u).flatMap(([k, v]) => unfrozenPaths(v, `${path}.${k}`))];
 };

@@ -1,0 +1,320 @@
+/**
+ * The resume validator: `validateResume(deps)(thread, observed?)` checks a thread's
+ * continuation token against its id and the observed session, and reports every call as
+ * exactly one telemetry event.
+ */
+import { isRight } from "fp-ts/lib/Either.js";
+import fc from "fast-check";
+
+import {
+  TelemetryEvent,
+  mintContinuationToken,
+  recordingSink,
+  resumeThread,
+  startThread,
+  validateResume,
+  type MismatchReason,
+  type ObservedSession,
+  type Thread,
+} from "../../lib/index.js";
+import { anyInput, validApiKey } from "../support/core-arbitraries.js";
+
+const SECRET = "resume-secret";
+const THREAD_ID = "01a20fb5-345b-7f51-b6d3-8f2a9ee94142";
+
+const token = (
+  claim: Partial<{ threadId: string; lastTurnId: string | null; completedTurns: number }> = {},
+  secret: string | null = SECRET, // null: unsigned
+) =>
+  mintContinuationToken(
+    { threadId: THREAD_ID, lastTurnId: "turn_2", completedTurns: 2, ...claim },
+    secret ?? undefined,
+  )._unsafeUnwrap();
+
+const threadWith = (continuationToken: string | null, threadId = THREAD_ID): Thread =>
+  resumeThread(threadId, { apiKey: "sk-test-key-0001" }, {}, { continuationToken })._unsafeUnwrap();
+
+/** Runs the validator once with a recording sink; returns the result and the events. */
+const run = (thread: Thread, observed?: ObservedSession, secret: string | null = SECRET) => {
+  const rec = recordingSink();
+  const result = validateResume({ sink: rec.sink, ...(secret ? { secret } : {}) })(
+    thread,
+    observed,
+  );
+  return { result, events: [...rec.events] };
+};
+
+const reasonOf = (thread: Thread, observed: ObservedSession | undefined, secret: string) => {
+  const { result, events } = run(thread, observed, secret);
+  expect(events).toHaveLength(1);
+  if (result.isOk()) {
+    expect(events[0]?.name).toBe("codex.thread.resume.validated");
+    return "ok";
+  }
+  expect(result.error._tag).toBe("ContinuationMismatch");
+  expect(events[0]).toMatchObject({ name: "codex.thread.resume.mismatch" });
+  return result.error._tag === "ContinuationMismatch" ? result.error.reason : "other";
+};
+
+/** The own entries of `u` (hostile values may refuse: then none), for adding a sink. */
+const ownEntries = (u: unknown): object => {
+  try {
+    return typeof u === "object" && u !== null ? { ...u } : {};
+  } catch {
+    return {};
+  }
+};
+
+describe("validateResume", () => {
+  it("returns the thread when its signed token matches the observed session", () => {
+    const thread = threadWith(token());
+    const { result, events } = run(thread, { completedTurns: 2, lastTurnId: "turn_2" });
+    expect(result._unsafeUnwrap()).toBe(thread);
+    expect(events).toEqual([
+      {
+        name: "codex.thread.resume.validated",
+        timestamp: null,
+        threadId: THREAD_ID,
+        tokenKind: "signed",
+        expected: { completedTurns: 2, lastTurnId: "turn_2" },
+        observed: { completedTurns: 2, lastTurnId: "turn_2" },
+      },
+    ]);
+  });
+
+  it("accepts a token when nothing was observed", () => {
+    expect(reasonOf(threadWith(token()), undefined, SECRET)).toBe("ok");
+  });
+
+  it("accepts a thread without a token (a fresh start), as token kind none", () => {
+    const { result, events } = run(startThread()._unsafeUnwrap(), { completedTurns: 3 });
+    expect(result.isOk()).toBe(true);
+    expect(events[0]).toMatchObject({ tokenKind: "none", threadId: null });
+  });
+
+  it("accepts an unsigned token when no secret is configured", () => {
+    const { events } = run(threadWith(token({}, null)), { completedTurns: 2 }, null);
+    expect(events[0]).toMatchObject({ tokenKind: "unsigned" });
+  });
+
+  it("reports thread_id for a token minted for another thread", () => {
+    expect(reasonOf(threadWith(token({ threadId: "thread_other" })), undefined, SECRET)).toBe(
+      "thread_id",
+    );
+  });
+
+  it("reports stale when the session has moved on since the token was minted", () => {
+    const thread = threadWith(token());
+    expect(reasonOf(thread, { completedTurns: 3, lastTurnId: "turn_3" }, SECRET)).toBe("stale");
+    expect(reasonOf(thread, { lastTurnId: "turn_3" }, SECRET)).toBe("stale");
+  });
+
+  it("reports forked when the session's history diverges from the token", () => {
+    const thread = threadWith(token());
+    expect(reasonOf(thread, { completedTurns: 1 }, SECRET)).toBe("forked");
+    expect(reasonOf(thread, { completedTurns: 2, lastTurnId: "turn_x" }, SECRET)).toBe("forked");
+    expect(reasonOf(thread, { completedTurns: 2, forked: true }, SECRET)).toBe("forked");
+  });
+
+  it("reports signature for a token signed with another secret, or not signed", () => {
+    expect(reasonOf(threadWith(token({}, "another secret")), undefined, SECRET)).toBe("signature");
+    expect(reasonOf(threadWith(token({}, null)), undefined, SECRET)).toBe("signature");
+  });
+
+  it("reports malformed for a token that cannot be read, or an observation that cannot", () => {
+    expect(reasonOf(threadWith("cfp1.bm90IGpzb24"), undefined, SECRET)).toBe("malformed");
+    expect(reasonOf(threadWith("cfp1.e30"), undefined, SECRET)).toBe("malformed");
+    expect(reasonOf(threadWith(token()), { completedTurns: -1 }, SECRET)).toBe("malformed");
+    expect(reasonOf(threadWith(token()), { completedTurns: Number.NaN }, SECRET)).toBe("malformed");
+    expect(reasonOf(threadWith(token()), { turns: 1 } as never, SECRET)).toBe("malformed");
+  });
+
+  it("reports version for a token of a version it does not know", () => {
+    expect(reasonOf(threadWith(token().replace("cfp1.", "cfp7.")), undefined, SECRET)).toBe(
+      "version",
+    );
+  });
+
+  it("builds the error from the reason, with both positions", () => {
+    const { result, events } = run(threadWith(token()), { completedTurns: 5, lastTurnId: "t5" });
+    expect(result._unsafeUnwrapErr()).toEqual({
+      _tag: "ContinuationMismatch",
+      path: "thread.continuationToken",
+      message:
+        "the thread has moved on since this continuation token was minted (a stale snapshot)",
+      reason: "stale",
+      threadId: THREAD_ID,
+      expected: { completedTurns: 2, lastTurnId: "turn_2" },
+      observed: { completedTurns: 5, lastTurnId: "t5" },
+    });
+    expect(events[0]).toEqual({
+      name: "codex.thread.resume.mismatch",
+      timestamp: null,
+      threadId: THREAD_ID,
+      reason: "stale",
+      expected: { completedTurns: 2, lastTurnId: "turn_2" },
+      observed: { completedTurns: 5, lastTurnId: "t5" },
+    });
+  });
+
+  describe("with a legacy server token", () => {
+    const legacy = () => threadWith("cont-auto-run", "thread_auto_123");
+
+    it("accepts it when it equals the one the server issued last", () => {
+      const { result, events } = run(legacy(), { continuationToken: "cont-auto-run" });
+      expect(result.isOk()).toBe(true);
+      expect(events[0]).toMatchObject({ tokenKind: "legacy", expected: null });
+    });
+
+    it("reports stale when the server has issued another one since", () => {
+      expect(reasonOf(legacy(), { continuationToken: "cont-auto-run-2" }, SECRET)).toBe("stale");
+    });
+
+    it("accepts it when there is nothing to compare it with", () => {
+      expect(reasonOf(legacy(), { completedTurns: 4 }, SECRET)).toBe("ok");
+    });
+
+    it("reports forked when the session is known to be forked", () => {
+      expect(reasonOf(legacy(), { continuationToken: "cont-auto-run", forked: true }, SECRET)).toBe(
+        "forked",
+      );
+    });
+  });
+
+  it("emits exactly one event per call, and every event is a valid TelemetryEvent", () => {
+    const observed = fc.record(
+      {
+        completedTurns: fc.oneof(fc.nat(4), fc.integer({ min: -2, max: 4 })),
+        lastTurnId: fc.option(fc.constantFrom("turn_1", "turn_2", "turn_3"), { nil: null }),
+        continuationToken: fc.constantFrom("cont-auto-run", "cont-other"),
+        forked: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    );
+    const tokens = fc.oneof(
+      fc.constant(null),
+      fc.constant("cont-auto-run"),
+      fc
+        .record({
+          completedTurns: fc.nat(4),
+          lastTurnId: fc.option(fc.constantFrom("turn_1", "turn_2"), { nil: null }),
+        })
+        .chain((c) => fc.constantFrom(token(c), token(c, "other"), token(c, null), `x${token(c)}`)),
+    );
+    fc.assert(
+      fc.property(tokens, observed, fc.boolean(), (tk, o, withSecret) => {
+        const { result, events } = run(threadWith(tk), o, withSecret ? SECRET : null);
+        expect(events).toHaveLength(1);
+        expect(isRight(TelemetryEvent.decode(events[0]))).toBe(true);
+        expect(events[0]?.name).toBe(
+          result.isOk() ? "codex.thread.resume.validated" : "codex.thread.resume.mismatch",
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("lets no secret into events or errors", () => {
+    fc.assert(
+      fc.property(validApiKey, fc.boolean(), (apiKey, matching) => {
+        const thread = resumeThread(
+          THREAD_ID,
+          { apiKey, env: { OPENAI_API_KEY: apiKey } },
+          {},
+          { continuationToken: token({}, matching ? SECRET : "other-secret") },
+        )._unsafeUnwrap();
+        const { result, events } = run(thread, { completedTurns: 2 });
+        const shown = JSON.stringify(events) + JSON.stringify(result.isErr() ? result.error : {});
+        expect(shown).not.toContain(apiKey);
+        expect(shown).not.toContain(SECRET);
+        expect(shown).not.toContain("other-secret");
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("is not broken by a sink that throws", () => {
+    const thread = threadWith(token());
+    const throwing = () => {
+      throw new Error("sink down");
+    };
+    expect(validateResume({ sink: throwing, secret: SECRET })(thread).isOk()).toBe(true);
+    expect(
+      validateResume({ sink: throwing, secret: SECRET })(thread, { completedTurns: 9 }).isErr(),
+    ).toBe(true);
+  });
+
+  it("reads no clock unless one is given", () => {
+    const RealDate = Date;
+    let clockReads = 0;
+    class WatchedDate extends RealDate {
+      constructor(...args: []) {
+        if (args.length === 0) clockReads += 1;
+        super(...args);
+      }
+      static override now(): number {
+        clockReads += 1;
+        return RealDate.now();
+      }
+    }
+    globalThis.Date = WatchedDate as DateConstructor;
+    try {
+      const { events } = run(threadWith(token()), { completedTurns: 2 });
+      expect(events[0]?.timestamp).toBeNull();
+      expect(clockReads).toBe(0);
+    } finally {
+      globalThis.Date = RealDate;
+    }
+    const rec = recordingSink();
+    validateResume({ sink: rec.sink, secret: SECRET, now: () => new Date(0) })(threadWith(token()));
+    expect(rec.events[0]?.timestamp).toBe("1970-01-01T00:00:00.000Z");
+  });
+
+  it("does not fail a resume because the injected clock fails", () => {
+    const rec = recordingSink();
+    const r = validateResume({
+      sink: rec.sink,
+      secret: SECRET,
+      now: () => new Date(Number.NaN),
+    })(threadWith(token()));
+    expect(r.isOk()).toBe(true);
+    expect(rec.events[0]?.timestamp).toBeNull();
+  });
+
+  it("covers every mismatch reason", () => {
+    const reasons: MismatchReason[] = [
+      "thread_id",
+      "stale",
+      "forked",
+      "signature",
+      "malformed",
+      "version",
+    ];
+    const seen = new Set([
+      reasonOf(threadWith(token({ threadId: "thread_x" })), undefined, SECRET),
+      reasonOf(threadWith(token()), { completedTurns: 3 }, SECRET),
+      reasonOf(threadWith(token()), { completedTurns: 1 }, SECRET),
+      reasonOf(threadWith(token({}, "x")), undefined, SECRET),
+      reasonOf(threadWith("cfp1.e30"), undefined, SECRET),
+      reasonOf(threadWith("cfp2.e30"), undefined, SECRET),
+    ]);
+    expect([...seen].sort()).toEqual([...reasons].sort());
+  });
+
+  it("never throws and always emits one event, whatever it is given", () => {
+    fc.assert(
+      fc.property(anyInput, anyInput, anyInput, (deps, thread, observed) => {
+        const rec = recordingSink();
+        const withSink = { ...ownEntries(deps.make()), sink: rec.sink };
+        expect(() =>
+          validateResume(withSink as never)(thread.make() as Thread, observed.make() as never),
+        ).not.toThrow();
+        expect(rec.events).toHaveLength(1);
+        expect(() =>
+          validateResume(deps.make() as never)(thread.make() as Thread, observed.make() as never),
+        ).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
