@@ -286,7 +286,7 @@ describe("runTurn against the real codex CLI", () => {
         "codex.turn.exception",
         "codex.turn.stop",
       ]);
-      expect(telemetry.events[2]).toMatchObject({ outcome: "error", exitCode: 1 });
+      expect(telemetry.events[2]).toMatchObject({ outcome: "error", usage: null });
       expectCleanTelemetry(telemetry);
     });
   });
@@ -438,7 +438,7 @@ describe("runTurn against the real codex CLI", () => {
       expect(busyTelemetry.events.find((x) => x.name === "codex.turn.exception")).toMatchObject({
         errorTag: "ThreadBusy",
       });
-      expect(busyTelemetry.events.at(-1)).toMatchObject({ exitCode: 1 });
+      expect(busyTelemetry.events.at(-1)).toMatchObject({ outcome: "error", usage: null });
     });
   });
 });
