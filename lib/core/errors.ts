@@ -1,7 +1,7 @@
 /**
  * Every error codex-fp returns, as tagged unions: each has a `_tag`, the failing `path` and a
  * human `message`; decoding failures also carry the full `issues` list. The `_tag` sets are
- * documented in one place: here (and docs/errors.md).
+ * documented in one place: here (and the error reference in docs/thread-lifecycle.md).
  */
 
 /** One problem found while decoding an input: where it is and what is wrong. */

@@ -232,16 +232,30 @@ const errorText = (e: unknown): string | null => {
   return "the turn failed";
 };
 
-// Lines that mention none of these cannot be a line the scan uses: their ordinal is read from
-// the line's start and the rest is not parsed (large tool outputs and instructions).
-const MARKERS =
-  /task_started|task_complete|turn_aborted|token_count|token_usage_record|thread_rolled_back|session_meta/;
-// The CLI writes the envelope's keys first, in this order, without spaces.
-const QUICK = /^\{"timestamp":"[^"\\]*","ordinal":(\d{1,15}),"type":"([^"\\]*)"/;
+// The CLI writes the envelope's keys first, in this order, without spaces (and a payload's
+// `type` first): enough to tell, without parsing, whether a line can matter.
+const QUICK =
+  /^\{"timestamp":"[^"\\]*","ordinal":(\d{1,15}),"type":"([^"\\]*)"(?:,"payload":\{"type":"([^"\\]*)")?/;
+const USED_TYPES = new Set(["session_meta", "token_usage_record"]);
+const USED_EVENTS = new Set([
+  "task_started",
+  "task_complete",
+  "turn_aborted",
+  "token_count",
+  "thread_rolled_back",
+]);
 
-const quick = (text: string): { ordinal: number; type: string } | null => {
+const quick = (
+  text: string,
+): { ordinal: number; type: string; used: boolean } | null => {
   const m = QUICK.exec(text);
-  return m === null ? null : { ordinal: Number(m[1]), type: m[2] ?? "" };
+  if (m === null) return null;
+  const type = m[2] ?? "";
+  const event = m[3];
+  const used =
+    USED_TYPES.has(type) ||
+    (type === "event_msg" && (event === undefined || USED_EVENTS.has(event)));
+  return { ordinal: Number(m[1]), type, used };
 };
 
 /** Reads a session_meta object (a whole line, or a legacy bare payload) as {@link SessionMeta}. */
@@ -347,11 +361,9 @@ const classify = (u: Record<string, unknown>): RolloutLine => {
  */
 export const parseRolloutLine = (text: string, clipped = false): RolloutLine => {
   try {
-    if (clipped || !MARKERS.test(text)) {
-      const q = quick(text);
-      if (q !== null) return { kind: "other", ordinal: q.ordinal, type: q.type };
-      if (clipped) return { kind: "other", ordinal: null, type: null };
-    }
+    const q = quick(text);
+    if (q !== null && (clipped || !q.used)) return { kind: "other", ordinal: q.ordinal, type: q.type };
+    if (q === null && clipped) return { kind: "other", ordinal: null, type: null };
     let u: unknown;
     try {
       u = JSON.parse(text) as unknown;
@@ -364,6 +376,56 @@ export const parseRolloutLine = (text: string, clipped = false): RolloutLine => 
   }
 };
 
+// The base instructions are most of a session_meta line (tens of KB) and are not needed: their
+// value is skipped without being parsed and replaced by null. Any match of the key pattern ends
+// a key (the quote before the colon cannot be escaped), so for valid JSON the cut leaves valid
+// JSON; for anything else the whole line is parsed as it is.
+const BULKY_KEY = '"base_instructions":';
+const STRUCTURAL = /["{}[\]]/g;
+
+/** The end (exclusive) of the JSON string starting at `i`, or -1. */
+const skipString = (s: string, i: number): number => {
+  let from = i + 1;
+  for (;;) {
+    const q = s.indexOf('"', from);
+    if (q === -1) return -1;
+    let slashes = 0;
+    while (s.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
+    if (slashes % 2 === 0) return q + 1;
+    from = q + 1;
+  }
+};
+
+/** The end (exclusive) of the string, object or array value starting at `i`, or -1. */
+const skipValue = (s: string, i: number): number => {
+  let at = i;
+  while (s[at] === " ") at++;
+  if (s[at] === '"') return skipString(s, at);
+  if (s[at] !== "{" && s[at] !== "[") return -1;
+  let depth = 0;
+  const re = new RegExp(STRUCTURAL.source, "g");
+  re.lastIndex = at;
+  for (;;) {
+    const m = re.exec(s);
+    if (m === null) return -1;
+    const c = s[m.index];
+    if (c === '"') {
+      const end = skipString(s, m.index);
+      if (end === -1) return -1;
+      re.lastIndex = end;
+    } else if (c === "{" || c === "[") depth++;
+    else if (--depth === 0) return m.index + 1;
+  }
+};
+
+const withoutBulk = (text: string): string => {
+  const k = text.indexOf(BULKY_KEY);
+  if (k === -1) return text;
+  const from = k + BULKY_KEY.length;
+  const to = skipValue(text, from);
+  return to === -1 ? text : `${text.slice(0, from)}null${text.slice(to)}`;
+};
+
 /**
  * Reads a rollout's first line as its thread facts, or the issues that make it no rollout:
  * not JSON, not `session_meta`, or no valid thread id. Never throws.
@@ -371,9 +433,13 @@ export const parseRolloutLine = (text: string, clipped = false): RolloutLine => 
 export const parseSessionMeta = (text: string): Either<Issue[], SessionMeta> => {
   let u: unknown;
   try {
-    u = JSON.parse(text) as unknown;
+    u = JSON.parse(withoutBulk(text)) as unknown;
   } catch {
-    return left([{ path: "line", message: "the first line is not JSON" }]);
+    try {
+      u = JSON.parse(text) as unknown;
+    } catch {
+      return left([{ path: "line", message: "the first line is not JSON" }]);
+    }
   }
   if (!isRecord(u)) return left([{ path: "line", message: "the first line is not a JSON object" }]);
   if ("type" in u && u["type"] !== "session_meta")
@@ -458,109 +524,94 @@ const pop = (stack: TurnStack, n: number): TurnStack => {
   return s;
 };
 
-/** Folds one more line into the scan. Pure and total. */
+type Draft = { -readonly [K in keyof RolloutScan]: RolloutScan[K] };
+
+const endTurn = (s: Draft): void => {
+  s.openTurn = null;
+  s.turnLast = undefined;
+  s.turnRecord = undefined;
+};
+
+/** Folds one more line into the scan. Pure and total (it only writes to the copy it returns). */
 export const scanLine = (s0: RolloutScan, line: RolloutLine): RolloutScan => {
-  let s: RolloutScan = { ...s0, lines: s0.lines + 1 };
-  if (line.kind === "unreadable" || line.kind === "invalid")
-    s = { ...s, unreadableLines: s.unreadableLines + 1 };
+  const s: Draft = { ...s0, lines: s0.lines + 1 };
+  const evidence = (e: string): void => {
+    if (s.forkEvidence === null) s.forkEvidence = e;
+  };
+  if (line.kind === "unreadable" || line.kind === "invalid") s.unreadableLines += 1;
   if (line.kind !== "unreadable" && line.ordinal !== null) {
-    if (s.lastOrdinal !== null && line.ordinal <= s.lastOrdinal && s.forkEvidence === null)
-      s = { ...s, forkEvidence: `ordinal ${line.ordinal} follows ordinal ${s.lastOrdinal}` };
-    s = { ...s, lastOrdinal: line.ordinal };
+    if (s.lastOrdinal !== null && line.ordinal <= s.lastOrdinal)
+      evidence(`ordinal ${line.ordinal} follows ordinal ${s.lastOrdinal}`);
+    s.lastOrdinal = line.ordinal;
   }
-  const evidence = (e: string): string => s.forkEvidence ?? e;
+  const open = s.openTurn;
   switch (line.kind) {
-    case "task_started": {
-      if (line.nested) return s;
-      const open = s.openTurn;
-      return {
-        ...s,
-        boundarySeen: true,
-        forkEvidence:
-          open !== null && differ(open.turnId, line.turnId)
-            ? evidence(`turn ${line.turnId} started while turn ${open.turnId} was still open`)
-            : s.forkEvidence,
-        openTurn: { turnId: line.turnId },
-        turnLast: undefined,
-        turnRecord: undefined,
+    case "task_started":
+      if (line.nested) break;
+      if (open !== null && differ(open.turnId, line.turnId))
+        evidence(`turn ${line.turnId} started while turn ${open.turnId} was still open`);
+      endTurn(s);
+      s.boundarySeen = true;
+      s.openTurn = { turnId: line.turnId };
+      break;
+    case "task_complete":
+      if (line.nested) break;
+      if (open !== null && differ(open.turnId, line.turnId))
+        evidence(`turn ${line.turnId} completed while turn ${open.turnId} was open`);
+      else if (open === null && s.boundarySeen)
+        evidence(`turn ${line.turnId} completed but had not started (or had already ended)`);
+      s.completedTurns += 1;
+      if (line.error !== null) s.failedTurns += 1;
+      s.completed = { turnId: line.turnId, next: s.completed };
+      s.lastTurn = {
+        turnId: line.turnId,
+        lastAgentMessage: line.lastAgentMessage,
+        error: line.error,
+        usage: s.turnRecord ?? s.turnLast ?? null,
+        cumulative: s.total,
+        startSeen: open !== null,
+        usageSeen: s.turnLast !== undefined && s.turnRecord !== undefined,
       };
-    }
-    case "task_complete": {
-      if (line.nested) return s;
-      const open = s.openTurn;
-      const forkEvidence =
-        open !== null && differ(open.turnId, line.turnId)
-          ? evidence(`turn ${line.turnId} completed while turn ${open.turnId} was open`)
-          : open === null && s.boundarySeen
-            ? evidence(`turn ${line.turnId} completed but had not started (or had already ended)`)
-            : s.forkEvidence;
-      const usage = s.turnRecord ?? s.turnLast ?? null;
-      return {
-        ...s,
-        forkEvidence,
-        openTurn: null,
-        completedTurns: s.completedTurns + 1,
-        failedTurns: s.failedTurns + (line.error === null ? 0 : 1),
-        completed: { turnId: line.turnId, next: s.completed },
-        lastTurn: {
-          turnId: line.turnId,
-          lastAgentMessage: line.lastAgentMessage,
-          error: line.error,
-          usage,
-          cumulative: s.total,
-          startSeen: open !== null,
-          usageSeen: s.turnLast !== undefined && s.turnRecord !== undefined,
-        },
-        turnLast: undefined,
-        turnRecord: undefined,
-      };
-    }
-    case "turn_aborted": {
-      if (line.nested) return s;
-      const open = s.openTurn;
-      return {
-        ...s,
-        forkEvidence:
-          open !== null && differ(open.turnId, line.turnId)
-            ? evidence(`turn ${line.turnId} aborted while turn ${open.turnId} was open`)
-            : s.forkEvidence,
-        openTurn: null,
-        turnLast: undefined,
-        turnRecord: undefined,
-      };
-    }
+      endTurn(s);
+      break;
+    case "turn_aborted":
+      if (line.nested) break;
+      if (open !== null && differ(open.turnId, line.turnId))
+        evidence(`turn ${line.turnId} aborted while turn ${open.turnId} was open`);
+      endTurn(s);
+      break;
     case "token_count":
-      return line.total === null && line.last === null
-        ? s
-        : { ...s, total: line.total ?? s.total, turnLast: line.last };
-    case "token_usage_record": {
-      const open = s.openTurn;
-      if (line.nested || (open !== null && differ(open.turnId, line.turnId))) return s;
-      return { ...s, turnRecord: line.turnUsage };
-    }
+      if (line.total === null && line.last === null) break;
+      s.total = line.total ?? s.total;
+      s.turnLast = line.last;
+      break;
+    case "token_usage_record":
+      if (line.nested || (open !== null && differ(open.turnId, line.turnId))) break;
+      s.turnRecord = line.turnUsage;
+      break;
     case "thread_rolled_back": {
       const completed = pop(s.completed, line.numTurns);
-      return {
-        ...s,
-        completedTurns: Math.max(0, s.completedTurns - line.numTurns),
-        completed,
-        lastTurn:
-          completed === null
-            ? null
-            : {
-                turnId: completed.turnId,
-                lastAgentMessage: null,
-                error: null,
-                usage: null,
-                cumulative: null,
-                startSeen: false,
-                usageSeen: false,
-              },
-      };
+      s.completedTurns = Math.max(0, s.completedTurns - line.numTurns);
+      s.failedTurns = Math.min(s.failedTurns, s.completedTurns);
+      s.completed = completed;
+      s.lastTurn =
+        completed === null
+          ? null
+          : {
+              turnId: completed.turnId,
+              lastAgentMessage: null,
+              error: null,
+              usage: null,
+              cumulative: null,
+              startSeen: false,
+              usageSeen: false,
+            };
+      break;
     }
     default:
-      return s;
+      break;
   }
+  return s;
 };
 
 /**

@@ -4,6 +4,7 @@
  * cancelled turn kills the child's whole process group.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { StringDecoder } from "node:string_decoder";
 import { errAsync, okAsync } from "neverthrow";
 import { buildExecCommand } from "../core/argv.js";
 import { decodeEventLine, type DecodeError, type ThreadEvent } from "../core/events.js";
@@ -12,7 +13,7 @@ import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";
 import { createLineSplitter } from "./internal/lines.js";
-import { redact } from "./internal/redact.js";
+import { redactTail } from "./internal/redact.js";
 import type {
   CancelReason,
   Transport,
@@ -35,12 +36,13 @@ export interface ExecTransportOptions {
 
 const DEFAULT_STDERR_TAIL = 16 * 1024;
 
-/** Kills a child and everything it started (its process group). */
+/** Kills a child and everything it started (its process group, which outlives the child). */
 export const killTree = (child: ChildProcess): void => {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, "SIGKILL");
   } catch {
+    if (child.exitCode !== null || child.signalCode !== null) return;
     try {
       child.kill("SIGKILL");
     } catch {
@@ -48,6 +50,9 @@ export const killTree = (child: ChildProcess): void => {
     }
   }
 };
+
+/** How long stdout/stderr may stay open after the child exited (held by a stray process). */
+const EXIT_GRACE_MS = 1_000;
 
 /** Maps a finished process to its error, or null when it ended well. */
 export const classifyExit = (
@@ -113,18 +118,31 @@ const run = (
   });
   const secrets = secretsOf(command.env, thread.codexOptions.apiKey?.reveal());
   const tailBytes = options.stderrTailBytes ?? DEFAULT_STDERR_TAIL;
+  // Keep a little more than the tail, so a secret the cut falls near is still seen whole.
+  const keep = tailBytes + Math.max(0, ...secrets.map((s) => s.length));
+  const stderrDecoder = new StringDecoder("utf8");
   let stderr = "";
+  let stderrTruncated = false;
+  const addStderr = (text: string) => {
+    stderr += text;
+    if (stderr.length > keep) {
+      stderr = stderr.slice(-keep);
+      stderrTruncated = true;
+    }
+  };
   let failure: ShellError | DecodeError | null = null;
   let cancelled: CancelReason | null = null;
   let child: ChildProcess | null = null;
   const channel = createChannel<ThreadEvent>(() => cancel("consumer"));
+  // Once the streams are closed the group is gone (and its id may be reused): no more kills.
+  let closed = false;
   const cancel = (reason: CancelReason) => {
     if (cancelled === null) cancelled = reason;
-    if (child !== null) killTree(child);
+    if (child !== null && !closed) killTree(child);
   };
   const fail = (e: ShellError | DecodeError) => {
     if (failure === null) failure = e;
-    if (child !== null) killTree(child);
+    if (child !== null && !closed) killTree(child);
   };
 
   const exit = new Promise<ExitResult>((resolve) => {
@@ -181,13 +199,25 @@ const run = (
         });
       else lines.forEach(onLine);
     });
-    c.stderr?.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString("utf8")).slice(-tailBytes);
+    c.stderr?.on("data", (chunk: Buffer) => addStderr(stderrDecoder.write(chunk)));
+    // When codex exits, what it left running in its group (holding our pipes open) goes too;
+    // a stray outside the group cannot keep the turn open past a short grace period either.
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    c.on("exit", () => {
+      killTree(c);
+      grace = setTimeout(() => {
+        c.stdout?.destroy();
+        c.stderr?.destroy();
+      }, EXIT_GRACE_MS);
+      grace.unref();
     });
     c.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
+      closed = true;
+      if (grace !== undefined) clearTimeout(grace);
       if (failure === null && cancelled === null) splitter.end().forEach(onLine);
       channel.close();
-      const tail = redact(stderr, secrets);
+      addStderr(stderrDecoder.end());
+      const tail = redactTail(stderr, secrets, tailBytes, stderrTruncated);
       const status: TransportExit = { exitCode: code, signal };
       const error: ShellError | DecodeError | null =
         spawnError ??

@@ -166,13 +166,44 @@ const start = (
       transport: transportKind,
       resumed: threadId !== null,
     });
+    /** The end of a started turn: an exception (when it failed), then the stop. */
+    const reportEnd = (
+      endThreadId: string | null,
+      error: TurnError | null,
+      usage: Turn["usage"] | null,
+      exitCode: number | null,
+    ): void => {
+      if (error !== null)
+        emit(sink, {
+          name: "codex.turn.exception",
+          timestamp: stamp(),
+          threadId: endThreadId,
+          transport: transportKind,
+          errorTag: error._tag,
+          message: message(error),
+        });
+      emit(sink, {
+        name: "codex.turn.stop",
+        timestamp: stamp(),
+        threadId: endThreadId,
+        transport: transportKind,
+        durationMs: Math.round(performance.now() - startedAt),
+        outcome: error === null ? "ok" : "error",
+        usage,
+        exitCode,
+      });
+    };
     const started = await transport.startTurn({
       thread,
       input: normalized.value,
       turnOptions,
       maxLineBytes: deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
     });
-    if (started.isErr()) return errAsync(started.error);
+    if (started.isErr()) {
+      // It never started (no binary, no temp file …): the turn.start still gets its stop.
+      reportEnd(threadId, started.error, null, null);
+      return errAsync(started.error);
+    }
     const run = started.value;
     let stopReason: CancelReason | null = null;
     const stop = (r: CancelReason) => {
@@ -296,25 +327,12 @@ const start = (
     const newThreadId = settled.isOk()
       ? settled.value.thread.threadId
       : (state.threadId ?? threadId);
-    if (settled.isErr())
-      emit(sink, {
-        name: "codex.turn.exception",
-        timestamp: stamp(),
-        threadId: newThreadId,
-        transport: transportKind,
-        errorTag: settled.error._tag,
-        message: message(settled.error),
-      });
-    emit(sink, {
-      name: "codex.turn.stop",
-      timestamp: stamp(),
-      threadId: newThreadId,
-      transport: transportKind,
-      durationMs: Math.round(performance.now() - startedAt),
-      outcome: settled.isOk() ? "ok" : "error",
-      usage: settled.isOk() ? settled.value.turn.usage : null,
+    reportEnd(
+      newThreadId,
+      settled.isErr() ? settled.error : null,
+      settled.isOk() ? settled.value.turn.usage : null,
       exitCode,
-    });
+    );
     return result;
   })().then(
     (r) => r,

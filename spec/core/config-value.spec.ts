@@ -23,7 +23,13 @@ describe("ConfigObject", () => {
       hide_agent_reasoning: true,
       notify: ["notify-send", "codex"],
       sandbox_workspace_write: { network_access: true, writable_roots: ["/tmp"] },
-      mcp_servers: { docs: { command: "docs-mcp", args: ["--port", 3000], env: { "X.Y": "z" } } },
+      mcp_servers: {
+        docs: {
+          command: "docs-mcp",
+          args: ["--port", 3000],
+          env: { DOCS_TOKEN_FILE: "/run/docs" },
+        },
+      },
     };
     expect(issues(config)).toEqual([]);
     expect(ConfigObject.is(config)).toBe(true);

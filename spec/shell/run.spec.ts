@@ -115,7 +115,11 @@ describe("runTurn against the real codex CLI", () => {
         "codex.thread.start",
         "codex.turn.stop",
       ]);
-      expect(telemetry.events[0]).toMatchObject({ threadId: null, resumed: false, transport: "exec" });
+      expect(telemetry.events[0]).toMatchObject({
+        threadId: null,
+        resumed: false,
+        transport: "exec",
+      });
       expect(telemetry.events[1]).toMatchObject({ threadId: next.threadId });
       expect(telemetry.events[2]).toMatchObject({
         threadId: next.threadId,
@@ -157,7 +161,10 @@ describe("runTurn against the real codex CLI", () => {
         expect(turns.map((t) => t.cumulativeUsage.input_tokens)).toEqual([24, 60, 108]);
         expect(turns.map((t) => t.usage.output_tokens)).toEqual([5, 5, 5]);
         expect(turns.map((t) => t.cumulativeUsage.output_tokens)).toEqual([5, 10, 15]);
-        expect(thread.cumulativeUsage).toMatchObject({ input_tokens: 108, cached_input_tokens: 27 });
+        expect(thread.cumulativeUsage).toMatchObject({
+          input_tokens: 108,
+          cached_input_tokens: 27,
+        });
         // The token advances with every turn and always names the thread.
         expect(new Set(tokens).size).toBe(3);
         const claims = tokens.map((tk) => decodeContinuationToken(tk)._unsafeUnwrap());
@@ -170,7 +177,11 @@ describe("runTurn against the real codex CLI", () => {
         expect(await rollouts(env)).toHaveLength(1);
 
         const [first, second, third] = telemetries;
-        expect(names(first!)).toEqual(["codex.turn.start", "codex.thread.start", "codex.turn.stop"]);
+        expect(names(first!)).toEqual([
+          "codex.turn.start",
+          "codex.thread.start",
+          "codex.turn.stop",
+        ]);
         for (const t of [second!, third!]) {
           expect(names(t)).toEqual([
             "codex.thread.resume.validated",
@@ -187,31 +198,34 @@ describe("runTurn against the real codex CLI", () => {
   );
 
   it.concurrent("runs a shell command item (exec_command) and reports it", async () => {
-    await withStubEnv(() => ({ kind: "shell", cmd: "echo hello-from-shell" }), async (env) => {
-      const thread = env.thread({
-        model: "gpt-5",
-        sandboxMode: "danger-full-access",
-        approvalPolicy: "never",
-      });
-      const { result, telemetry } = await turn(thread, "run it");
-      const { turn: t } = okOf(result);
-      const command = t.items.find((i) => i.type === "command_execution");
-      expect(command).toMatchObject({
-        type: "command_execution",
-        command: expect.stringMatching(/ -lc 'echo hello-from-shell'$/),
-        aggregated_output: "hello-from-shell\n",
-        exit_code: 0,
-        status: "completed",
-      });
-      // The non-fatal notice the CLI sends as an `error` item is kept as an item.
-      expect(t.items.find((i) => i.type === "error")).toMatchObject({
-        message: expect.stringContaining("gpt-5"),
-      });
-      expect(t.finalResponse).toBe("Ran the command (reply 2)");
-      expect(t.usage).toMatchObject({ input_tokens: 76, output_tokens: 17 });
-      expect(env.stub.requests.map((r) => r.hasFunctionCallOutput)).toEqual([false, true]);
-      expect(telemetry.events.at(-1)).toMatchObject({ outcome: "ok", exitCode: 0 });
-    });
+    await withStubEnv(
+      () => ({ kind: "shell", cmd: "echo hello-from-shell" }),
+      async (env) => {
+        const thread = env.thread({
+          model: "gpt-5",
+          sandboxMode: "danger-full-access",
+          approvalPolicy: "never",
+        });
+        const { result, telemetry } = await turn(thread, "run it");
+        const { turn: t } = okOf(result);
+        const command = t.items.find((i) => i.type === "command_execution");
+        expect(command).toMatchObject({
+          type: "command_execution",
+          command: expect.stringMatching(/ -lc 'echo hello-from-shell'$/),
+          aggregated_output: "hello-from-shell\n",
+          exit_code: 0,
+          status: "completed",
+        });
+        // The non-fatal notice the CLI sends as an `error` item is kept as an item.
+        expect(t.items.find((i) => i.type === "error")).toMatchObject({
+          message: expect.stringContaining("gpt-5"),
+        });
+        expect(t.finalResponse).toBe("Ran the command (reply 2)");
+        expect(t.usage).toMatchObject({ input_tokens: 76, output_tokens: 17 });
+        expect(env.stub.requests.map((r) => r.hasFunctionCallOutput)).toEqual([false, true]);
+        expect(telemetry.events.at(-1)).toMatchObject({ outcome: "ok", exitCode: 0 });
+      },
+    );
   });
 
   it.concurrent("returns structured output and removes the schema file", async () => {
@@ -248,27 +262,30 @@ describe("runTurn against the real codex CLI", () => {
   });
 
   it.concurrent("fails with TurnFailed when the API answers HTTP 500", async () => {
-    await withStubEnv(() => ({ kind: "status", status: 500 }), async (env) => {
-      const thread = env.thread({}, { config: FEW_RETRIES });
-      const { result, telemetry } = await turn(thread, "hello");
-      const e = errOf(result);
-      expect(e).toMatchObject({
-        _tag: "TurnFailed",
-        message: expect.stringContaining("high demand"),
-        error: { message: expect.stringContaining("high demand") },
-      });
-      expect(env.stub.requests).toHaveLength(2); // one try, one retry
-      expect(names(telemetry)).toEqual([
-        "codex.turn.start",
-        "codex.thread.start",
-        "codex.turn.exception",
-        "codex.turn.stop",
-      ]);
-      expect(telemetry.events[2]).toMatchObject({ errorTag: "TurnFailed" });
-      expect(telemetry.events[3]).toMatchObject({ outcome: "error", usage: null, exitCode: 1 });
-      expectCleanTelemetry(telemetry);
-      expectNoKey(e);
-    });
+    await withStubEnv(
+      () => ({ kind: "status", status: 500 }),
+      async (env) => {
+        const thread = env.thread({}, { config: FEW_RETRIES });
+        const { result, telemetry } = await turn(thread, "hello");
+        const e = errOf(result);
+        expect(e).toMatchObject({
+          _tag: "TurnFailed",
+          message: expect.stringContaining("high demand"),
+          error: { message: expect.stringContaining("high demand") },
+        });
+        expect(env.stub.requests).toHaveLength(2); // one try, one retry
+        expect(names(telemetry)).toEqual([
+          "codex.turn.start",
+          "codex.thread.start",
+          "codex.turn.exception",
+          "codex.turn.stop",
+        ]);
+        expect(telemetry.events[2]).toMatchObject({ errorTag: "TurnFailed" });
+        expect(telemetry.events[3]).toMatchObject({ outcome: "error", usage: null, exitCode: 1 });
+        expectCleanTelemetry(telemetry);
+        expectNoKey(e);
+      },
+    );
   });
 
   it.concurrent("fails with ThreadNotFound for a well-formed UUID with no session", async () => {
@@ -316,33 +333,36 @@ describe("runTurn against the real codex CLI", () => {
     },
   );
 
-  it.concurrent("rejects a thread id that would read as a flag before any process starts", async () => {
-    await withStubEnv(undefined, async (env) => {
-      const log = env.scratch.file("invocations.jsonl");
-      const recorder = { codexPath: fake("record.mjs") };
-      const extra = { env: { FAKE_CODEX_LOG: log } };
-      for (const id of ["--foo", "--dangerously-bypass-approvals-and-sandbox", "-x"]) {
-        expect(resumeThread(id, env.codexOptions(extra))._unsafeUnwrapErr()).toMatchObject({
-          _tag: "InvalidThreadId",
-        });
-        // A Thread value forged around the constructors is caught by runTurn itself.
-        const forged = { ...env.resume(UNKNOWN_UUID, {}, extra), threadId: id } as Thread;
-        const { result, telemetry } = await turn(forged, "hello", {}, recorder);
-        expect(errOf(result)).toMatchObject({
-          _tag: "InvalidOptions",
-          path: "thread.threadId",
-        });
-        expect(telemetry.events).toEqual([]);
-      }
-      expect(readLog(log)).toEqual([]);
-      // The control: the same recorder with a valid id does record its one invocation.
-      const { result } = await turn(env.resume(UNKNOWN_UUID, {}, extra), "hello", {}, recorder);
-      expect(okOf(result).thread.threadId).toBe(UNKNOWN_UUID);
-      expect(readLog(log)).toEqual([
-        expect.objectContaining({ argv: expect.arrayContaining(["resume", UNKNOWN_UUID]) }),
-      ]);
-    });
-  });
+  it.concurrent(
+    "rejects a thread id that would read as a flag before any process starts",
+    async () => {
+      await withStubEnv(undefined, async (env) => {
+        const log = env.scratch.file("invocations.jsonl");
+        const recorder = { codexPath: fake("record.mjs") };
+        const extra = { env: { FAKE_CODEX_LOG: log } };
+        for (const id of ["--foo", "--dangerously-bypass-approvals-and-sandbox", "-x"]) {
+          expect(resumeThread(id, env.codexOptions(extra))._unsafeUnwrapErr()).toMatchObject({
+            _tag: "InvalidThreadId",
+          });
+          // A Thread value forged around the constructors is caught by runTurn itself.
+          const forged = { ...env.resume(UNKNOWN_UUID, {}, extra), threadId: id } as Thread;
+          const { result, telemetry } = await turn(forged, "hello", {}, recorder);
+          expect(errOf(result)).toMatchObject({
+            _tag: "InvalidOptions",
+            path: "thread.threadId",
+          });
+          expect(telemetry.events).toEqual([]);
+        }
+        expect(readLog(log)).toEqual([]);
+        // The control: the same recorder with a valid id does record its one invocation.
+        const { result } = await turn(env.resume(UNKNOWN_UUID, {}, extra), "hello", {}, recorder);
+        expect(okOf(result).thread.threadId).toBe(UNKNOWN_UUID);
+        expect(readLog(log)).toEqual([
+          expect.objectContaining({ argv: expect.arrayContaining(["resume", UNKNOWN_UUID]) }),
+        ]);
+      });
+    },
+  );
 
   it.concurrent("aborts mid-turn: Aborted, and the child is gone", async () => {
     await withStubEnv(delayed(10_000), async (env) => {
@@ -415,10 +435,7 @@ describe("runTurn against the real codex CLI", () => {
   it.concurrent("reports ThreadBusy for one of two concurrent resumes of one thread", async () => {
     await withStubEnv(delayed(2_000, 2), async (env) => {
       const first = okOf((await turn(env.thread(), "start")).result).thread;
-      const outcomes = await Promise.all([
-        turn(first, "one"),
-        turn(first, "two"),
-      ]);
+      const outcomes = await Promise.all([turn(first, "one"), turn(first, "two")]);
       const results = outcomes.map((o) => o.result);
       const busy = results.filter((r) => r.isErr());
       const done = results.filter((r) => r.isOk());
@@ -474,11 +491,16 @@ describe("runStreamed against the real codex CLI", () => {
       const thread = env.thread({}, { env: env.pidEnv() });
       const telemetry = recordingSink();
       const started = performance.now();
-      const streamed = runStreamed(thread, "hello", {}, {
-        observe: false,
-        sink: telemetry.sink,
-        codexPath: PID_WRAPPER,
-      });
+      const streamed = runStreamed(
+        thread,
+        "hello",
+        {},
+        {
+          observe: false,
+          sink: telemetry.sink,
+          codexPath: PID_WRAPPER,
+        },
+      );
       const seen: string[] = [];
       for await (const event of streamed.events) {
         seen.push(event.type);
@@ -496,22 +518,33 @@ describe("runStreamed against the real codex CLI", () => {
     });
   });
 
-  it.concurrent("never shows the planted API key, even in the child's environment checks", async () => {
-    // The CLI got the key (the stub provider reads CODEX_API_KEY) but no outcome repeats it.
-    await withStubEnv(() => ({ kind: "status", status: 401 }), async (env) => {
-      const thread = env.thread({}, { config: FEW_RETRIES });
-      expect(JSON.stringify(thread)).not.toContain(API_KEY);
-      const telemetry = recordingSink();
-      const streamed = runStreamed(thread, "hello", {}, { observe: false, sink: telemetry.sink });
-      const events: ThreadEvent[] = [];
-      for await (const e of streamed.events) events.push(e);
-      const outcome = await streamed.outcome;
-      const e = errOf(outcome);
-      expect(e._tag).toBe("TurnFailed");
-      expectNoKey(e);
-      expectNoKey(events);
-      expectCleanTelemetry(telemetry);
-      expect(existsSync(env.sandbox.codexHome)).toBe(true);
-    });
-  });
+  it.concurrent(
+    "never shows the planted API key, even in the child's environment checks",
+    async () => {
+      // The CLI got the key (the stub provider reads CODEX_API_KEY) but no outcome repeats it.
+      await withStubEnv(
+        () => ({ kind: "status", status: 401 }),
+        async (env) => {
+          const thread = env.thread({}, { config: FEW_RETRIES });
+          expect(JSON.stringify(thread)).not.toContain(API_KEY);
+          const telemetry = recordingSink();
+          const streamed = runStreamed(
+            thread,
+            "hello",
+            {},
+            { observe: false, sink: telemetry.sink },
+          );
+          const events: ThreadEvent[] = [];
+          for await (const e of streamed.events) events.push(e);
+          const outcome = await streamed.outcome;
+          const e = errOf(outcome);
+          expect(e._tag).toBe("TurnFailed");
+          expectNoKey(e);
+          expectNoKey(events);
+          expectCleanTelemetry(telemetry);
+          expect(existsSync(env.sandbox.codexHome)).toBe(true);
+        },
+      );
+    },
+  );
 });

@@ -191,10 +191,9 @@ export const validThreadId: fc.Arbitrary<string> = fc.oneof(
 export const validTurnId: fc.Arbitrary<string> = word(20).map((w) => `turn_${w}`);
 
 /** A printable string (no control characters), for free-text option values. */
-const printable = fc.string({ unit: "grapheme", minLength: 1, maxLength: 16 }).filter(
-  // eslint-disable-next-line no-control-regex
-  (s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s),
-);
+const printable = fc
+  .string({ unit: "grapheme", minLength: 1, maxLength: 16 })
+  .filter((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s));
 
 /** API keys: non-empty, no whitespace or control characters. */
 export const validApiKey: fc.Arbitrary<string> = word(40).map((w) => `sk-test-${w}`);

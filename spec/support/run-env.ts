@@ -154,13 +154,22 @@ export const readPid = (file: string): number | null => {
   return Number.isInteger(n) && n > 0 ? n : null;
 };
 
-/** True while a process with this pid exists (a zombie counts: it has not been reaped). */
+/**
+ * True while a process with this pid is running. A zombie (dead, but not yet reaped by its
+ * parent — e.g. an orphan whose new parent, the container's pid 1, never reaps) is not.
+ */
 export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; the state follows the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return !existsSync("/proc/self/stat"); // gone meanwhile, or no /proc (kill(0) is all we know)
   }
 };
 

@@ -131,29 +131,59 @@ const isPlainObject = (u: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
+type Key = string | number;
+
+const pathBelow = (keys: readonly Key[]): string =>
+  keys.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("");
+
+const copyPlain = (u: unknown, ancestors: Set<object>, keys: Key[]): unknown => {
+  if (typeof u !== "object" || u === null) return u;
+  const isArray = Array.isArray(u);
+  if (!isArray && !isPlainObject(u)) return u;
+  if (ancestors.has(u)) throw new Cycle(pathBelow(keys));
+  ancestors.add(u);
+  let copy: unknown;
+  if (isArray) {
+    // Only the elements present are read, so a huge sparse array costs what it holds.
+    const out: unknown[] = new Array<unknown>(u.length);
+    for (const k of Object.keys(u)) {
+      const i = Number(k);
+      if (!Number.isInteger(i) || String(i) !== k) continue;
+      keys.push(i);
+      out[i] = copyPlain(u[i], ancestors, keys);
+      keys.pop();
+    }
+    copy = out;
+  } else {
+    const out: Record<string, unknown> = {};
+    const o = u as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      keys.push(k);
+      const v = copyPlain(o[k], ancestors, keys);
+      keys.pop();
+      // An own "__proto__" key (JSON.parse makes them) stays a key, not a prototype.
+      if (k === "__proto__")
+        Object.defineProperty(out, k, {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[k] = v;
+    }
+    copy = out;
+  }
+  ancestors.delete(u);
+  return copy;
+};
+
 /**
  * A copy of the plain objects and arrays in `u`, each property read exactly once; other
  * values (class instances such as Redacted or AbortSignal, primitives) are kept as they are.
  * Decoding the copy means a getter or proxy cannot show the codec one value and the result
  * another, and freezing a decoded value never freezes the caller's objects. Throws on a cycle.
  */
-export const snapshot = (u: unknown, ancestors: Set<object> = new Set(), at = ""): unknown => {
-  if (typeof u !== "object" || u === null) return u;
-  const isArray = Array.isArray(u);
-  if (!isArray && !isPlainObject(u)) return u;
-  if (ancestors.has(u)) throw new Cycle(at);
-  ancestors.add(u);
-  const copy = isArray
-    ? Array.from({ length: u.length }, (_, i) => snapshot(u[i], ancestors, `${at}[${i}]`))
-    : Object.fromEntries(
-        Object.keys(u).map((k) => [
-          k,
-          snapshot((u as Record<string, unknown>)[k], ancestors, `${at}.${k}`),
-        ]),
-      );
-  ancestors.delete(u);
-  return copy;
-};
+export const snapshot = (u: unknown): unknown => copyPlain(u, new Set(), []);
 
 /** Decodes `u` with `codec`, reporting every problem as an issue under `root`. Never throws. */
 export const decodeAll = <A>(

@@ -44,8 +44,12 @@ export const threadIdOf = (argv = process.argv.slice(2)) => {
   return i !== -1 && argv[i + 1] !== undefined ? argv[i + 1] : FAKE_THREAD_ID;
 };
 
+/** The default reply: JSON when the fake was given an output schema, else plain text. */
+export const defaultReply = (argv = process.argv.slice(2)) =>
+  argv.includes("--output-schema") ? '{"fake":"reply"}' : "fake reply";
+
 /** The events of a small successful turn, as JSON lines (each ends with "\n"). */
-export const turnLines = (text = "fake reply", threadId = threadIdOf()) =>
+export const turnLines = (text = defaultReply(), threadId = threadIdOf()) =>
   [
     { type: "thread.started", thread_id: threadId },
     { type: "turn.started" },

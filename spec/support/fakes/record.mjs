@@ -9,5 +9,4 @@ notePid();
 const record = invocation(await readStdin());
 logInvocation(record);
 process.stdout.write(`${JSON.stringify({ type: "fake.record", record })}\n`);
-const reply = record.argv.includes("--output-schema") ? '{"fake":"reply"}' : "fake reply";
-process.stdout.write(turnLines(reply).join(""));
+process.stdout.write(turnLines().join(""));
