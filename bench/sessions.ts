@@ -53,7 +53,10 @@ const template = async (): Promise<Template> => {
   return {
     head: (id, createdAt) =>
       Buffer.from(
-        `${headJson.split(GOLDEN_ID).join(id).replace(/"timestamp":"[^"]*"/g, `"timestamp":"${createdAt}"`)}\n`,
+        `${headJson
+          .split(GOLDEN_ID)
+          .join(id)
+          .replace(/"timestamp":"[^"]*"/g, `"timestamp":"${createdAt}"`)}\n`,
       ),
     tail: (id) => Buffer.from(tailText.split(GOLDEN_ID).join(id)),
   };

@@ -16,17 +16,36 @@ export type ConfigObject = { readonly [key: string]: ConfigValue };
 /** Keys the CLI reads on a dotted `--config` path. */
 export const TOML_BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
-const check = (u: unknown, c: t.Context, onPath: boolean, errors: t.Errors): void => {
-  const fail = (message: string) => errors.push({ value: u, context: c, message });
+/** The io-ts context of a value `path` steps below `c` (built only when reporting). */
+const contextAt = (c: t.Context, path: readonly string[], value: unknown): t.Context => [
+  ...c,
+  ...path.map((key, i) => ({
+    key,
+    type: t.unknown,
+    actual: i === path.length - 1 ? value : undefined,
+  })),
+];
+
+const check = (
+  u: unknown,
+  c: t.Context,
+  path: string[],
+  onPath: boolean,
+  errors: t.Errors,
+): void => {
+  const fail = (message: string) =>
+    errors.push({ value: u, context: contextAt(c, path, u), message });
   if (typeof u === "string" || typeof u === "boolean") return;
   if (typeof u === "number") {
     if (!Number.isFinite(u)) fail("must be a finite number");
     return;
   }
   if (Array.isArray(u)) {
-    u.forEach((v, i) =>
-      check(v, [...c, { key: String(i), type: t.unknown, actual: v }], false, errors),
-    );
+    for (let i = 0; i < u.length; i++) {
+      path.push(String(i));
+      check(u[i], c, path, false, errors);
+      path.pop();
+    }
     return;
   }
   if (isRecord(u)) {
@@ -36,17 +55,25 @@ const check = (u: unknown, c: t.Context, onPath: boolean, errors: t.Errors): voi
       fail("expected a plain object, not a class instance");
       return;
     }
-    for (const [k, v] of Object.entries(u)) {
-      const cc = [...c, { key: k, type: t.unknown, actual: v }];
-      if (k.length === 0) errors.push({ value: v, context: cc, message: "keys must not be empty" });
+    for (const k in u) {
+      if (!Object.prototype.hasOwnProperty.call(u, k)) continue;
+      const v = u[k];
+      path.push(k);
+      if (k.length === 0)
+        errors.push({
+          value: v,
+          context: contextAt(c, path, v),
+          message: "keys must not be empty",
+        });
       else if (onPath && !TOML_BARE_KEY.test(k))
         errors.push({
           value: v,
-          context: cc,
+          context: contextAt(c, path, v),
           message: "a key on a --config path may hold only letters, digits, _ and -",
         });
       // undefined entries are skipped, as the official SDK does
-      if (v !== undefined) check(v, cc, onPath, errors);
+      if (v !== undefined) check(v, c, path, onPath, errors);
+      path.pop();
     }
     return;
   }
@@ -60,7 +87,7 @@ export const ConfigObject = new t.Type<ConfigObject, ConfigObject, unknown>(
   (u, c) => {
     if (!isRecord(u)) return t.failure(u, c, `expected an object, got ${describe(u)}`);
     const errors: t.Errors = [];
-    check(u, c, true, errors);
+    check(u, c, [], true, errors);
     return errors.length === 0 ? t.success(u as ConfigObject) : t.failures(errors);
   },
   (a) => a,

@@ -85,7 +85,10 @@ export type SessionMetaLine = t.TypeOf<typeof SessionMetaLine>;
 
 /** Codec of the envelope every rollout line shares. */
 export const RolloutLineEnvelope = t.intersection(
-  [t.type({ type: t.string }), t.partial({ timestamp: t.string, ordinal: t.number, payload: t.unknown })],
+  [
+    t.type({ type: t.string }),
+    t.partial({ timestamp: t.string, ordinal: t.number, payload: t.unknown }),
+  ],
   "RolloutLineEnvelope",
 );
 
@@ -191,7 +194,11 @@ export type RolloutLine =
       readonly nested: boolean;
       readonly turnUsage: Usage | null;
     }
-  | { readonly kind: "thread_rolled_back"; readonly ordinal: number | null; readonly numTurns: number }
+  | {
+      readonly kind: "thread_rolled_back";
+      readonly ordinal: number | null;
+      readonly numTurns: number;
+    }
   | { readonly kind: "other"; readonly ordinal: number | null; readonly type: string | null }
   /** A known line type whose payload has the wrong shape. */
   | {
@@ -223,7 +230,9 @@ const ordinalOf = (u: unknown): number | null =>
 
 /** Nested when its root is another turn. */
 const isNested = (p: { turn_id?: string | null; root_turn_id?: string | null }): boolean =>
-  typeof p.root_turn_id === "string" && typeof p.turn_id === "string" && p.root_turn_id !== p.turn_id;
+  typeof p.root_turn_id === "string" &&
+  typeof p.turn_id === "string" &&
+  p.root_turn_id !== p.turn_id;
 
 const errorText = (e: unknown): string | null => {
   if (e === undefined || e === null) return null;
@@ -245,9 +254,7 @@ const USED_EVENTS = new Set([
   "thread_rolled_back",
 ]);
 
-const quick = (
-  text: string,
-): { ordinal: number; type: string; used: boolean } | null => {
+const quick = (text: string): { ordinal: number; type: string; used: boolean } | null => {
   const m = QUICK.exec(text);
   if (m === null) return null;
   const type = m[2] ?? "";
@@ -290,7 +297,9 @@ const classify = (u: Record<string, unknown>): RolloutLine => {
   });
   if (env.type === "session_meta") {
     const m = metaOf(u, "line");
-    return isLeft(m) ? invalid("session_meta", m.left) : { kind: "session_meta", ordinal, meta: m.right };
+    return isLeft(m)
+      ? invalid("session_meta", m.left)
+      : { kind: "session_meta", ordinal, meta: m.right };
   }
   const payload = env.payload;
   if (env.type === "token_usage_record") {
@@ -304,14 +313,20 @@ const classify = (u: Record<string, unknown>): RolloutLine => {
       turnUsage: usageOrNull(r.right.turn_token_usage),
     };
   }
-  if (env.type !== "event_msg" || !isRecord(payload)) return { kind: "other", ordinal, type: env.type };
+  if (env.type !== "event_msg" || !isRecord(payload))
+    return { kind: "other", ordinal, type: env.type };
   const root = "line.payload";
   switch (payload["type"]) {
     case "task_started": {
       const r = decodeJson(TaskStartedPayload, payload, root);
       return isLeft(r)
         ? invalid("task_started", r.left)
-        : { kind: "task_started", ordinal, turnId: r.right.turn_id ?? null, nested: isNested(r.right) };
+        : {
+            kind: "task_started",
+            ordinal,
+            turnId: r.right.turn_id ?? null,
+            nested: isNested(r.right),
+          };
     }
     case "task_complete": {
       const r = decodeJson(TaskCompletePayload, payload, root);
@@ -330,7 +345,12 @@ const classify = (u: Record<string, unknown>): RolloutLine => {
       const r = decodeJson(TurnAbortedPayload, payload, root);
       return isLeft(r)
         ? invalid("turn_aborted", r.left)
-        : { kind: "turn_aborted", ordinal, turnId: r.right.turn_id ?? null, nested: isNested(r.right) };
+        : {
+            kind: "turn_aborted",
+            ordinal,
+            turnId: r.right.turn_id ?? null,
+            nested: isNested(r.right),
+          };
     }
     case "token_count": {
       const r = decodeJson(TokenCountPayload, payload, root);
@@ -347,7 +367,11 @@ const classify = (u: Record<string, unknown>): RolloutLine => {
       const r = decodeJson(ThreadRolledBackPayload, payload, root);
       return isLeft(r)
         ? invalid("thread_rolled_back", r.left)
-        : { kind: "thread_rolled_back", ordinal, numTurns: Math.max(0, Math.floor(r.right.num_turns)) };
+        : {
+            kind: "thread_rolled_back",
+            ordinal,
+            numTurns: Math.max(0, Math.floor(r.right.num_turns)),
+          };
     }
     default:
       return { kind: "other", ordinal, type: env.type };
@@ -362,7 +386,8 @@ const classify = (u: Record<string, unknown>): RolloutLine => {
 export const parseRolloutLine = (text: string, clipped = false): RolloutLine => {
   try {
     const q = quick(text);
-    if (q !== null && (clipped || !q.used)) return { kind: "other", ordinal: q.ordinal, type: q.type };
+    if (q !== null && (clipped || !q.used))
+      return { kind: "other", ordinal: q.ordinal, type: q.type };
     if (q === null && clipped) return { kind: "other", ordinal: null, type: null };
     let u: unknown;
     try {
@@ -683,7 +708,11 @@ export interface RolloutFacts {
 }
 
 /** Builds the summary from the first line's facts, the fold, and the file's facts. */
-export const summarize = (meta: SessionMeta, scan: RolloutScan, facts: RolloutFacts): SessionSummary => {
+export const summarize = (
+  meta: SessionMeta,
+  scan: RolloutScan,
+  facts: RolloutFacts,
+): SessionSummary => {
   const last = scan.lastTurn;
   return {
     threadId: meta.threadId,

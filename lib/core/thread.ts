@@ -52,8 +52,15 @@ export type DeepReadonly<A> = A extends
       ? { readonly [K in keyof A]: DeepReadonly<A[K]> }
       : A;
 
-const withoutUndefined = <A extends object>(a: A): A =>
-  Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as A;
+const withoutUndefined = <A extends object>(a: A): A => {
+  let clean = true;
+  for (const k in a) if (a[k] === undefined) clean = false;
+  if (clean) return a;
+  const out: Record<string, unknown> = {};
+  for (const k in a)
+    if (Object.prototype.hasOwnProperty.call(a, k) && a[k] !== undefined) out[k] = a[k];
+  return out as A;
+};
 
 const optionsError = (issues: Issue[], root: string): ThreadError =>
   issues.some((i) => i.path.startsWith("codexOptions.apiKey"))

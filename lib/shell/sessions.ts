@@ -13,7 +13,8 @@
  * Bad entries never fail a listing: they come back as `problems`, one per file. Every function
  * returns a `ResultAsync` and never rejects.
  */
-import { open, readdir, type FileHandle } from "node:fs/promises";
+import { close, fstat, open, read, type Stats } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { homedir, userInfo } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
@@ -33,11 +34,7 @@ import {
   type SessionSummary,
 } from "../core/rollout.js";
 import type { ObservedSession } from "../core/resume-validator.js";
-import {
-  invalidRollout,
-  type SessionError,
-  type SessionProblem,
-} from "../core/session-errors.js";
+import { invalidRollout, type SessionError, type SessionProblem } from "../core/session-errors.js";
 import { parseThreadId } from "../core/thread-id.js";
 
 /** The bounds of every read. */
@@ -159,9 +156,45 @@ interface Head {
   readonly bytes: Buffer;
 }
 
+/**
+ * An open file, through the callback API (measurably lighter than `FileHandle` when thousands of
+ * files are opened in a row).
+ */
+interface File {
+  read(buf: Buffer, offset: number, length: number, position: number): Promise<number>;
+  stat(): Promise<Stats>;
+  close(): Promise<void>;
+}
+
+const openFile = (path: string): Promise<File> =>
+  new Promise((resolveOpen, reject) =>
+    open(path, "r", (e, fd) => {
+      if (e) return reject(e);
+      resolveOpen({
+        read: (buf, offset, length, position) =>
+          new Promise((res, rej) =>
+            read(fd, buf, offset, length, position, (re, n) => (re ? rej(re) : res(n))),
+          ),
+        stat: () => new Promise((res, rej) => fstat(fd, (se, st) => (se ? rej(se) : res(st)))),
+        close: () => new Promise((res) => close(fd, () => res())),
+      });
+    }),
+  );
+
+/** Buffers one reader reuses from file to file (the first head and tail reads). */
+interface Scratch {
+  readonly head: Buffer;
+  readonly tail: Buffer;
+}
+
+const newScratch = (): Scratch => ({
+  head: Buffer.allocUnsafe(HEAD_CHUNK),
+  tail: Buffer.allocUnsafe(SESSION_READ_LIMITS.tailFirstBytes),
+});
+
 /** Reads `length` bytes at `position` into `buf` at `offset` (fewer at the end of the file). */
 const readAt = async (
-  fh: FileHandle,
+  fh: File,
   buf: Buffer,
   length: number,
   position: number,
@@ -169,7 +202,7 @@ const readAt = async (
 ): Promise<number> => {
   let got = 0;
   while (got < length) {
-    const { bytesRead } = await fh.read(buf, offset + got, length - got, position + got);
+    const bytesRead = await fh.read(buf, offset + got, length - got, position + got);
     if (bytesRead === 0) break;
     got += bytesRead;
   }
@@ -184,7 +217,7 @@ const asciiMeta = (m: SessionMeta): boolean =>
 
 /** Reads the first line, in chunks, up to the head limit. */
 const readHead = async (
-  fh: FileHandle,
+  fh: File,
   path: string,
   size: number,
   scratch: Buffer,
@@ -240,7 +273,7 @@ interface Body {
 }
 
 /** The rest of a small file, read in one go. */
-const readRest = async (fh: FileHandle, head: Head, size: number): Promise<Body> => {
+const readRest = async (fh: File, head: Head, size: number): Promise<Body> => {
   const rest = Buffer.allocUnsafe(size - head.end);
   const fromHead = head.bytes.copy(rest, 0, head.end);
   const got =
@@ -250,16 +283,19 @@ const readRest = async (fh: FileHandle, head: Head, size: number): Promise<Body>
 };
 
 /** Backwards from the end, in growing windows, until the tail tells enough (or the limit). */
-const readTail = async (fh: FileHandle, head: Head, size: number): Promise<Body> => {
-  let window = Buffer.alloc(0);
+const readTail = async (fh: File, head: Head, size: number, scratch: Buffer): Promise<Body> => {
+  let window: Buffer = Buffer.alloc(0);
   let start = size;
   let want: number = SESSION_READ_LIMITS.tailFirstBytes;
   for (;;) {
     const from = Math.max(head.end, size - want);
-    const part = Buffer.allocUnsafe(start - from);
+    const part =
+      window.length === 0 && start - from <= scratch.length
+        ? scratch.subarray(0, start - from)
+        : Buffer.allocUnsafe(start - from);
     const got = await readAt(fh, part, part.length, from);
-    const read = part.subarray(0, got);
-    window = window.length === 0 ? read : Buffer.concat([read, window]);
+    const fresh = part.subarray(0, got);
+    window = window.length === 0 ? fresh : Buffer.concat([fresh, window]);
     start = from;
     const complete = start === head.end;
     // A window that does not start at a line boundary begins with a fragment: drop it.
@@ -290,7 +326,7 @@ const startOf = (parts: readonly Buffer[], n: number): Buffer => {
 };
 
 /** Every line after the first, streamed; lines over the line limit are clipped to their start. */
-const readAll = async (fh: FileHandle, head: Head, size: number): Promise<Body> => {
+const readAll = async (fh: File, head: Head, size: number): Promise<Body> => {
   const limit = SESSION_READ_LIMITS.lineBytes;
   let scan = startScan(true, head.meta.ordinal);
   let parts: Buffer[] = []; // the current line's bytes so far (copies), unless clipped
@@ -350,16 +386,16 @@ const readRollout = async (
   path: string,
   mode: "full" | "tail",
   expectedId: string | null,
-  scratch: Buffer,
+  scratch: Scratch,
 ): Promise<Result<Read, SessionProblem>> => {
-  let fh: FileHandle | null = null;
+  let fh: File | null = null;
   try {
-    fh = await open(path, "r");
+    fh = await openFile(path);
     const st = await fh.stat();
     if (!st.isFile())
       return err({ _tag: "SessionUnreadable", path, message: "not a regular file", code: null });
     const size = st.size;
-    const head = await readHead(fh, path, size, scratch);
+    const head = await readHead(fh, path, size, scratch.head);
     if (head.isErr()) return err(head.error);
     const h = head.value;
     if (expectedId !== null && h.meta.threadId !== expectedId)
@@ -376,7 +412,7 @@ const readRollout = async (
         ? await readRest(fh, h, size)
         : mode === "full"
           ? await readAll(fh, h, size)
-          : await readTail(fh, h, size);
+          : await readTail(fh, h, size, scratch.tail);
     const summary = summarize(h.meta, body.scan, {
       path,
       size,
@@ -441,10 +477,7 @@ const YEAR = /^\d{4}$/;
 const TWO = /^\d{2}$/;
 
 /** Lists `sessions/YYYY/MM/DD/*`; only the top folder being unreadable is fatal. */
-const walk = async (
-  sessions: string,
-  concurrency: number,
-): Promise<Result<Walk, SessionError>> => {
+const walk = async (sessions: string, concurrency: number): Promise<Result<Walk, SessionError>> => {
   const problems: SessionProblem[] = [];
   const list = async (dir: string) => {
     try {
@@ -490,7 +523,8 @@ const walk = async (
     for (const f of ents) {
       const p = join(dir, f.name);
       const name = parseRolloutName(f.name);
-      if (name === null) problems.push(foreign(p, "expected rollout-<timestamp>-<thread id>.jsonl"));
+      if (name === null)
+        problems.push(foreign(p, "expected rollout-<timestamp>-<thread id>.jsonl"));
       else (name.kind === "rollout" ? entries : compressed).push({ path: p, ...name });
     }
   return ok({ entries, compressed, problems });
@@ -502,8 +536,7 @@ const compressedProblem = (e: Entry): SessionProblem => ({
   message: "a compressed rollout (.jsonl.zst) is not read",
 });
 
-const sessionsDir = (opts: SessionStoreOptions): string =>
-  join(resolveCodexHome(opts), "sessions");
+const sessionsDir = (opts: SessionStoreOptions): string => join(resolveCodexHome(opts), "sessions");
 
 const concurrencyOf = (opts: SessionStoreOptions): number =>
   typeof opts.concurrency === "number" && opts.concurrency >= 1
@@ -525,18 +558,18 @@ const settle = <A>(
     })(),
   );
 
-const scratches = (n: number): Buffer[] =>
-  Array.from({ length: n }, () => Buffer.allocUnsafe(HEAD_CHUNK));
-
 /** Reads listed entries (tails), keeping the name's timestamp for sorting. */
 const readEntries = async (
   entries: readonly Entry[],
   concurrency: number,
 ): Promise<Array<{ entry: Entry; read: Result<Read, SessionProblem> }>> => {
-  const bufs = scratches(Math.min(concurrency, Math.max(1, entries.length)));
+  const bufs = Array.from(
+    { length: Math.min(concurrency, Math.max(1, entries.length)) },
+    newScratch,
+  );
   return mapPool(entries, concurrency, async (entry, w) => ({
     entry,
-    read: await readRollout(entry.path, "tail", entry.threadId, bufs[w] ?? Buffer.allocUnsafe(HEAD_CHUNK)),
+    read: await readRollout(entry.path, "tail", entry.threadId, bufs[w] ?? newScratch()),
   }));
 };
 
@@ -593,15 +626,15 @@ export const readSession = (
 ): ResultAsync<SessionSummary, SessionError> =>
   settle(async () => {
     if (typeof path !== "string" || path === "")
-      return err({ _tag: "SessionUnreadable", path: String(path), message: "no path given", code: null });
+      return err({
+        _tag: "SessionUnreadable",
+        path: String(path),
+        message: "no path given",
+        code: null,
+      });
     const name = parseRolloutName(basename(path));
     if (name?.kind === "compressed") return err(compressedProblem({ path, ...name }));
-    const r = await readRollout(
-      path,
-      opts.scan ?? "full",
-      name?.threadId ?? null,
-      Buffer.allocUnsafe(HEAD_CHUNK),
-    );
+    const r = await readRollout(path, opts.scan ?? "full", name?.threadId ?? null, newScratch());
     return r.map((x) => x.summary);
   }, String(path));
 
@@ -643,12 +676,7 @@ export const findSession = (
             cwd: null,
           });
     }
-    const r = await readRollout(
-      entry.path,
-      opts.scan ?? "full",
-      entry.threadId,
-      Buffer.allocUnsafe(HEAD_CHUNK),
-    );
+    const r = await readRollout(entry.path, opts.scan ?? "full", entry.threadId, newScratch());
     return r.map((x) => x.summary);
   }, dir);
 };
@@ -689,12 +717,7 @@ export const lastSession = (
           ),
         )[0];
       if (best !== undefined) {
-        const full = await readRollout(
-          best.entry.path,
-          "full",
-          best.entry.threadId,
-          Buffer.allocUnsafe(HEAD_CHUNK),
-        );
+        const full = await readRollout(best.entry.path, "full", best.entry.threadId, newScratch());
         return full.map((x) => x.summary);
       }
       i = j;
@@ -702,7 +725,8 @@ export const lastSession = (
     return err({
       _tag: "SessionNotFound",
       path: dir,
-      message: cwd === null ? "no session in the store" : `no session for the working directory ${cwd}`,
+      message:
+        cwd === null ? "no session in the store" : `no session for the working directory ${cwd}`,
       threadId: null,
       cwd,
     });

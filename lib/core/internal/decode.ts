@@ -56,6 +56,8 @@ export const closed = <R extends t.Props, O extends t.Props>(
         }));
       const errors = [...(isLeft(a) ? a.left : []), ...(isLeft(b) ? b.left : []), ...extra];
       if (errors.length > 0 || isLeft(a) || isLeft(b)) return t.failures(errors);
+      // Both halves hand back the input when nothing was transformed: keep it, no copy.
+      if (a.right === u && b.right === u) return t.success(u as A);
       return t.success({ ...a.right, ...b.right } as A);
     },
     (a) =>
@@ -136,14 +138,23 @@ type Key = string | number;
 const pathBelow = (keys: readonly Key[]): string =>
   keys.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("");
 
-const copyPlain = (u: unknown, ancestors: Set<object>, keys: Key[]): unknown => {
+const copyPlain = (u: unknown, ancestors: object[], keys: Key[]): unknown => {
   if (typeof u !== "object" || u === null) return u;
   const isArray = Array.isArray(u);
   if (!isArray && !isPlainObject(u)) return u;
-  if (ancestors.has(u)) throw new Cycle(pathBelow(keys));
-  ancestors.add(u);
+  // Options are shallow: a linear scan of the ancestors beats a Set here.
+  if (ancestors.includes(u)) throw new Cycle(pathBelow(keys));
+  ancestors.push(u);
   let copy: unknown;
-  if (isArray) {
+  if (isArray && u.length <= 4096) {
+    const out: unknown[] = [];
+    for (let i = 0; i < u.length; i++) {
+      keys.push(i);
+      out.push(copyPlain(u[i], ancestors, keys));
+      keys.pop();
+    }
+    copy = out;
+  } else if (isArray) {
     // Only the elements present are read, so a huge sparse array costs what it holds.
     const out: unknown[] = new Array<unknown>(u.length);
     for (const k of Object.keys(u)) {
@@ -157,7 +168,8 @@ const copyPlain = (u: unknown, ancestors: Set<object>, keys: Key[]): unknown => 
   } else {
     const out: Record<string, unknown> = {};
     const o = u as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
+    for (const k in o) {
+      if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
       keys.push(k);
       const v = copyPlain(o[k], ancestors, keys);
       keys.pop();
@@ -173,7 +185,7 @@ const copyPlain = (u: unknown, ancestors: Set<object>, keys: Key[]): unknown => 
     }
     copy = out;
   }
-  ancestors.delete(u);
+  ancestors.pop();
   return copy;
 };
 
@@ -183,7 +195,7 @@ const copyPlain = (u: unknown, ancestors: Set<object>, keys: Key[]): unknown => 
  * Decoding the copy means a getter or proxy cannot show the codec one value and the result
  * another, and freezing a decoded value never freezes the caller's objects. Throws on a cycle.
  */
-export const snapshot = (u: unknown): unknown => copyPlain(u, new Set(), []);
+export const snapshot = (u: unknown): unknown => copyPlain(u, [], []);
 
 /** Decodes `u` with `codec`, reporting every problem as an issue under `root`. Never throws. */
 export const decodeAll = <A>(
