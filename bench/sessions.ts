@@ -6,8 +6,8 @@
  * The files are SPARSE, to spare the disk (10k × 3 MB would be 30 GB): each one is a real
  * `session_meta` line (the recording's, its base instructions padded to ~30 KB), then a hole of
  * 1–5 MB (10–50 MB in the second round) that reads as NUL bytes, closed by a newline, then a
- * real last turn (the `resume` recording's third turn, ~12 KB) written at the end. Real disk
- * use is ~45 KB a file (~450 MB in all), removed afterwards. Timings are with a warm page cache
+ * real last turn (the `resume` recording's third run, ~6 KB) written at the end. Real disk use
+ * is ~40 KB a file (~410 MB in all), removed afterwards. Timings are with a warm page cache
  * (one untimed listing first, then the median of three).
  */
 import { mkdir, mkdtemp, open, readFile, rm } from "node:fs/promises";

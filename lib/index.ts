@@ -104,6 +104,7 @@ export {
   type StreamedTurn,
   type ObserveSession,
   type SessionObservation,
+  observeFromStore,
 } from "./shell/run.js";
 export type {
   Transport,
@@ -115,6 +116,27 @@ export type {
 export { execTransport, type ExecTransportOptions } from "./shell/exec-transport.js";
 export { replayTransport, type Recording } from "./shell/replay-transport.js";
 export { resolveCodexBinary, type CodexBinary } from "./shell/codex-binary.js";
+export {
+  listSessions,
+  findSession,
+  lastSession,
+  readSession,
+  observeSession,
+  resolveCodexHome,
+  SESSION_READ_LIMITS,
+  type SessionStoreOptions,
+  type SessionReadOptions,
+  type SessionListing,
+} from "./shell/sessions.js";
+export {
+  SessionSummary,
+  summarizeRollout,
+  observedFrom,
+  parseRolloutLine,
+  parseRolloutName,
+  type RolloutLine,
+} from "./core/rollout.js";
+export type { SessionError, SessionProblem, SessionErrorTag } from "./core/session-errors.js";
 export {
   toEither,
   fromEither,

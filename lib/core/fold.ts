@@ -196,6 +196,8 @@ export interface FinishContext {
   readonly position?: { readonly completedTurns: number; readonly lastTurnId: string | null };
   /** Metadata read from the session, when observed. */
   readonly metadata?: ThreadMetadata;
+  /** The turn's own usage as the session recorded it (exact even when the Thread has no prior figure). */
+  readonly turnUsage?: Usage;
 }
 
 /** The position after this turn: observed, else the previous token's plus one, else unknown. */
@@ -250,8 +252,10 @@ export const finishTurn = (
   const reported = s.usage === null ? null : fullUsage(s.usage);
   const { usage, cumulativeUsage } =
     reported === null
-      ? { usage: zeroUsage, cumulativeUsage: thread.cumulativeUsage ?? zeroUsage }
-      : splitUsage(reported, thread.cumulativeUsage);
+      ? { usage: ctx.turnUsage ?? zeroUsage, cumulativeUsage: thread.cumulativeUsage ?? zeroUsage }
+      : ctx.turnUsage !== undefined && thread.cumulativeUsage === null
+        ? { usage: ctx.turnUsage, cumulativeUsage: reported }
+        : splitUsage(reported, thread.cumulativeUsage);
   const turnId = ctx.position?.lastTurnId ?? s.turnId;
   const position = nextPosition(thread, turnId, ctx);
   const minted =

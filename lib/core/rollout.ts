@@ -269,11 +269,16 @@ const quick = (text: string): { ordinal: number; type: string; used: boolean } |
 const metaOf = (u: Record<string, unknown>, root: string): Either<Issue[], SessionMeta> => {
   // Early CLIs wrote the payload alone as the first line, without an envelope.
   const legacy = !("type" in u) && "id" in u;
-  const r = legacy
-    ? decodeJson(SessionMetaPayload, u, `${root}.payload`)
-    : decodeJson(SessionMetaLine, u, root);
-  if (isLeft(r)) return r;
-  const p: SessionMetaPayload = "payload" in r.right ? r.right.payload : r.right;
+  let p: SessionMetaPayload;
+  if (legacy) {
+    const r = decodeJson(SessionMetaPayload, u, `${root}.payload`);
+    if (isLeft(r)) return r;
+    p = r.right;
+  } else {
+    const r = decodeJson(SessionMetaLine, u, root);
+    if (isLeft(r)) return r;
+    p = r.right.payload;
+  }
   return right({
     threadId: p.id,
     createdAt: p.timestamp ?? (typeof u["timestamp"] === "string" ? u["timestamp"] : null),

@@ -23,6 +23,9 @@ import { emit, type TelemetrySink } from "../core/telemetry.js";
 import { Thread } from "../core/thread.js";
 import type { Turn } from "../core/turn.js";
 import { createChannel } from "./internal/channel.js";
+import { buildEnv } from "../core/argv.js";
+import { observedFrom } from "../core/rollout.js";
+import { findSession } from "./sessions.js";
 import { execTransport } from "./exec-transport.js";
 import type { CancelReason, Transport } from "./transport.js";
 
@@ -36,6 +39,8 @@ export interface TurnOutcome {
 export interface SessionObservation {
   readonly observed: ObservedSession;
   readonly metadata?: FinishContext["metadata"];
+  /** The last turn's own usage, as the session recorded it. */
+  readonly turnUsage?: FinishContext["turnUsage"];
 }
 
 /** Reads a thread's session (its rollout); null when there is none to read. */
@@ -69,11 +74,40 @@ export interface StreamedTurn {
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
-let defaultObserve: ObserveSession | null = null;
-/** Installs the session observer used when `deps.observe` is not given (the sessions module). */
-export const setDefaultObserver = (observe: ObserveSession | null): void => {
-  defaultObserve = observe;
+/**
+ * The default observer: the thread's rollout in the store the CLI uses (found from the
+ * thread's `env` as the CLI would), scanned in full for its exact position. Ephemeral threads
+ * have none.
+ */
+export const observeFromStore: ObserveSession = async (thread) => {
+  if (thread.threadId === null || thread.threadOptions.ephemeral === true) return null;
+  const env =
+    thread.codexOptions.env === undefined ? undefined : buildEnv(thread.codexOptions, {}, []);
+  const found = await findSession(thread.threadId, {
+    ...(env !== undefined ? { env } : {}),
+    scan: "full",
+  });
+  if (found.isErr()) return null;
+  const s = found.value;
+  return {
+    observed: observedFrom(s),
+    metadata: {
+      origin: "rollout",
+      threadId: s.threadId,
+      createdAt: s.createdAt,
+      cwd: s.cwd,
+      originator: s.originator,
+      cliVersion: s.cliVersion,
+      source: null,
+      modelProvider: s.modelProvider,
+      labels: {},
+      unknownKeys: [],
+      extra: {},
+    },
+    ...(s.lastTurnUsage !== null ? { turnUsage: s.lastTurnUsage } : {}),
+  };
 };
+const defaultObserve: ObserveSession = observeFromStore;
 
 const safeObserve = async (
   observe: ObserveSession | null,
@@ -314,6 +348,7 @@ const start = (
         ...(deps.secret !== undefined ? { secret: deps.secret } : {}),
         ...(position !== undefined ? { position } : {}),
         ...(after?.metadata !== undefined ? { metadata: after.metadata } : {}),
+        ...(after?.turnUsage !== undefined ? { turnUsage: after.turnUsage } : {}),
       };
       const finished = finishTurn(thread, state, ctx);
       result = finished.isOk() ? okAsync(finished.value) : errAsync(finished.error);

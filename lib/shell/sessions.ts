@@ -306,7 +306,10 @@ const readTail = async (fh: File, head: Head, size: number, scratch: Buffer): Pr
         : foldLines(startScan(complete, head.meta.ordinal), window, first);
     const truncated = window.length > 0 && window[window.length - 1] !== NL;
     const done =
-      complete || tailIsSufficient(scan) || window.length >= SESSION_READ_LIMITS.tailBytes;
+      complete ||
+      tailIsSufficient(scan) ||
+      window.length >= SESSION_READ_LIMITS.tailBytes ||
+      got < part.length; // the file shrank under us: read no further
     if (done) return { scan, complete, truncated: truncated && pos < window.length };
     want = Math.min(want * 4, SESSION_READ_LIMITS.tailBytes);
   }

@@ -467,6 +467,18 @@ describe("parseSessionMeta", () => {
     );
   });
 
+  it("reads an early CLI's first line: the payload alone, without an envelope", () => {
+    const m = parseSessionMeta(
+      '{"id":"0b000000-0000-7000-8000-000000000001","timestamp":"2025-05-01T10:00:00Z","instructions":null}',
+    );
+    expect(isRight(m) && m.right).toMatchObject({
+      threadId: "0b000000-0000-7000-8000-000000000001",
+      createdAt: "2025-05-01T10:00:00Z",
+      cwd: null,
+      ordinal: null,
+    });
+  });
+
   it("never throws, and never accepts a line that is not JSON", () => {
     fc.assert(
       fc.property(fc.string(), fc.nat(head.length), (s, cut) => {

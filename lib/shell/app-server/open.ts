@@ -1,0 +1,255 @@
+/**
+ * `openAppServer`: spawns one `codex app-server` — the same binary resolution, `--config`
+ * flattening, environment isolation and API-key handling as the exec transport — performs the
+ * `initialize` / `initialized` handshake, and hands back its Transport. Many threads share the
+ * one process. If it dies, pending calls fail with `TransportClosed` and `reopen()` starts a
+ * fresh one; `close()` ends it (its whole process group), and a process that exits kills any
+ * server it left open, so no child is orphaned.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
+import { buildEnv, configArgs, ORIGINATOR } from "../../core/argv.js";
+import { decodingError } from "../../core/errors.js";
+import { decodeAll } from "../../core/internal/decode.js";
+import { CodexOptions } from "../../core/options.js";
+import type { TelemetrySink } from "../../core/telemetry.js";
+import { transportClosed, type TransportError } from "../../core/transport-errors.js";
+import { resolveCodexBinary, type CodexBinary } from "../codex-binary.js";
+import type { Transport } from "../transport.js";
+import { createLink, type Link } from "./link.js";
+import type { RpcResult } from "./protocol.js";
+import { connect, killGroup } from "./rpc.js";
+import { appServerTransport } from "./transport.js";
+
+/** The effects and limits of an app-server, all optional. */
+export interface AppServerDeps {
+  /** The binary (loses to `codexOptions.codexPathOverride`, as with exec). */
+  readonly codexPath?: string;
+  /** The default telemetry sink of lifecycle calls made through this server. */
+  readonly sink?: TelemetrySink;
+  /** The environment inherited when `codexOptions.env` is not given (default: process.env). */
+  readonly processEnv?: Readonly<Record<string, string | undefined>>;
+  /** How long a request may wait for its answer (default 30 s). */
+  readonly requestTimeoutMs?: number;
+  /** The server's working directory (default: this process's). */
+  readonly cwd?: string;
+  /** The longest line accepted from the server, in bytes (default 64 MiB). */
+  readonly maxLineBytes?: number;
+  /** How long `close` waits for a clean exit before killing the server (default 2 s). */
+  readonly closeGraceMs?: number;
+}
+
+/** What the server said about itself at `initialize`. */
+export type ServerInfo = RpcResult<"initialize">;
+
+/** A running `codex app-server` and the Transport that runs turns through it. */
+export interface AppServer {
+  /** Pass as `deps.transport` to runTurn / runStreamed and the lifecycle functions. */
+  readonly transport: Transport;
+  /** The default sink given to `openAppServer`. */
+  readonly sink: TelemetrySink | undefined;
+  /** The server's process id while it runs, else null. */
+  pid(): number | null;
+  /** True while the server runs. */
+  isOpen(): boolean;
+  /** The server's `initialize` answer (its user agent, CODEX_HOME …), null when closed. */
+  info(): ServerInfo | null;
+  /** Closes the current server, if any, and starts a fresh one with the same options. */
+  reopen(): ResultAsync<AppServer, TransportError>;
+  /** Ends the server (stdin closed, then its process group killed after a grace period). */
+  close(): ResultAsync<void, TransportError>;
+}
+
+const DEFAULTS = {
+  requestTimeoutMs: 30_000,
+  maxLineBytes: 64 * 1024 * 1024,
+  closeGraceMs: 2_000,
+  stderrTailBytes: 16 * 1024,
+} as const;
+
+/** The client name reported at `initialize` (the originator the CLI records). */
+export const CLIENT_INFO = { name: ORIGINATOR, title: "codex-fp", version: "0.1.0" } as const;
+
+/** Notifications codex-fp never reads: the server is asked not to send them. */
+export const OPTED_OUT_NOTIFICATIONS: readonly string[] = [
+  "item/agentMessage/delta",
+  "item/reasoning/summaryTextDelta",
+  "item/reasoning/summaryPartAdded",
+  "item/reasoning/textDelta",
+  "item/commandExecution/outputDelta",
+  "item/fileChange/outputDelta",
+  "item/plan/delta",
+  "thread/readState/changed",
+  "account/rateLimits/updated",
+  "remoteControl/status/changed",
+  "configWarning",
+  "deprecationNotice",
+];
+
+// Children still running when this process exits are killed with it.
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+const track = (child: ChildProcess): void => {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", () => live.forEach(killGroup));
+  }
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+};
+
+const secretsOf = (env: Readonly<Record<string, string>>): string[] =>
+  Object.entries(env)
+    .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
+    .map(([, v]) => v);
+
+interface Started {
+  readonly link: Link;
+  readonly info: ServerInfo;
+  readonly child: ChildProcess;
+}
+
+/** Spawns one server and shakes hands; the child is killed when the handshake fails. */
+const start = async (
+  binary: CodexBinary,
+  options: CodexOptions,
+  deps: AppServerDeps,
+): Promise<Result<Started, TransportError>> => {
+  const env = buildEnv(options, deps.processEnv ?? process.env, binary.pathDirs);
+  let child: ChildProcess;
+  try {
+    child = spawn(binary.path, ["app-server", ...configArgs(options)], {
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: process.platform !== "win32",
+      ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}),
+    });
+  } catch (e) {
+    return err({
+      _tag: "SpawnFailed",
+      path: "codex",
+      message: `could not start codex app-server: ${e instanceof Error ? e.message : String(e)}`,
+    });
+  }
+  track(child);
+  const rpc = connect(child, {
+    requestTimeoutMs: deps.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    maxLineBytes: deps.maxLineBytes ?? DEFAULTS.maxLineBytes,
+    stderrTailBytes: DEFAULTS.stderrTailBytes,
+    secrets: [
+      ...(options.apiKey !== undefined ? [options.apiKey.reveal()] : []),
+      ...secretsOf(env),
+    ],
+  });
+  const link = createLink(rpc);
+  const hello = await rpc.request("initialize", {
+    clientInfo: CLIENT_INFO,
+    capabilities: {
+      experimentalApi: true,
+      optOutNotificationMethods: [...OPTED_OUT_NOTIFICATIONS],
+    },
+  });
+  if (hello.isErr()) {
+    killGroup(child);
+    const e = hello.error;
+    return err(
+      e._tag === "TransportClosed" || e._tag === "TimedOut"
+        ? {
+            _tag: "SpawnFailed",
+            path: "codex",
+            message: `codex app-server did not start: ${e.message}`,
+          }
+        : e,
+    );
+  }
+  rpc.notify("initialized");
+  return ok({ link, info: hello.value, child });
+};
+
+/**
+ * Starts `codex app-server` with `codexOptions` (the same options as `startThread`'s first
+ * argument) and returns its handle. Fails with `InvalidOptions` / `InvalidApiKey`,
+ * `CodexNotFound`, or `SpawnFailed` when the server does not answer `initialize`. Never throws.
+ */
+export const openAppServer = (
+  codexOptions?: unknown,
+  deps: AppServerDeps = {},
+): ResultAsync<AppServer, TransportError> => {
+  const decoded = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
+  if (isLeft(decoded)) {
+    const issues = decoded.left;
+    return errAsync(
+      issues.some((i) => i.path.startsWith("codexOptions.apiKey"))
+        ? (decodingError(
+            "InvalidApiKey",
+            "codexOptions.apiKey",
+            "invalid API key",
+            issues,
+          ) as TransportError)
+        : (decodingError(
+            "InvalidOptions",
+            issues[0]?.path ?? "codexOptions",
+            "invalid options",
+            issues,
+          ) as TransportError),
+    );
+  }
+  const options = decoded.right;
+  const binary = resolveCodexBinary(options.codexPathOverride ?? deps.codexPath);
+  if (binary.isErr()) return errAsync(binary.error as TransportError);
+  const d = deps ?? {};
+
+  let current: Started | null = null;
+  let starting: Promise<Result<Started, TransportError>> | null = null;
+  let closedByUser = false;
+
+  const source = (): Result<Link, TransportError> => {
+    if (current !== null && !current.link.rpc.isClosed()) return ok(current.link);
+    return err(
+      transportClosed(
+        closedByUser
+          ? "the app-server was closed; reopen it first"
+          : starting !== null
+            ? "the app-server is (re)starting"
+            : "the app-server is not running (it exited); reopen it",
+      ),
+    );
+  };
+
+  const closeCurrent = async (): Promise<void> => {
+    const c = current;
+    current = null;
+    if (c !== null) await c.link.rpc.close(d.closeGraceMs ?? DEFAULTS.closeGraceMs);
+  };
+
+  const launch = (): Promise<Result<Started, TransportError>> => {
+    starting ??= (async () => {
+      await closeCurrent();
+      const r = await start(binary.value, options, d);
+      if (r.isOk()) {
+        current = r.value;
+        closedByUser = false;
+      }
+      starting = null;
+      return r;
+    })();
+    return starting;
+  };
+
+  const handle: AppServer = {
+    transport: appServerTransport(source),
+    sink: d.sink,
+    pid: () => (current !== null && !current.link.rpc.isClosed() ? current.link.rpc.pid : null),
+    isOpen: () => current !== null && !current.link.rpc.isClosed(),
+    info: () => (current !== null && !current.link.rpc.isClosed() ? current.info : null),
+    reopen: () => new ResultAsync(launch().then((r) => r.map(() => handle))),
+    close: () => {
+      closedByUser = true;
+      return ResultAsync.fromSafePromise(
+        (starting ?? Promise.resolve(null)).then(() => closeCurrent()),
+      ).andThen(() => okAsync(undefined));
+    },
+  };
+  return new ResultAsync(launch().then((r) => r.map(() => handle)));
+};
