@@ -128,6 +128,7 @@ export {
   type SessionReadOptions,
   type SessionListing,
 } from "./shell/sessions.js";
+export { resumeLast, type ResumeLastOptions } from "./shell/resume-last.js";
 export {
   SessionSummary,
   summarizeRollout,

@@ -18,6 +18,8 @@ export type ExecWireEvent = { readonly type: string } & Readonly<Record<string, 
 
 /** What one turn's translation has seen so far. Treated as immutable. */
 export interface TurnTranslation {
+  /** The turn's id (exec prints none; the fold keeps it as the Turn's `turnId`). */
+  readonly turnId: string | null;
   /** Server item ids → exec item ids (`item_N`). */
   readonly itemIds: ReadonlyMap<string, string>;
   readonly nextItem: number;
@@ -32,7 +34,11 @@ export interface TurnTranslation {
 }
 
 /** The state before a turn; `usage` is the thread's cumulative usage known so far. */
-export const initialTranslation = (usage: UsageWire | null): TurnTranslation => ({
+export const initialTranslation = (
+  usage: UsageWire | null,
+  turnId: string | null = null,
+): TurnTranslation => ({
+  turnId,
   itemIds: new Map(),
   nextItem: 0,
   usage,
@@ -153,6 +159,8 @@ const item = (
   return { state: next, events: [{ type: event, item: mapped }] };
 };
 
+const turnIdField = (s: TurnTranslation) => (s.turnId === null ? {} : { turn_id: s.turnId });
+
 const finish = (s: TurnTranslation, status: string, message: string | null): Translated => {
   const events: ExecWireEvent[] = [];
   if (s.plan !== null)
@@ -166,6 +174,7 @@ const finish = (s: TurnTranslation, status: string, message: string | null): Tra
   const interrupted = status === "interrupted";
   events.push({
     type: "turn.failed",
+    ...turnIdField(s),
     error: {
       message: message ?? s.lastError ?? (interrupted ? "the turn was interrupted" : "turn failed"),
     },
@@ -177,7 +186,7 @@ const finish = (s: TurnTranslation, status: string, message: string | null): Tra
 export const translate = (s: TurnTranslation, n: ServerNote): Translated => {
   switch (n.method) {
     case "turn/started":
-      return { state: s, events: [{ type: "turn.started" }] };
+      return { state: s, events: [{ type: "turn.started", ...turnIdField(s) }] };
     case "item/started":
       return item(s, "item.started", n.params.item);
     case "item/completed":

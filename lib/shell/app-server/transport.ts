@@ -226,6 +226,7 @@ const runTurn = async (
   }
   if (turn.isErr()) return fail(toShellError(turn.error));
   turnId = turn.value.turn.id;
+  state = { ...state, turnId };
   const early = buffered;
   buffered = [];
   early.forEach(onNote);

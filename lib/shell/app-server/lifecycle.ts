@@ -1,0 +1,151 @@
+/**
+ * The thread lifecycle over an app-server link: fork, archive, unarchive, delete, list, read
+ * and name. Ids are validated by the caller (lib/shell/lifecycle.ts); not-found and busy
+ * answers arrive as `ThreadNotFound` / `ThreadBusy` from the RPC layer.
+ */
+import { ResultAsync, errAsync } from "neverthrow";
+import type { UsageWire } from "../../core/events.js";
+import { updateThread, type Thread } from "../../core/thread.js";
+import type { TransportError } from "../../core/transport-errors.js";
+import type { Usage } from "../../core/usage.js";
+import type { Link } from "./link.js";
+import { threadForkParams } from "./params.js";
+import type { ThreadListParams } from "../../generated/app-server/index.js";
+import { toSummary, toTurnRecord, type ThreadPage, type ThreadRecord } from "./summary.js";
+
+/** How long `fork` waits for the server to announce the new thread (ms). */
+const FORK_ANNOUNCE_MS = 1_000;
+
+const fullUsage = (u: UsageWire): Usage => ({
+  input_tokens: u.input_tokens,
+  cached_input_tokens: u.cached_input_tokens ?? 0,
+  cache_write_input_tokens: u.cache_write_input_tokens ?? 0,
+  output_tokens: u.output_tokens,
+  reasoning_output_tokens: u.reasoning_output_tokens ?? 0,
+});
+
+/**
+ * Forks `thread` (whose id is `threadId`) on the server, through `lastTurnId` when given. The
+ * new Thread keeps the parent's options; its cumulative usage is what the server restored for
+ * the fork (else the parent's), so the fork's first turn reports its own usage like exec.
+ */
+export const forkOnServer = (
+  link: Link,
+  thread: Thread,
+  threadId: string,
+  lastTurnId: string | undefined,
+): ResultAsync<Thread, TransportError> => {
+  const announced = new Set<string>();
+  let wake: (() => void) | null = null;
+  const stop = link.rpc.onNote((n) => {
+    if (n.method !== "thread/started") return;
+    announced.add(n.params.thread.id);
+    wake?.();
+  });
+  return link.rpc
+    .request("thread/fork", threadForkParams(thread, threadId, lastTurnId), { threadId })
+    .andThen((r) => {
+      const forkId = r.thread.id;
+      return ResultAsync.fromSafePromise(
+        new Promise<void>((resolve) => {
+          if (announced.has(forkId)) return resolve();
+          const timer = setTimeout(resolve, FORK_ANNOUNCE_MS);
+          wake = () => {
+            if (!announced.has(forkId)) return;
+            clearTimeout(timer);
+            resolve();
+          };
+        }),
+      ).map(() => {
+        const restored = link.totals.get(forkId);
+        return updateThread(thread, {
+          threadId: forkId as Thread["threadId"] & string,
+          continuationToken: null,
+          metadata: null,
+          cumulativeUsage:
+            restored !== undefined ? fullUsage(restored) : (thread.cumulativeUsage ?? null),
+        });
+      });
+    })
+    .map((t) => {
+      stop();
+      return t;
+    })
+    .mapErr((e) => {
+      stop();
+      return e;
+    });
+};
+
+/** Archives a thread. */
+export const archiveOnServer = (link: Link, threadId: string): ResultAsync<void, TransportError> =>
+  link.rpc.request("thread/archive", { threadId }, { threadId }).map(() => undefined);
+
+/** Unarchives a thread. */
+export const unarchiveOnServer = (
+  link: Link,
+  threadId: string,
+): ResultAsync<void, TransportError> =>
+  link.rpc.request("thread/unarchive", { threadId }, { threadId }).map(() => undefined);
+
+/** Deletes a thread for good. */
+export const deleteOnServer = (link: Link, threadId: string): ResultAsync<void, TransportError> =>
+  link.rpc.request("thread/delete", { threadId }, { threadId }).map(() => {
+    link.loaded.delete(threadId);
+    link.totals.delete(threadId);
+  });
+
+/** Names a thread. */
+export const nameOnServer = (
+  link: Link,
+  threadId: string,
+  name: string,
+): ResultAsync<void, TransportError> =>
+  link.rpc.request("thread/name/set", { threadId, name }, { threadId }).map(() => undefined);
+
+/** What `listThreads` filters on. */
+export interface ListQuery {
+  readonly archived?: boolean;
+  readonly cwd?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+  readonly searchTerm?: string;
+}
+
+/** One page of stored threads, newest first. */
+export const listOnServer = (link: Link, q: ListQuery): ResultAsync<ThreadPage, TransportError> => {
+  const params: ThreadListParams = {
+    ...(q.archived !== undefined ? { archived: q.archived } : {}),
+    ...(q.cwd !== undefined ? { cwd: q.cwd } : {}),
+    ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+    ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    ...(q.searchTerm !== undefined ? { searchTerm: q.searchTerm } : {}),
+  };
+  return link.rpc.request("thread/list", params).map((r) => ({
+    threads: r.data.map((th) => toSummary(th, q.archived === true)),
+    nextCursor: r.nextCursor ?? null,
+  }));
+};
+
+/**
+ * One stored thread, with its turns when `includeTurns`. A thread without turns yet makes the
+ * server refuse `includeTurns` ("not supported yet"): it is read without and has no turns.
+ */
+export const readOnServer = (
+  link: Link,
+  threadId: string,
+  includeTurns: boolean,
+): ResultAsync<ThreadRecord, TransportError> =>
+  link.rpc
+    .request("thread/read", { threadId, includeTurns }, { threadId })
+    .map((r) => ({
+      thread: toSummary(r.thread),
+      turns: includeTurns ? r.thread.turns.map(toTurnRecord) : null,
+    }))
+    .orElse((e) =>
+      includeTurns && e._tag === "RpcFailed" && /not supported yet/i.test(e.message)
+        ? link.rpc
+            .request("thread/read", { threadId, includeTurns: false }, { threadId })
+            .map((r) => ({ thread: toSummary(r.thread), turns: [] }))
+        : errAsync(e),
+    );
