@@ -77,7 +77,9 @@ export const classifyExit = (
       retryable: true,
     };
   const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.exitCode ?? "?"}`;
-  const last = stderrTail.trim().split("\n").slice(-1)[0] ?? "";
+  // The CLI's own error line ("Error: …", before its stack backtrace), else the last line.
+  const lines = stderrTail.trim().split("\n");
+  const last = lines.filter((l) => /^Error: /.test(l)).pop() ?? lines[lines.length - 1] ?? "";
   return {
     _tag: "ExecFailed",
     path: "codex",

@@ -519,9 +519,9 @@ describe("runStreamed against the real codex CLI", () => {
   });
 
   it.concurrent(
-    "never shows the planted API key, even in the child's environment checks",
+    "an auth failure (HTTP 401) never shows the key in events or the error",
     async () => {
-      // The CLI got the key (the stub provider reads CODEX_API_KEY) but no outcome repeats it.
+      // The CLI holds the key (the stub provider reads CODEX_API_KEY); nothing we return does.
       await withStubEnv(
         () => ({ kind: "status", status: 401 }),
         async (env) => {
@@ -536,15 +536,38 @@ describe("runStreamed against the real codex CLI", () => {
           );
           const events: ThreadEvent[] = [];
           for await (const e of streamed.events) events.push(e);
-          const outcome = await streamed.outcome;
-          const e = errOf(outcome);
+          const e = errOf(await streamed.outcome);
           expect(e._tag).toBe("TurnFailed");
+          expect(events.map((x) => x.type)).toContain("turn.failed");
           expectNoKey(e);
           expectNoKey(events);
           expectCleanTelemetry(telemetry);
-          expect(existsSync(env.sandbox.codexHome)).toBe(true);
         },
       );
     },
   );
+});
+
+describe("the real CLI's errors on stderr", () => {
+  it.concurrent("ExecFailed with a redacted tail when the CLI echoes the key", async () => {
+    // A config value that happens to be the key: the CLI prints it back on stderr.
+    await withStubEnv(undefined, async (env) => {
+      const thread = env.thread({}, { config: { model_provider: API_KEY } });
+      const { result, telemetry } = await turn(thread, "hello");
+      const e = errOf(result);
+      expect(e).toMatchObject({
+        _tag: "ExecFailed",
+        exitCode: 1,
+        signal: null,
+        message: "codex exec exited with code 1: Error: Model provider `[redacted]` not found",
+      });
+      expect(e._tag === "ExecFailed" && e.stderrTail).toContain(
+        "Error: Model provider `[redacted]` not found",
+      );
+      expectNoKey(e);
+      expectCleanTelemetry(telemetry);
+      expect(telemetry.events.at(-1)).toMatchObject({ name: "codex.turn.stop", exitCode: 1 });
+      expect(env.stub.requests).toHaveLength(0);
+    });
+  });
 });

@@ -85,8 +85,7 @@ export const toSummary = (th: ServerThread, archived: boolean | null = null): Th
   createdAt: iso(th.createdAt),
   updatedAt: iso(th.updatedAt),
   archived:
-    archived ??
-    (typeof th.path === "string" ? /[/\\]archived_sessions[/\\]/.test(th.path) : null),
+    archived ?? (typeof th.path === "string" ? /[/\\]archived_sessions[/\\]/.test(th.path) : null),
   ephemeral: th.ephemeral,
   forkedFromId: th.forkedFromId ?? null,
   model: th.model ?? null,
