@@ -1,6 +1,8 @@
 /**
  * codex-fp: run OpenAI Codex agent threads the functional way. The public surface; every
  * export is re-exported from the module that owns it.
+ *
+ * @module codex-fp
  */
 export type { Issue, MismatchReason, Position, ThreadError } from "./core/errors.js";
 export { ThreadId, parseThreadId, MAX_THREAD_ID_LENGTH } from "./core/thread-id.js";
@@ -34,6 +36,7 @@ export {
 } from "./core/resume-validator.js";
 export {
   TelemetryEvent,
+  LifecycleEvent,
   noopSink,
   recordingSink,
   type TelemetrySink,
@@ -138,6 +141,37 @@ export {
   type RolloutLine,
 } from "./core/rollout.js";
 export type { SessionError, SessionProblem, SessionErrorTag } from "./core/session-errors.js";
+export {
+  openAppServer,
+  type AppServer,
+  type AppServerDeps,
+  type ServerInfo,
+  ThreadSummary,
+  ThreadPage,
+  ThreadRecord,
+  TurnRecord,
+} from "./shell/app-server/index.js";
+export {
+  forkThread,
+  archiveThread,
+  unarchiveThread,
+  deleteThread,
+  listThreads,
+  readThread,
+  setThreadName,
+  type LifecycleDeps,
+  type LifecycleError,
+  type ForkOptions,
+  type ReadOptions,
+  type ListThreadsQuery,
+} from "./shell/lifecycle.js";
+export type {
+  TransportError,
+  TransportErrorTag,
+  RpcFailed,
+  InvalidResponse,
+  Unsupported,
+} from "./core/transport-errors.js";
 export {
   toEither,
   fromEither,

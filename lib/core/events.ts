@@ -205,6 +205,8 @@ const decodeItemEvent = (u: Record<string, unknown>, type: string): ThreadEvent 
   if (codec === undefined) {
     if (typeof item["id"] !== "string")
       return new Failure(invalid(type, [{ path: "event.item.id", message: "expected a string" }]));
+    // The envelope is checked as for a known item (thread_id and turn_id are strings).
+    if (!ItemEnvelope.is(u)) return explain(ItemEnvelope, u, "event", type);
     return {
       ...u,
       type,
@@ -238,7 +240,7 @@ const decodeLine = (line: string): ThreadEvent | Failure => {
     return new Failure({
       _tag: "InvalidJson",
       path: "line",
-      message: `not a JSON line (${String(line).length} characters)`,
+      message: `not a JSON line (${typeof line === "string" ? line.length : 0} characters)`,
     });
   }
   return decodeValue(u);
@@ -251,9 +253,15 @@ const toResult = (r: ThreadEvent | Failure): Result<ThreadEvent, DecodeError> =>
 export const decodeEventLine = (line: string): Result<ThreadEvent, DecodeError> =>
   toResult(decodeLine(line));
 
-/** Decodes one already-parsed event object (the app-server transport uses this). */
-export const decodeEventValue = (u: unknown): Result<ThreadEvent, DecodeError> =>
-  toResult(decodeValue(u));
+/** Decodes one already-parsed event object (the app-server transport uses this). Never throws. */
+export const decodeEventValue = (u: unknown): Result<ThreadEvent, DecodeError> => {
+  try {
+    return toResult(decodeValue(u));
+  } catch {
+    // A hostile value (a throwing getter or proxy) is not an event.
+    return err(invalid(null, [{ path: "event", message: "could not be read" }]));
+  }
+};
 
 /** A line of a transcript that did not decode: its 1-based number and why. */
 export type TranscriptError = DecodeError & { readonly line: number };
@@ -263,6 +271,13 @@ export type TranscriptError = DecodeError & { readonly line: number };
  * that does not decode. Never throws.
  */
 export const decodeTranscript = (jsonl: string): Result<ThreadEvent[], TranscriptError> => {
+  if (typeof jsonl !== "string")
+    return err({
+      _tag: "InvalidJson",
+      path: "line",
+      message: "the transcript is not a string",
+      line: 1,
+    });
   const events: ThreadEvent[] = [];
   let start = 0;
   let n = 0;

@@ -4,14 +4,15 @@
  * Thread and the Turn. `foldTurn` runs both over a whole list.
  */
 import { err, ok, type Result } from "neverthrow";
-import type { FoldError, ThreadError, ViolationKind } from "./errors.js";
+import { decodingError, type FoldError, type ThreadError, type ViolationKind } from "./errors.js";
 import type { ThreadEvent, UsageWire } from "./events.js";
 import type { ThreadItem } from "./items.js";
 import { isRecord } from "./internal/decode.js";
-import { readToken, mintContinuationToken } from "./continuation.js";
+import { readToken, mintContinuationToken, tokenStringProblem } from "./continuation.js";
 import { metadataFromJson, type ThreadMetadata } from "./metadata.js";
 import { subtractUsage, zeroUsage, type Usage } from "./usage.js";
 import { updateThread, type Thread } from "./thread.js";
+import { threadIdProblem } from "./thread-id.js";
 import type { Turn } from "./turn.js";
 
 /** Where a turn's event stream is. */
@@ -236,6 +237,24 @@ export const finishTurn = (
   const threadId = s.threadId ?? s.expectedThreadId;
   if (threadId === null)
     return err(violationError(s, "missing_thread_started", "no thread.started in the stream"));
+  // What the producer printed becomes the new Thread: it must pass the Thread's own codec.
+  const idProblem = threadIdProblem(threadId);
+  if (idProblem !== null)
+    return err(
+      decodingError("InvalidThreadId", "events.thread_id", "invalid thread id in the events", [
+        { path: "events.thread_id", message: idProblem },
+      ]),
+    );
+  const tokenProblem = s.legacyToken === null ? null : tokenStringProblem(s.legacyToken);
+  if (tokenProblem !== null)
+    return err(
+      decodingError(
+        "InvalidContinuationToken",
+        "events.continuation_token",
+        "invalid continuation token in the events",
+        [{ path: "events.continuation_token", message: tokenProblem }],
+      ),
+    );
   const finalResponse = s.finalResponse ?? "";
   let structuredOutput: unknown;
   if (ctx.structured === true) {

@@ -11,6 +11,7 @@ import { closed, decodeAll, isRecord, snapshot } from "./internal/decode.js";
 import { guard } from "./internal/guard.js";
 import { decodingError, type ThreadError } from "./errors.js";
 import { Labels } from "./options.js";
+import { NonNegativeInt } from "./continuation.js";
 
 const nullableString = t.union([t.string, t.null]);
 
@@ -42,7 +43,8 @@ export const ThreadMetadata = closed(
     unknownKeys: t.array(t.string),
     extra: t.UnknownRecord,
   },
-  { git: closed("GitInfo", {}, GitInfo.props), baseInstructionsChars: t.number },
+  // A count (a finite number: JSON writes Infinity as null, which would not read back).
+  { git: closed("GitInfo", {}, GitInfo.props), baseInstructionsChars: NonNegativeInt },
 );
 /** Normalized thread metadata. */
 export type ThreadMetadata = t.TypeOf<typeof ThreadMetadata>;
@@ -112,6 +114,27 @@ const LEGACY_KNOWN = new Set(["labels", "created_at", "git"]);
 
 const stringOrNull = (u: unknown): string | null => (typeof u === "string" ? u : null);
 
+/**
+ * The unknown keys kept in `extra`, as JSON data: a caller's object may hold a Date or a class
+ * instance (which the frozen Thread would share with the caller) or a BigInt (which no JSON
+ * can hold). Keys whose values cannot be written as JSON make the metadata invalid.
+ */
+const extraOf = (
+  p: Record<string, unknown>,
+  keys: readonly string[],
+): Result<Record<string, unknown>, ThreadError> => {
+  try {
+    const text = JSON.stringify(Object.fromEntries(keys.map((k) => [k, p[k]])));
+    return ok(JSON.parse(text) as Record<string, unknown>);
+  } catch {
+    return err(
+      decodingError("InvalidMetadata", "metadata", "invalid metadata", [
+        { path: "metadata", message: "unknown keys must hold JSON data (no BigInt, no cycle)" },
+      ]),
+    );
+  }
+};
+
 const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
   const r = decodeAll(SessionMetaPayload, p, "metadata");
   if (isLeft(r))
@@ -124,7 +147,7 @@ const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, Thr
     .filter((k) => !SESSION_META_KNOWN.has(k))
     .sort();
   const text = m.base_instructions?.text;
-  return ok({
+  return extraOf(p, keep.sort()).map((extra) => ({
     origin: "rollout",
     threadId: m.id,
     createdAt: m.timestamp ?? null,
@@ -135,10 +158,10 @@ const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, Thr
     modelProvider: m.model_provider ?? null,
     labels: {},
     unknownKeys,
-    extra: Object.fromEntries(keep.sort().map((k) => [k, p[k]])),
+    extra,
     ...(m.git ? { git: gitFacts(m.git) } : {}),
     ...(text !== undefined ? { baseInstructionsChars: text.length } : {}),
-  });
+  }));
 };
 
 const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
@@ -148,7 +171,7 @@ const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadEr
   const unknownKeys = Object.keys(p)
     .filter((k) => !LEGACY_KNOWN.has(k))
     .sort();
-  return ok({
+  return extraOf(p, unknownKeys).map((extra) => ({
     origin: "legacy",
     threadId: null,
     createdAt: r.right.created_at ?? null,
@@ -159,9 +182,9 @@ const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadEr
     modelProvider: null,
     labels: { ...(r.right.labels ?? {}) },
     unknownKeys,
-    extra: Object.fromEntries(unknownKeys.map((k) => [k, p[k]])),
+    extra,
     ...(r.right.git ? { git: gitFacts(r.right.git) } : {}),
-  });
+  }));
 };
 
 const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {

@@ -4,7 +4,14 @@
  * keys are errors and every problem of one input is reported at once.
  */
 import * as t from "io-ts";
-import { argvProblem, checkedString, closed, describe, isRecord } from "./internal/decode.js";
+import {
+  argvProblem,
+  checkedString,
+  closed,
+  describe,
+  isPlainObject,
+  isRecord,
+} from "./internal/decode.js";
 import { ConfigObject } from "./config-value.js";
 import { Redacted } from "./redacted.js";
 
@@ -152,8 +159,23 @@ export const ApprovalPolicy = t.keyof({
 /** An approval policy. */
 export type ApprovalPolicy = t.TypeOf<typeof ApprovalPolicy>;
 
-/** Codec of thread labels: string keys to string values, ours (never sent to the CLI). */
-export const Labels = t.record(t.string, t.string, "Labels");
+const StringRecord = t.record(t.string, t.string, "Labels");
+/**
+ * Codec of thread labels: string keys to string values, ours (never sent to the CLI). A class
+ * instance (a Date, a Redacted box …) is not a record of labels: it would be kept as it is,
+ * unfrozen, and serialize as something else.
+ */
+export const Labels: t.RecordC<t.StringC, t.StringC> = new t.DictionaryType(
+  "Labels",
+  (u): u is Record<string, string> => StringRecord.is(u) && isPlainObject(u),
+  (u, c) =>
+    isRecord(u) && !isPlainObject(u)
+      ? t.failure(u, c, "expected Labels (a plain object), got a class instance")
+      : StringRecord.validate(u, c),
+  StringRecord.encode,
+  t.string,
+  t.string,
+);
 /** Thread labels. */
 export type Labels = t.TypeOf<typeof Labels>;
 

@@ -32,6 +32,7 @@ export type ObservedSession = t.TypeOf<typeof ObservedSession>;
 /** What the validator needs: a sink, and optionally a clock and the token secret. */
 export interface ResumeValidatorDeps {
   readonly sink: TelemetrySink;
+  /** The clock that stamps the event (without it, the timestamp is null). */
   readonly now?: () => Date;
   readonly secret?: string;
 }

@@ -753,6 +753,18 @@ export const summarizeRollout = (
   text: string,
   facts: { readonly path: string; readonly size?: number; readonly modifiedAt?: string | null },
 ): Either<Issue[], SessionSummary> => {
+  try {
+    return summarizeText(text, facts);
+  } catch {
+    // Not a string, or facts that cannot be read (a JavaScript caller): issues, not a throw.
+    return left([{ path: "rollout", message: "could not be read" }]);
+  }
+};
+
+const summarizeText = (
+  text: string,
+  facts: { readonly path: string; readonly size?: number; readonly modifiedAt?: string | null },
+): Either<Issue[], SessionSummary> => {
   const lines = text.split("\n");
   if (lines.length < 2) return left([{ path: "line", message: "the first line is incomplete" }]);
   const truncated = lines[lines.length - 1] !== "";

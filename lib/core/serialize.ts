@@ -6,7 +6,7 @@
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll } from "./internal/decode.js";
+import { closed, decodeAll, describe } from "./internal/decode.js";
 import { guard } from "./internal/guard.js";
 import { decodingError, type ThreadError } from "./errors.js";
 import { ConfigObject } from "./config-value.js";
@@ -32,8 +32,29 @@ const StoredCodexOptions = closed(
   },
 );
 
-/** Codec of usage as stored: exactly the counts Usage knows. */
-const StoredUsage = closed("Usage", Usage.props, {});
+/** A JSON number: finite (JSON.stringify writes Infinity as null, which would not read back). */
+const JsonNumber = new t.Type<number, number, unknown>(
+  "number",
+  (u): u is number => typeof u === "number" && Number.isFinite(u),
+  (u, c) =>
+    typeof u === "number" && Number.isFinite(u)
+      ? t.success(u)
+      : t.failure(u, c, `expected a finite number, got ${describe(u)}`),
+  (a) => a,
+);
+
+/** Codec of usage as stored: exactly the counts Usage knows, each a finite number. */
+const StoredUsage = closed(
+  "Usage",
+  {
+    input_tokens: JsonNumber,
+    cached_input_tokens: JsonNumber,
+    cache_write_input_tokens: JsonNumber,
+    output_tokens: JsonNumber,
+    reasoning_output_tokens: JsonNumber,
+  },
+  {},
+);
 
 /** Usage reduced to the counts Usage knows (producers may add others). */
 const usageCounts = (u: Usage): Usage =>

@@ -22,60 +22,90 @@ export const UsageFields = t.type({
 // The timestamp is null when no clock was injected (the pure core reads none of its own).
 const base = { timestamp: nullableString, threadId: nullableString };
 
+/** Codec of the event a thread lifecycle call reports (fork, archive, list …). */
+export const LifecycleEvent = t.type({
+  name: t.keyof({
+    "codex.thread.fork": null,
+    "codex.thread.archive": null,
+    "codex.thread.unarchive": null,
+    "codex.thread.delete": null,
+    "codex.thread.list": null,
+    "codex.thread.read": null,
+    "codex.thread.name": null,
+  }),
+  ...base,
+  /** `fork` only: the new thread's id. */
+  forkedThreadId: nullableString,
+  transport: t.string,
+  durationMs: t.number,
+  outcome: t.keyof({ ok: null, error: null }),
+  errorTag: nullableString,
+});
+/** A lifecycle telemetry event. */
+export type LifecycleEvent = t.TypeOf<typeof LifecycleEvent>;
+
 /** Codec of every telemetry event codex-fp emits. */
-export const TelemetryEvent = t.union(
+export const TelemetryEvent = t.intersection(
   [
-    t.type({ name: t.literal("codex.thread.start"), ...base }),
-    t.type({ name: t.literal("codex.thread.resume"), ...base }),
-    t.type({
-      name: t.literal("codex.thread.resume.validated"),
-      ...base,
-      tokenKind: t.keyof({ signed: null, unsigned: null, legacy: null, none: null }),
-      expected: t.union([Position, t.null]),
-      observed: t.union([Position, t.null]),
-    }),
-    t.type({
-      name: t.literal("codex.thread.resume.mismatch"),
-      ...base,
-      reason: t.keyof({
-        thread_id: null,
-        stale: null,
-        forked: null,
-        signature: null,
-        malformed: null,
-        version: null,
+    t.union([
+      LifecycleEvent,
+      t.type({ name: t.literal("codex.thread.start"), ...base }),
+      t.type({ name: t.literal("codex.thread.resume"), ...base }),
+      t.type({
+        name: t.literal("codex.thread.resume.validated"),
+        ...base,
+        tokenKind: t.keyof({ signed: null, unsigned: null, legacy: null, none: null }),
+        expected: t.union([Position, t.null]),
+        observed: t.union([Position, t.null]),
       }),
-      expected: t.union([Position, t.null]),
-      observed: t.union([Position, t.null]),
-    }),
-    t.type({
-      name: t.literal("codex.turn.start"),
-      ...base,
-      transport: t.string,
-      resumed: t.boolean,
-    }),
-    t.type({
-      name: t.literal("codex.turn.stop"),
-      ...base,
-      transport: t.string,
-      durationMs: t.number,
-      outcome: t.keyof({ ok: null, error: null }),
-      usage: t.union([UsageFields, t.null]),
-      exitCode: t.union([t.number, t.null]),
-    }),
-    t.type({
-      name: t.literal("codex.turn.exception"),
-      ...base,
-      transport: t.string,
-      errorTag: t.string,
-      message: t.string,
-    }),
-    t.type({
-      name: t.literal("codex.event.unknown"),
-      ...base,
-      eventType: t.string,
-      itemType: nullableString,
-    }),
+      t.type({
+        name: t.literal("codex.thread.resume.mismatch"),
+        ...base,
+        reason: t.keyof({
+          thread_id: null,
+          stale: null,
+          forked: null,
+          signature: null,
+          malformed: null,
+          version: null,
+        }),
+        expected: t.union([Position, t.null]),
+        observed: t.union([Position, t.null]),
+      }),
+      t.type({
+        name: t.literal("codex.turn.start"),
+        ...base,
+        transport: t.string,
+        resumed: t.boolean,
+      }),
+      t.type({
+        name: t.literal("codex.turn.stop"),
+        ...base,
+        transport: t.string,
+        durationMs: t.number,
+        outcome: t.keyof({ ok: null, error: null }),
+        usage: t.union([UsageFields, t.null]),
+        exitCode: t.union([t.number, t.null]),
+      }),
+      t.type({
+        name: t.literal("codex.turn.exception"),
+        ...base,
+        transport: t.string,
+        errorTag: t.string,
+        message: t.string,
+      }),
+      t.type({
+        name: t.literal("codex.event.unknown"),
+        ...base,
+        eventType: t.string,
+        itemType: nullableString,
+      }),
+    ]),
+    /**
+     * Ties the events of one turn together (its start, thread, resume check, stop): set by the
+     * runner, one per `runTurn` / `runStreamed` call.
+     */
+    t.partial({ correlationId: t.string }),
   ],
   "TelemetryEvent",
 );
@@ -94,6 +124,7 @@ export const noopSink: TelemetrySink = () => undefined;
 export interface RecordingSink {
   readonly sink: TelemetrySink;
   readonly events: readonly TelemetryEvent[];
+  /** Forgets the events recorded so far. */
   clear(): void;
 }
 

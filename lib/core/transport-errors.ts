@@ -79,7 +79,7 @@ export const unsupported = (operation: string, transport: string, why: string): 
 });
 
 const NOT_FOUND =
-  /no (archived )?rollout found for thread id|thread not found|thread not loaded|no active or archived session found|invalid session id/i;
+  /no (archived )?rollout found for thread id|thread not found|thread not loaded|no active or archived session found|invalid session id|session \S+ is archived/i;
 const BUSY = /already has an active writer|active turn|thread is busy/i;
 
 /**

@@ -202,16 +202,37 @@ const run = (
       else lines.forEach(onLine);
     });
     c.stderr?.on("data", (chunk: Buffer) => addStderr(stderrDecoder.write(chunk)));
-    // When codex exits, what it left running in its group (holding our pipes open) goes too;
-    // a stray outside the group cannot keep the turn open past a short grace period either.
+    // When codex exits, what it left running in its group (holding our pipes open) goes too.
+    // A stray outside the group cannot keep the turn open either: once the pipes have been
+    // quiet for a grace period after the exit, they are closed from our side. (The check runs
+    // after a poll of the pipes, so output still waiting there after a long pause of the event
+    // loop is read first, and postpones it.)
     let grace: ReturnType<typeof setTimeout> | undefined;
+    let activity = 0;
+    const active = () => {
+      activity += 1;
+    };
+    c.stdout?.on("data", active);
+    c.stderr?.on("data", active);
+    const armGrace = () => {
+      const seen = activity;
+      grace = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (closed) return;
+            if (activity !== seen) armGrace();
+            else {
+              c.stdout?.destroy();
+              c.stderr?.destroy();
+            }
+          }),
+        EXIT_GRACE_MS,
+      );
+      grace.unref();
+    };
     c.on("exit", () => {
       killTree(c);
-      grace = setTimeout(() => {
-        c.stdout?.destroy();
-        c.stderr?.destroy();
-      }, EXIT_GRACE_MS);
-      grace.unref();
+      armGrace();
     });
     c.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
       closed = true;

@@ -18,6 +18,7 @@ import { decodingError, type ShellError, type ThreadError } from "../core/errors
 import { decodeEventLine } from "../core/events.js";
 import { checkedString, closed, decodeAll } from "../core/internal/decode.js";
 import { CodexOptions } from "../core/options.js";
+import { emit, type LifecycleEvent, type TelemetrySink } from "../core/telemetry.js";
 import { Thread, updateThread } from "../core/thread.js";
 import { parseThreadId, type ThreadId } from "../core/thread-id.js";
 import { unsupported, type TransportError } from "../core/transport-errors.js";
@@ -45,29 +46,8 @@ export type LifecycleError =
   | Extract<ThreadError, { readonly _tag: "InvalidThreadId" | "InvalidOptions" }>
   | Extract<ShellError, { readonly _tag: "ExecFailed" }>;
 
-/** Codec of the telemetry a lifecycle call reports (to join TelemetryEvent in core). */
-export const LifecycleEvent = t.type({
-  name: t.keyof({
-    "codex.thread.fork": null,
-    "codex.thread.archive": null,
-    "codex.thread.unarchive": null,
-    "codex.thread.delete": null,
-    "codex.thread.list": null,
-    "codex.thread.read": null,
-    "codex.thread.name": null,
-  }),
-  timestamp: t.union([t.string, t.null]),
-  /** The thread acted on (null for `list`). */
-  threadId: t.union([t.string, t.null]),
-  /** `fork` only: the new thread's id. */
-  forkedThreadId: t.union([t.string, t.null]),
-  transport: t.string,
-  durationMs: t.number,
-  outcome: t.keyof({ ok: null, error: null }),
-  errorTag: t.union([t.string, t.null]),
-});
-/** A lifecycle telemetry event. */
-export type LifecycleEvent = t.TypeOf<typeof LifecycleEvent>;
+/** The telemetry a lifecycle call reports: one `TelemetryEvent` of this shape per call. */
+export { LifecycleEvent } from "../core/telemetry.js";
 
 /** The effects of a lifecycle call, all optional. */
 export interface LifecycleDeps {
@@ -80,7 +60,7 @@ export interface LifecycleDeps {
   /** The environment inherited when the options have no `env` (default: process.env). */
   readonly processEnv?: Readonly<Record<string, string | undefined>>;
   /** Receives one LifecycleEvent per call (a sink throwing is ignored). */
-  readonly lifecycleSink?: (event: LifecycleEvent) => void;
+  readonly sink?: TelemetrySink;
   /** The clock for telemetry timestamps (default: the system clock). */
   readonly now?: () => Date;
   /** The longest a CLI call may take, in ms (default 60 s). */
@@ -189,7 +169,7 @@ const observed = <A>(
 ): ResultAsync<A, LifecycleError> => {
   const started = performance.now();
   const report = (r: Result<A, LifecycleError>) => {
-    const sink = deps.lifecycleSink;
+    const sink = deps.sink;
     if (sink === undefined) return;
     let timestamp: string | null = null;
     try {
@@ -197,20 +177,17 @@ const observed = <A>(
     } catch {
       timestamp = null;
     }
-    try {
-      sink({
-        name: op,
-        timestamp,
-        threadId,
-        forkedThreadId: r.isOk() ? forkedId(r.value) : null,
-        transport: kindOf(deps),
-        durationMs: Math.round(performance.now() - started),
-        outcome: r.isOk() ? "ok" : "error",
-        errorTag: r.isErr() ? r.error._tag : null,
-      });
-    } catch {
-      // a broken sink must not break the caller
-    }
+    const event: LifecycleEvent = {
+      name: op,
+      timestamp,
+      threadId,
+      forkedThreadId: r.isOk() ? forkedId(r.value) : null,
+      transport: kindOf(deps),
+      durationMs: Math.round(performance.now() - started),
+      outcome: r.isOk() ? "ok" : "error",
+      errorTag: r.isErr() ? r.error._tag : null,
+    };
+    emit(sink, event); // a broken sink must not break the caller
   };
   let attempt: ResultAsync<A, LifecycleError>;
   try {
@@ -218,12 +195,11 @@ const observed = <A>(
   } catch (e) {
     attempt = errAsync(unexpected(e));
   }
-  return new ResultAsync(
-    (attempt as PromiseLike<Result<A, LifecycleError>>).then(
-      (r) => r,
-      (e: unknown) => err<A, LifecycleError>(unexpected(e)),
-    ),
-  )
+  const settled: Promise<Result<A, LifecycleError>> = Promise.resolve(attempt).then(
+    (r) => r,
+    (e: unknown) => err<A, LifecycleError>(unexpected(e)),
+  );
+  return new ResultAsync(settled)
     .map((a) => {
       report(ok(a));
       return a;
@@ -377,6 +353,7 @@ const storeHolds = async (
 
 const cliFailure = async (
   ctx: CliContext,
+  command: string,
   r: CliRun,
   threadId: string,
   folders: readonly string[],
@@ -395,16 +372,16 @@ const cliFailure = async (
       message: `no session found for thread ${threadId}`,
       threadId,
     };
-  return (
-    (classified as LifecycleError | null) ?? {
-      _tag: "ExecFailed",
-      path: "codex",
-      message: "codex failed",
-      exitCode: r.exitCode,
-      signal: r.signal,
-      stderrTail: stderr.slice(-16 * 1024),
-    }
-  );
+  const how = r.signal !== null ? `signal ${r.signal}` : `code ${r.exitCode ?? "?"}`;
+  const last = stderr.trim().split("\n").slice(-1)[0] ?? "";
+  return {
+    _tag: "ExecFailed",
+    path: "codex",
+    message: `codex ${command} exited with ${how}${last === "" ? "" : `: ${last}`}`,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stderrTail: stderr.slice(-16 * 1024),
+  };
 };
 
 const cliThreadCommand = (
@@ -431,7 +408,7 @@ const cliThreadCommand = (
     runCli(c.binary, args, c.env, deps.timeoutMs ?? DEFAULT_TIMEOUT_MS).then(async (r) => {
       if (r.isErr()) return err(r.error);
       if (r.value.exitCode === 0) return ok(undefined);
-      return err(await cliFailure(c, r.value, threadId, folders));
+      return err(await cliFailure(c, command, r.value, threadId, folders));
     }),
   );
 };
@@ -469,7 +446,9 @@ const cliFork = (
           e !== null && e.isOk() && e.value.type === "thread.started" ? [e.value.thread_id] : [],
         )[0];
       if (r.value.exitCode !== 0 || started === undefined)
-        return err(await cliFailure(c, r.value, threadId, ["sessions", "archived_sessions"]));
+        return err(
+          await cliFailure(c, "exec fork", r.value, threadId, ["sessions", "archived_sessions"]),
+        );
       const forkId = parseThreadId(started, "thread.started.thread_id");
       if (forkId.isErr()) return err(forkId.error as LifecycleError);
       return ok(updateFork(thread, forkId.value));

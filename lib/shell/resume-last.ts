@@ -40,14 +40,13 @@ export const resumeLast = (
     ...(options.codexHome !== undefined ? { codexHome: options.codexHome } : {}),
     ...(env !== undefined ? { env } : {}),
   }).andThen((s) =>
-    (s.completedTurns === null
+    s.completedTurns === null
       ? resumeThread(s.threadId, codexOptions, threadOptions)
       : mintContinuationToken(
           { threadId: s.threadId, lastTurnId: s.lastTurnId, completedTurns: s.completedTurns },
           options.secret,
         ).andThen((token) =>
           resumeThread(s.threadId, codexOptions, threadOptions, { continuationToken: token }),
-        )
-    ),
+        ),
   );
 };

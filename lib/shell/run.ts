@@ -3,6 +3,7 @@
  * resume validator → start the transport → fold the events as they come → the new Thread and
  * the Turn. `runTurn` returns the outcome; `runStreamed` also streams the events.
  */
+import { randomUUID } from "node:crypto";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import type { ThreadEvent } from "../core/events.js";
@@ -123,6 +124,9 @@ const safeObserve = async (
 
 const message = (e: TurnError): string => e.message;
 
+/** Whether a signal is aborted now (a call, so a check made before an await is not reused). */
+const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
+
 const start = (
   threadArg: Thread,
   input: unknown,
@@ -130,7 +134,11 @@ const start = (
   deps: RunDeps,
   buffer: boolean,
 ): StreamedTurn => {
-  const sink = deps.sink;
+  // One correlation id per turn ties its events together (see TelemetryEvent).
+  const correlationId = randomUUID();
+  const given = deps.sink;
+  const sink: TelemetrySink | undefined =
+    given === undefined ? undefined : (e) => given({ ...e, correlationId });
   const now = deps.now ?? (() => new Date());
   const stamp = () => {
     try {
@@ -248,6 +256,8 @@ const start = (
     if (consumerLeft) stop("consumer");
     const onAbort = () => stop("aborted");
     turnOptions.signal?.addEventListener("abort", onAbort, { once: true });
+    // An abort while the transport was starting fired no listener: it counts all the same.
+    if (isAborted(turnOptions.signal)) stop("aborted");
     const timer =
       turnOptions.timeoutMs !== undefined
         ? setTimeout(() => stop("timeout"), turnOptions.timeoutMs)

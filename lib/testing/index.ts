@@ -1,6 +1,8 @@
 /**
  * codex-fp/testing: drive the real codex CLI offline — a loopback stub of the model API and
  * throw-away CODEX_HOME / working directories.
+ *
+ * @module codex-fp/testing
  */
 export {
   startModelStub,

@@ -20,6 +20,7 @@ import {
   makeScratch,
   readLog,
   readPid,
+  waitFor,
   type Scratch,
 } from "../support/run-env.js";
 
@@ -49,6 +50,8 @@ const runFault = async (
     deps?: RunDeps;
     transport?: ExecTransportOptions;
     schema?: boolean;
+    /** Abort the turn (turnOptions.signal) once the fake has written its pid. */
+    abortWhenStarted?: boolean;
   } = {},
 ): Promise<FaultRun> => {
   const scratch: Scratch = await makeScratch();
@@ -64,11 +67,21 @@ const runFault = async (
       {},
     )._unsafeUnwrap();
     const telemetry = recordingSink();
+    const ac = new AbortController();
+    if (opts.abortWhenStarted === true)
+      void waitFor(() => readPid(pidFile) !== null, 20_000, "the fake's pid").then(
+        () => ac.abort(),
+        () => ac.abort(), // (then the missing pid fails the test)
+      );
     const started = performance.now();
     const result = await runTurn(
       thread,
       opts.input ?? "hello",
-      { ...(opts.schema === false ? {} : { outputSchema: SCHEMA }), ...opts.turnOptions },
+      {
+        ...(opts.schema === false ? {} : { outputSchema: SCHEMA }),
+        ...(opts.abortWhenStarted === true ? { signal: ac.signal } : {}),
+        ...opts.turnOptions,
+      },
       {
         observe: false,
         sink: telemetry.sink,
@@ -138,7 +151,7 @@ describe("the exec transport survives misbehaving binaries", () => {
   it.concurrent("a binary that prints garbage: InvalidJson, and it is killed", async () => {
     const r = await runFault("garbage.mjs");
     expect(errOf(r)).toMatchObject({ _tag: "InvalidJson", path: "line" });
-    expect(r.ms).toBeLessThan(5_000);
+    expect(r.ms).toBeLessThan(8_000);
     expectCleanExit(r);
     expect(r.telemetry.events.find((e) => e.name === "codex.turn.exception")).toMatchObject({
       errorTag: "InvalidJson",
@@ -247,17 +260,16 @@ describe("the exec transport survives misbehaving binaries", () => {
   });
 
   it.concurrent("a binary that hangs: TimedOut, and it is killed", async () => {
-    const r = await runFault("hang.mjs", { turnOptions: { timeoutMs: 500 } });
-    expect(errOf(r)).toMatchObject({ _tag: "TimedOut", timeoutMs: 500 });
-    expect(r.ms).toBeGreaterThanOrEqual(490);
+    // (Long enough for the fake to start and write its pid on a busy machine.)
+    const r = await runFault("hang.mjs", { turnOptions: { timeoutMs: 2_000 } });
+    expect(errOf(r)).toMatchObject({ _tag: "TimedOut", timeoutMs: 2_000 });
+    expect(r.ms).toBeGreaterThanOrEqual(1_990);
     expect(r.ms).toBeLessThan(10_000);
     expectCleanExit(r);
   });
 
   it.concurrent("a binary that hangs, aborted by a signal: Aborted, and it is killed", async () => {
-    const ac = new AbortController();
-    setTimeout(() => ac.abort(), 300);
-    const r = await runFault("hang.mjs", { turnOptions: { signal: ac.signal } });
+    const r = await runFault("hang.mjs", { abortWhenStarted: true });
     expect(errOf(r)).toMatchObject({ _tag: "Aborted" });
     expectCleanExit(r);
   });
@@ -273,7 +285,7 @@ describe("the exec transport survives misbehaving binaries", () => {
           turnOptions: { timeoutMs: 20_000 },
         });
         expect(okOf(r).turn.structuredOutput).toEqual({ fake: "reply" });
-        expect(r.ms).toBeLessThan(5_000);
+        expect(r.ms).toBeLessThan(8_000);
         expectCleanExit(r);
         const grandchild = readPid(grandchildPidFile);
         expect(grandchild).not.toBeNull();
@@ -297,7 +309,7 @@ describe("the exec transport survives misbehaving binaries", () => {
         });
         grandchild = readPid(grandchildPidFile);
         expect(okOf(r).turn.structuredOutput).toEqual({ fake: "reply" });
-        expect(r.ms).toBeLessThan(5_000);
+        expect(r.ms).toBeLessThan(8_000);
         expectCleanExit(r);
         // Out of reach of a group kill (it left the group), so this test ends it itself.
         expect(grandchild).not.toBeNull();

@@ -4,7 +4,7 @@
  * so they run concurrently. Where a test must see the child process, the thread's binary is
  * fakes/codex-pid-wrapper.sh, which writes its pid and `exec`s the real CLI.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -322,7 +322,7 @@ describe("runTurn against the real codex CLI", () => {
           actualThreadId: expect.stringMatching(UUID),
         });
         // Stopped at thread.started, not after the stub's 10 s reply.
-        expect(performance.now() - started).toBeLessThan(5_000);
+        expect(performance.now() - started).toBeLessThan(8_000);
         const pid = env.pid();
         expect(pid).not.toBeNull();
         expect(isAlive(pid!)).toBe(false);
@@ -377,7 +377,7 @@ describe("runTurn against the real codex CLI", () => {
       ac.abort();
       const { result, telemetry } = await pending;
       expect(errOf(result)).toMatchObject({ _tag: "Aborted", path: "turnOptions.signal" });
-      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(performance.now() - started).toBeLessThan(8_000);
       expect(isAlive(pid!)).toBe(false);
       expect(names(telemetry)).toEqual([
         "codex.turn.start",
@@ -387,6 +387,22 @@ describe("runTurn against the real codex CLI", () => {
       ]);
       expect(telemetry.events[2]).toMatchObject({ errorTag: "Aborted" });
       expect(telemetry.events[3]).toMatchObject({ outcome: "error", usage: null });
+    });
+  });
+
+  it.concurrent("honours an abort that comes while the process is being started", async () => {
+    await withStubEnv(delayed(10_000), async (env) => {
+      const thread = env.thread({}, { env: env.pidEnv() });
+      const ac = new AbortController();
+      const started = performance.now();
+      // runTurn validates synchronously, then awaits the transport's start: abort right then.
+      const pending = turn(thread, "hello", { signal: ac.signal }, { codexPath: PID_WRAPPER });
+      ac.abort();
+      const { result } = await pending;
+      expect(errOf(result)).toMatchObject({ _tag: "Aborted" });
+      expect(performance.now() - started).toBeLessThan(8_000);
+      const pid = env.pid();
+      if (pid !== null) expect(isAlive(pid)).toBe(false);
     });
   });
 
@@ -409,21 +425,22 @@ describe("runTurn against the real codex CLI", () => {
     await withStubEnv(delayed(10_000), async (env) => {
       const thread = env.thread({}, { env: env.pidEnv() });
       const started = performance.now();
+      // (Long enough for the CLI to reach the model on a busy machine.)
       const { result, telemetry } = await turn(
         thread,
         "hello",
-        { timeoutMs: 1_000 },
+        { timeoutMs: 3_000 },
         { codexPath: PID_WRAPPER },
       );
       const elapsed = performance.now() - started;
       expect(errOf(result)).toEqual({
         _tag: "TimedOut",
         path: "turnOptions.timeoutMs",
-        message: expect.stringContaining("1000 ms"),
-        timeoutMs: 1_000,
+        message: expect.stringContaining("3000 ms"),
+        timeoutMs: 3_000,
       });
-      expect(elapsed).toBeGreaterThanOrEqual(990);
-      expect(elapsed).toBeLessThan(5_000);
+      expect(elapsed).toBeGreaterThanOrEqual(2_990);
+      expect(elapsed).toBeLessThan(8_000);
       expect(env.stub.requests).toHaveLength(1); // it was waiting for the model
       expect(isAlive(env.pid()!)).toBe(false);
       expect(telemetry.events.find((x) => x.name === "codex.turn.exception")).toMatchObject({
@@ -462,7 +479,7 @@ describe("runTurn against the real codex CLI", () => {
 
 describe("runStreamed against the real codex CLI", () => {
   it.concurrent("yields the events in order, as they come", async () => {
-    await withStubEnv(delayed(800), async (env) => {
+    await withStubEnv(delayed(1_500), async (env) => {
       const started = performance.now();
       const streamed = runStreamed(env.thread(), "Say hello", {}, { observe: false });
       const seen: { event: ThreadEvent; at: number }[] = [];
@@ -479,10 +496,10 @@ describe("runStreamed against the real codex CLI", () => {
       ]);
       expect(seen[0]?.event).toEqual({ type: "thread.started", thread_id: next.threadId });
       expect(seen[2]?.event).toEqual({ type: "item.completed", item: t.items[0] });
-      // thread.started came before the stub's 800 ms delay was over; the reply after it.
+      // thread.started came before the stub's 1.5 s delay was over; the reply after it.
       const first = seen[0]!.at - started;
-      expect(first).toBeLessThan(total - 600);
-      expect(seen[2]!.at - seen[0]!.at).toBeGreaterThanOrEqual(600);
+      expect(first).toBeLessThan(total - 700);
+      expect(seen[2]!.at - seen[0]!.at).toBeGreaterThanOrEqual(700);
     });
   });
 
@@ -512,7 +529,7 @@ describe("runStreamed against the real codex CLI", () => {
         _tag: "Aborted",
         message: expect.stringContaining("left early"),
       });
-      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(performance.now() - started).toBeLessThan(8_000);
       expect(isAlive(env.pid()!)).toBe(false);
       expect(telemetry.events.map((e) => e.name)).toContain("codex.turn.exception");
     });

@@ -44,6 +44,10 @@ export const closed = <R extends t.Props, O extends t.Props>(
     (u): u is A => req.is(u) && opt.is(u) && Object.keys(u).every(known),
     (u, c) => {
       if (!isRecord(u)) return t.failure(u, c, `expected ${name} (an object), got ${describe(u)}`);
+      // A class instance (Date, Map, a getter on its prototype …) is not copied by `snapshot`:
+      // it would be kept as it is, unfrozen, and its getters read again after validation.
+      if (!isPlainObject(u))
+        return t.failure(u, c, `expected ${name} (a plain object), got a class instance`);
       // Both halves are validated against the same context, so paths have no member steps.
       const a = req.validate(u, c);
       const b = opt.validate(u, c);
@@ -128,7 +132,8 @@ class Cycle extends Error {
   }
 }
 
-const isPlainObject = (u: object): boolean => {
+/** True for an object whose prototype is Object.prototype or null (not a class instance). */
+export const isPlainObject = (u: object): boolean => {
   const proto = Object.getPrototypeOf(u) as unknown;
   return proto === Object.prototype || proto === null;
 };

@@ -166,9 +166,11 @@ const finish = (s: TurnTranslation, status: string, message: string | null): Tra
   if (s.plan !== null)
     events.push({ type: "item.completed", item: todoItem(s.plan.id, s.plan.steps) });
   if (status === "completed") {
-    events.push(
-      s.usage === null ? { type: "turn.completed" } : { type: "turn.completed", usage: s.usage },
-    );
+    events.push({
+      type: "turn.completed",
+      ...turnIdField(s),
+      ...(s.usage === null ? {} : { usage: s.usage }),
+    });
     return { state: { ...s, outcome: "completed" }, events };
   }
   const interrupted = status === "interrupted";

@@ -112,9 +112,22 @@ export interface ListQuery {
   readonly searchTerm?: string;
 }
 
+/**
+ * The sources listed: every thread a person or a program started — `codex exec` (runTurn's
+ * default transport) included, which the server leaves out by default — but no sub-agents.
+ */
+export const LISTED_SOURCES: NonNullable<ThreadListParams["sourceKinds"]> = [
+  "cli",
+  "vscode",
+  "exec",
+  "appServer",
+  "unknown",
+];
+
 /** One page of stored threads, newest first. */
 export const listOnServer = (link: Link, q: ListQuery): ResultAsync<ThreadPage, TransportError> => {
   const params: ThreadListParams = {
+    sourceKinds: [...LISTED_SOURCES],
     ...(q.archived !== undefined ? { archived: q.archived } : {}),
     ...(q.cwd !== undefined ? { cwd: q.cwd } : {}),
     ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),

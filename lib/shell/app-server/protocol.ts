@@ -75,9 +75,6 @@ export const threadIdOf = (params: unknown): string | null => {
 const isKnownMethod = (m: string): m is ServerNotificationMethod =>
   Object.prototype.hasOwnProperty.call(ServerNotificationParams, m);
 
-/** True when `method` is a server notification the generated codecs know. */
-export const knownNotification = isKnownMethod;
-
 /**
  * Decodes a notification's params with the generated codec of its method. Unknown methods
  * give null (a newer server's notification: ignored, never an error).

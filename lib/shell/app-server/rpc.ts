@@ -13,6 +13,10 @@ import {
   JSONRPCNotification,
   JSONRPCRequest,
   JSONRPCResponse,
+  type ApplyPatchApprovalResponse,
+  type CommandExecutionRequestApprovalResponse,
+  type ExecCommandApprovalResponse,
+  type FileChangeRequestApprovalResponse,
 } from "../../generated/app-server/index.js";
 import {
   classifyRpcError,
@@ -114,17 +118,34 @@ export const killGroup = (child: ChildProcess): void => {
   }
 };
 
+const DECLINED = 'codex-fp answers no approval requests; use approvalPolicy "never"';
+const declineCommand: CommandExecutionRequestApprovalResponse = { decision: "decline" };
+const declineFileChange: FileChangeRequestApprovalResponse = { decision: "decline" };
+const denyLegacy: ApplyPatchApprovalResponse & ExecCommandApprovalResponse = {
+  decision: { denied: { rejection: DECLINED } },
+};
+
 /** The answer codex-fp gives to a server→client request, or null to answer with an error. */
 const answerTo = (method: string): unknown => {
   switch (method) {
     case "item/commandExecution/requestApproval":
+      return declineCommand;
     case "item/fileChange/requestApproval":
-      return { decision: "decline" };
+      return declineFileChange;
     case "applyPatchApproval":
     case "execCommandApproval":
-      return { decision: "denied" };
+      return denyLegacy;
     default:
       return null;
+  }
+};
+
+/** Runs a listener; one that throws must not break the connection (or the process). */
+const safely = (f: () => void): void => {
+  try {
+    f();
+  } catch {
+    // ignored: listeners are codex-fp's own and report through their own channels
   }
 };
 
@@ -179,9 +200,10 @@ export const connect = (child: ChildProcess, options: RpcOptions): RpcConnection
       pending.delete(id);
       p.settle({ ok: false, error });
     }
-    for (const set of threads.values()) for (const l of [...set]) l({ method: "closed", error });
+    for (const set of threads.values())
+      for (const l of [...set]) safely(() => l({ method: "closed", error }));
     threads.clear();
-    for (const l of [...closeListeners]) l(error);
+    for (const l of [...closeListeners]) safely(() => l(error));
     closeListeners.clear();
     noteListeners.clear();
     killGroup(child);
@@ -217,8 +239,8 @@ export const connect = (child: ChildProcess, options: RpcOptions): RpcConnection
     if (!wanted) return;
     const note = decodeNote(method, params);
     if (note === null) return;
-    if (note.method !== "invalid") for (const l of [...noteListeners]) l(note);
-    if (subscribers !== undefined) for (const l of [...subscribers]) l(note);
+    if (note.method !== "invalid") for (const l of [...noteListeners]) safely(() => l(note));
+    if (subscribers !== undefined) for (const l of [...subscribers]) safely(() => l(note));
   };
 
   const onServerRequest = (id: JSONRPCRequest["id"], method: string) => {

@@ -62,7 +62,7 @@ const busy = (threadId: string): ShellError => ({
 const TURN_METHODS = /^(item\/|turn\/|error$|thread\/tokenUsage\/updated$)/;
 
 /** One turn on a link: from start to the server's `turn/completed`. */
-const runTurn = async (
+const startOnLink = async (
   link: Link,
   request: TransportTurnRequest,
 ): Promise<Result<TransportRun, ShellError>> => {
@@ -100,26 +100,27 @@ const runTurn = async (
     if (threadId !== null && turnId !== null)
       void rpc.request("turn/interrupt", { threadId, turnId }, { threadId });
   };
-  const cancel = (reason: CancelReason) => {
-    if (cancelled !== null || finished) return;
-    cancelled = reason;
-    finish({ ok: false, error: stopped(reason) });
+  /** Ends the turn early with `error`: interrupts it and frees the thread once it drained. */
+  const abandon = (error: ShellError | DecodeError) => {
+    finish({ ok: false, error });
     if (claim === null) return cleanup(); // nothing started on the server yet
+    if (claim.draining) return;
     claim.draining = true;
     interrupt(); // (before turn/start answered: sent once its id is known)
     drainTimer = setTimeout(cleanup, DRAIN_MS);
+  };
+  const cancel = (reason: CancelReason) => {
+    if (cancelled !== null || finished) return;
+    cancelled = reason;
+    abandon(stopped(reason));
   };
   const onAbort = () => cancel("aborted");
   signal?.addEventListener("abort", onAbort, { once: true });
 
   const push = (wire: Readonly<Record<string, unknown>>) => {
     const e = decodeEventValue(wire);
-    if (e.isErr()) {
-      finish({ ok: false, error: e.error });
-      interrupt();
-      return;
-    }
-    channel.push(e.value);
+    if (e.isErr()) abandon(e.error);
+    else channel.push(e.value);
   };
 
   const onNote = (n: ServerNote) => {
@@ -146,20 +147,16 @@ const runTurn = async (
     }
     if (s.method === "invalid") {
       if (!TURN_METHODS.test(s.wireMethod) || finished) return;
-      finish({
-        ok: false,
-        error: {
-          _tag: "InvalidEvent",
-          path: s.issues[0]?.path ?? s.wireMethod,
-          message: `invalid ${s.wireMethod} notification: ${s.issues
-            .slice(0, 3)
-            .map((i) => `${i.path}: ${i.message}`)
-            .join("; ")}`,
-          eventType: s.wireMethod,
-          issues: s.issues,
-        },
+      abandon({
+        _tag: "InvalidEvent",
+        path: s.issues[0]?.path ?? s.wireMethod,
+        message: `invalid ${s.wireMethod} notification: ${s.issues
+          .slice(0, 3)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join("; ")}`,
+        eventType: s.wireMethod,
+        issues: s.issues,
       });
-      interrupt();
       return;
     }
     if (turnId === null) buffered.push(s);
@@ -231,7 +228,7 @@ const runTurn = async (
   buffered = [];
   early.forEach(onNote);
   if (signal?.aborted === true) cancel("aborted");
-  else if (cancelled !== null) interrupt();
+  else if (claim.draining) interrupt();
   return ok({ events: channel.iterable, exit, cancel });
 };
 
@@ -243,7 +240,7 @@ export const appServerTransport = (source: LinkSource): Transport => {
       const link = source();
       if (link.isErr()) return errAsync(toShellError(link.error));
       return new ResultAsync(
-        runTurn(link.value, request).catch((e: unknown): Result<TransportRun, ShellError> =>
+        startOnLink(link.value, request).catch((e: unknown): Result<TransportRun, ShellError> =>
           err({
             _tag: "SpawnFailed",
             path: "transport",

@@ -1,0 +1,298 @@
+/**
+ * The packed tarball works in an empty project: `npm pack` (its `prepare` builds dist/), then
+ * `npm install <tarball>` in a fresh temp project (from the npm cache where it can), then ESM
+ * imports of every entry point, `require()`, and TypeScript's NodeNext resolution of the types.
+ * Slow (a build and an install): minutes, not seconds.
+ */
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+
+const ROOT = process.cwd();
+const TSC = join(ROOT, "node_modules", ".bin", "tsc");
+/** The packed size (gzip) this package should stay under; today it is about half of it. */
+const PACKED_BUDGET = 1_500_000;
+
+jest.setTimeout(15 * 60_000);
+
+interface PackResult {
+  readonly filename: string;
+  readonly size: number;
+  readonly unpackedSize: number;
+  readonly files: readonly { readonly path: string; readonly size: number }[];
+}
+interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The environment for child npm and node: ours, without what a parent `npm test` exported
+ * about this package (so a child npm sees the temp project, not this one).
+ */
+const childEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/.test(k)) env[k] = v;
+  return { ...env, npm_config_update_notifier: "false", NODE_ENV: "production" };
+};
+const run = (command: string, args: readonly string[], cwd: string): Ran => {
+  const r = spawnSync(command, args, {
+    cwd,
+    env: childEnv(),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? String(r.error ?? "") };
+};
+const ok = (r: Ran, what: string): string => {
+  if (r.status !== 0)
+    throw new Error(`${what} failed (${r.status}):\n${r.stdout}\n${r.stderr}`.slice(0, 8000));
+  return r.stdout;
+};
+const version = (pkg: string): string =>
+  (
+    JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+
+let work = "";
+let project = "";
+let packed: PackResult;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "codex-fp-pack-"));
+  project = join(work, "consumer");
+  mkdirSync(project);
+  // `npm pack` runs `prepare`, which builds dist/ from scratch.
+  const out = ok(run("npm", ["pack", "--json", "--pack-destination", work], ROOT), "npm pack");
+  const results = JSON.parse(out.slice(out.indexOf("["))) as PackResult[];
+  const first = results[0];
+  if (first === undefined) throw new Error(`npm pack printed no result:\n${out}`);
+  packed = first;
+
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ name: "consumer", version: "1.0.0", private: true, type: "module" }),
+  );
+  ok(
+    run(
+      "npm",
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        join(work, packed.filename),
+        // The optional peer, for codex-fp/otel: the version this repo tests with.
+        `@opentelemetry/api@${version("@opentelemetry/api")}`,
+      ],
+      project,
+    ),
+    "npm install",
+  );
+});
+afterAll(() => {
+  if (work !== "") rmSync(work, { recursive: true, force: true });
+});
+
+/** Writes `source` to `name` in the consumer project and runs it with node. */
+const node = (name: string, source: string): Ran => {
+  writeFileSync(join(project, name), source);
+  return run(process.execPath, [name], project);
+};
+
+describe("the tarball", () => {
+  it("ships dist/, README and the guides, and no sources, specs, golden data or API HTML", () => {
+    const paths = packed.files.map((f) => f.path);
+    for (const must of [
+      "package.json",
+      "README.md",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/testing/index.js",
+      "dist/testing/index.d.ts",
+      "dist/otel/index.js",
+      "dist/otel/index.d.ts",
+    ])
+      expect(paths).toContain(must);
+    expect(paths.filter((p) => p.startsWith("docs/"))).not.toHaveLength(0);
+    const stray = paths.filter(
+      (p) =>
+        /^(lib|spec|golden|scripts|bench|examples|node_modules|coverage|docs\/api|docs\/notes)\//.test(
+          p,
+        ) || /\.(tgz|log)$/.test(p),
+    );
+    expect(stray).toEqual([]);
+  });
+
+  it("holds every file package.json exports", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      exports: Record<string, string | Record<string, string>>;
+    };
+    const paths = new Set(packed.files.map((f) => f.path));
+    const targets = Object.values(pkg.exports).flatMap((t) =>
+      typeof t === "string" ? [t] : Object.values(t),
+    );
+    expect(targets.length).toBeGreaterThan(6);
+    for (const t of targets) expect([t, paths.has(t.replace(/^\.\//, ""))]).toEqual([t, true]);
+  });
+
+  it(`stays under ${PACKED_BUDGET} bytes packed`, () => {
+    expect(packed.size).toBeGreaterThan(0);
+    expect(packed.size).toBeLessThan(PACKED_BUDGET);
+  });
+});
+
+describe("installed in an empty project", () => {
+  it("runs an ESM script importing codex-fp", () => {
+    const r = node(
+      "esm.mjs",
+      `import { startThread, decodeEventLine } from "codex-fp";
+const thread = startThread({}, { model: "gpt-5" });
+const bad = startThread({}, { sandboxMode: "readonly" });
+const event = decodeEventLine('{"type":"thread.started","thread_id":"01a20fb5-32b6-73c3-8683-50ee63f5dba7"}');
+const junk = decodeEventLine("not json");
+console.log(JSON.stringify({
+  ok: thread.isOk(),
+  threadId: thread.isOk() ? thread.value.threadId : "?",
+  model: thread.isOk() ? thread.value.threadOptions.model : "?",
+  badTag: bad.isErr() ? bad.error._tag : "?",
+  event: event.isOk() ? event.value : "?",
+  junk: junk.isErr(),
+}));
+`,
+    );
+    expect(JSON.parse(ok(r, "esm.mjs"))).toEqual({
+      ok: true,
+      threadId: null,
+      model: "gpt-5",
+      badTag: "InvalidOptions",
+      event: { type: "thread.started", thread_id: "01a20fb5-32b6-73c3-8683-50ee63f5dba7" },
+      junk: true,
+    });
+  });
+
+  it("runs codex-fp/testing: the model stub listens and closes", () => {
+    const r = node(
+      "testing.mjs",
+      `import { startModelStub, makeSandbox } from "codex-fp/testing";
+const stub = await startModelStub();
+console.log(JSON.stringify({ url: stub.baseUrl, sandbox: typeof makeSandbox }));
+await stub.close();
+`,
+    );
+    const out = JSON.parse(ok(r, "testing.mjs")) as { url: string; sandbox: string };
+    expect(out.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect(out.sandbox).toBe("function");
+  });
+
+  it("runs codex-fp/otel with the optional peer installed", () => {
+    const r = node(
+      "otel.mjs",
+      `import { trace } from "@opentelemetry/api";
+import { otelSink, TURN_SPAN_NAME } from "codex-fp/otel";
+const sink = otelSink({ tracer: trace.getTracer("consumer") });
+sink({ name: "codex.turn.start", timestamp: null, threadId: null, transport: "exec", resumed: false });
+console.log(TURN_SPAN_NAME, typeof sink);
+`,
+    );
+    expect(ok(r, "otel.mjs").trim()).toBe("codex.turn function");
+  });
+
+  it("loads @opentelemetry/api only from codex-fp/otel", () => {
+    const dist = join(project, "node_modules", "codex-fp", "dist");
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+      );
+    const using = files(dist)
+      .filter((f) => f.endsWith(".js") || f.endsWith(".d.ts"))
+      .filter((f) => readFileSync(f, "utf8").includes("@opentelemetry/api"))
+      .map((f) => relative(dist, f));
+    expect(using.sort()).toEqual(["otel/index.d.ts", "otel/index.js"]);
+  });
+
+  it("resolves the types with TypeScript's NodeNext resolution, from ESM and CJS files", () => {
+    writeFileSync(
+      join(project, "check.ts"),
+      `import { startThread, decodeEventLine, type Thread, type TurnError } from "codex-fp";
+import { startModelStub, type ModelStub } from "codex-fp/testing";
+import { otelSink, type OtelSinkOptions } from "codex-fp/otel";
+
+const thread = startThread({}, { model: "gpt-5" });
+export const id: string | null = thread.isOk() ? thread.value.threadId : null;
+export const t: Thread | null = thread.isOk() ? thread.value : null;
+export const tag: TurnError["_tag"] | null = null;
+export const stub: Promise<ModelStub> = startModelStub();
+export const sink: (o: OtelSinkOptions) => unknown = otelSink;
+const e = decodeEventLine("{}");
+// Real types, not \`any\`: each of these must be an error.
+// @ts-expect-error a Result is not a string
+export const notString: string = e;
+// @ts-expect-error not an export
+export { nothing } from "codex-fp";
+`,
+    );
+    writeFileSync(
+      join(project, "check-cjs.cts"),
+      `import { startThread } from "codex-fp";
+import { startModelStub } from "codex-fp/testing";
+export const ok: boolean = startThread().isOk();
+export const start: typeof startModelStub = startModelStub;
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          lib: ["ES2022"],
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ["node"],
+          // @types/node is not a dependency of codex-fp: borrow this repo's.
+          typeRoots: [join(ROOT, "node_modules", "@types")],
+        },
+        files: ["check.ts", "check-cjs.cts"],
+      }),
+    );
+    expect(existsSync(TSC)).toBe(true);
+    const r = run(TSC, ["--noEmit", "-p", "tsconfig.json"], project);
+    expect(`${r.stdout}${r.stderr}`).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("works from require() where Node can require ES modules (Node ≥ 20.19, ≥ 22.12)", () => {
+    const r = node(
+      "cjs.cjs",
+      `const { startThread } = require("codex-fp");
+const { startModelStub } = require("codex-fp/testing");
+console.log(startThread().isOk(), typeof startModelStub);
+`,
+    );
+    // Asked of a real node: jest's sandboxed `process` does not show every feature flag.
+    const canRequireEsm = run(process.execPath, ["-p", "process.features.require_module"], project);
+    if (ok(canRequireEsm, "node -p").trim() === "true") {
+      expect(ok(r, "cjs.cjs").trim()).toBe("true function");
+      expect(r.stderr).not.toMatch(/ExperimentalWarning/);
+    } else {
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/ERR_REQUIRE_ESM/);
+    }
+  });
+});
