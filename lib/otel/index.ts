@@ -117,10 +117,7 @@ interface PendingCheck {
   claimed: boolean;
 }
 
-/**
- * The correlation id of an event, when the runner provides one. Today's events carry none; a
- * `correlationId: string | null` field naming the turn makes correlation exact.
- */
+/** The correlation id of an event: `runTurn` / `runStreamed` stamp one per turn on its events. */
 const correlationOf = (e: TelemetryEvent): string | null =>
   "correlationId" in e && typeof e.correlationId === "string" ? e.correlationId : null;
 
@@ -160,11 +157,10 @@ const positionAttributes = (e: ResumeCheck): Attributes => {
  *   own. `codex.thread.resume.mismatch` always becomes a short span with status ERROR: a refused
  *   resume starts no turn.
  *
- * Turns are told apart by thread id. A new thread has none until `codex.thread.start`, so
- * concurrent new-thread turns sharing one sink cannot be told apart: the first id goes to the
- * oldest, marked `codex.telemetry.ambiguous`. Give each such turn its own sink
- * (`runTurn(thread, input, {}, { sink: otelSink({ tracer }) })`, cheap) to avoid that. Events
- * that carry a `correlationId` string are matched by it instead, exactly.
+ * Turns are told apart by the `correlationId` the runner stamps on every event of a turn, so
+ * concurrent turns on one sink never mix. Events without one (hand-made ones) fall back to the
+ * thread id; concurrent new-thread turns without ids cannot be told apart then: the first id
+ * goes to the oldest, marked `codex.telemetry.ambiguous`.
  *
  * Only known fields are copied, never whole events: no secret reaches a span. The sink never
  * throws; whatever it or the tracer throws goes to `options.onError`.

@@ -233,17 +233,22 @@ describe("otelSink over replayed turns", () => {
     for (const s of turnSpans()) expect(s.attributes[A.ambiguous]).toBeUndefined();
   });
 
-  it("marks concurrent new threads on one shared sink as ambiguous, and still ends both", async () => {
+  it("keeps concurrent new threads exact on one shared sink (the runner's correlation ids)", async () => {
     const sink = sinkOf();
+    const a = recording("basic");
+    const b = recording("structured");
     await Promise.all([
-      runTurn(newThread(), "a", {}, replay(recording("basic"), sink)),
-      runTurn(newThread(), "b", {}, replay(recording("structured"), sink)),
+      runTurn(newThread(), "a", {}, replay(a, sink)),
+      runTurn(newThread(), "b", {}, replay(b, sink)),
     ]);
     const ts = turnSpans();
     expect(ts).toHaveLength(2);
+    const usage = new Map(ts.map((s) => [s.attributes[A.threadId], s.attributes[A.inputTokens]]));
+    expect(usage.get(threadIdOf(a))).toBe(24);
+    expect(usage.get(threadIdOf(b))).toBe(30);
     for (const s of ts) {
       expect(s.ended).toBe(true);
-      expect(s.attributes[A.ambiguous]).toBe(true);
+      expect(s.attributes[A.ambiguous]).toBeUndefined();
     }
   });
 });
