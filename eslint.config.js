@@ -2,13 +2,16 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/api/**", "golden/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/api/**", "golden/**", ".tmp/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
     },
   },
   {
@@ -24,7 +27,18 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["node:child_process", "child_process", "node:fs", "fs", "node:fs/promises", "fs/promises", "**/shell/**"], message: "core/ is pure: effects live in shell/." },
+            {
+              group: [
+                "node:child_process",
+                "child_process",
+                "node:fs",
+                "fs",
+                "node:fs/promises",
+                "fs/promises",
+                "**/shell/**",
+              ],
+              message: "core/ is pure: effects live in shell/.",
+            },
           ],
         },
       ],

@@ -29,7 +29,9 @@ const defaultBinaries = (): string[] => {
       "codex",
     );
   const pinned = from(require_.resolve("@openai/codex/package.json"));
-  const sdkRequire = createRequire(join(process.cwd(), "node_modules", "@openai", "codex-sdk", "package.json"));
+  const sdkRequire = createRequire(
+    join(process.cwd(), "node_modules", "@openai", "codex-sdk", "package.json"),
+  );
   const older = from(sdkRequire.resolve("@openai/codex/package.json"));
   return [...new Set([pinned, older])];
 };
