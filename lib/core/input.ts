@@ -3,10 +3,10 @@
  * normalization into the prompt written on stdin plus the image paths passed as `--image`.
  */
 import * as t from "io-ts";
-import { err, ok, type Result } from "neverthrow";
-import { isLeft } from "fp-ts/lib/Either.js";
-import { argvProblem, checkedString, closed, decodeAll } from "./internal/decode.js";
-import { decodingError, type ThreadError } from "./errors.js";
+import type { Result } from "neverthrow";
+import { argvProblem, checkedString, closed } from "./internal/decode.js";
+import { parseWith } from "./internal/parse.js";
+import type { ThreadError } from "./errors.js";
 
 const ImagePath = checkedString<string>(
   "path",
@@ -33,14 +33,12 @@ export interface NormalizedInput {
 }
 
 /** Validates and normalizes an input; text parts are joined by blank lines, as the SDK does. */
-export const normalizeInput = (input: unknown): Result<NormalizedInput, ThreadError> => {
-  const r = decodeAll(Input, input, "input");
-  if (isLeft(r))
-    return err(
-      decodingError("InvalidOptions", r.left[0]?.path ?? "input", "invalid input", r.left),
-    );
-  if (typeof r.right === "string") return ok({ prompt: r.right, images: [] });
-  const prompt = r.right.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n\n");
-  const images = r.right.flatMap((p) => (p.type === "local_image" ? [p.path] : []));
-  return ok({ prompt, images });
-};
+export const normalizeInput = (input: unknown): Result<NormalizedInput, ThreadError> =>
+  parseWith(Input, input, "input", "InvalidOptions", "invalid input").map((parts) =>
+    typeof parts === "string"
+      ? { prompt: parts, images: [] }
+      : {
+          prompt: parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n\n"),
+          images: parts.flatMap((p) => (p.type === "local_image" ? [p.path] : [])),
+        },
+  );

@@ -54,6 +54,20 @@ export const killTree = (child: ChildProcess): void => {
 /** How long stdout/stderr may stay open after the child exited (held by a stray process). */
 const EXIT_GRACE_MS = 1_000;
 
+/** The error of a child that could not be started: a missing binary, or another reason. */
+export const spawnErrorOf = (e: NodeJS.ErrnoException, binaryPath: string): ShellError =>
+  e.code === "ENOENT"
+    ? {
+        _tag: "CodexNotFound",
+        path: "codexPath",
+        message: `codex binary not found at ${binaryPath}`,
+      }
+    : {
+        _tag: "SpawnFailed",
+        path: "codex",
+        message: `could not start codex: ${e.code ?? e.message}`,
+      };
+
 /** Maps a finished process to its error, or null when it ended well. */
 export const classifyExit = (
   exit: TransportExit,
@@ -167,18 +181,7 @@ const run = (
     const c = child;
     let spawnError: ShellError | null = null;
     c.on("error", (e: NodeJS.ErrnoException) => {
-      spawnError =
-        e.code === "ENOENT"
-          ? {
-              _tag: "CodexNotFound",
-              path: "codexPath",
-              message: `codex binary not found at ${binary.path}`,
-            }
-          : {
-              _tag: "SpawnFailed",
-              path: "codex",
-              message: `could not start codex: ${e.code ?? e.message}`,
-            };
+      spawnError = spawnErrorOf(e, binary.path);
     });
     c.stdin?.on("error", () => undefined); // a child that exits before reading stdin: no EPIPE crash
     c.stdin?.end(request.input.prompt);

@@ -17,13 +17,14 @@ import { buildEnv, buildExecCommand, configArgs } from "../core/argv.js";
 import { decodingError, type ShellError, type ThreadError } from "../core/errors.js";
 import { decodeEventLine } from "../core/events.js";
 import { checkedString, closed, decodeAll } from "../core/internal/decode.js";
+import { parseWith } from "../core/internal/parse.js";
 import { CodexOptions } from "../core/options.js";
 import { emit, type LifecycleEvent, type TelemetrySink } from "../core/telemetry.js";
 import { Thread, updateThread } from "../core/thread.js";
 import { parseThreadId, type ThreadId } from "../core/thread-id.js";
 import { unsupported, type TransportError } from "../core/transport-errors.js";
 import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
-import { classifyExit, killTree } from "./exec-transport.js";
+import { classifyExit, killTree, spawnErrorOf } from "./exec-transport.js";
 import {
   archiveOnServer,
   deleteOnServer,
@@ -131,12 +132,8 @@ const invalid = <A>(
   u: unknown,
   root: string,
   what: string,
-): Result<A, LifecycleError> => {
-  const r = decodeAll(codec, u, root);
-  return isLeft(r)
-    ? err(decodingError("InvalidOptions", r.left[0]?.path ?? root, what, r.left) as LifecycleError)
-    : ok(r.right);
-};
+): Result<A, LifecycleError> =>
+  parseWith(codec, u, root, "InvalidOptions", what).mapErr((e) => e as LifecycleError);
 
 const threadIdOf = (u: unknown): Result<ThreadId, LifecycleError> =>
   parseThreadId(u).mapErr((e) => e as LifecycleError);
@@ -274,22 +271,7 @@ const runCli = (
     c.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
       const se = spawnError as NodeJS.ErrnoException | null;
-      if (se !== null)
-        return resolve(
-          err(
-            se.code === "ENOENT"
-              ? {
-                  _tag: "CodexNotFound",
-                  path: "codexPath",
-                  message: `codex binary not found at ${binary.path}`,
-                }
-              : {
-                  _tag: "SpawnFailed",
-                  path: "codex",
-                  message: `could not start codex: ${se.code ?? se.message}`,
-                },
-          ),
-        );
+      if (se !== null) return resolve(err(spawnErrorOf(se, binary.path) as LifecycleError));
       if (timedOut)
         return resolve(
           err({

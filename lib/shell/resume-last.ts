@@ -6,8 +6,8 @@
 import { ResultAsync, errAsync } from "neverthrow";
 import { buildEnv } from "../core/argv.js";
 import { mintContinuationToken } from "../core/continuation.js";
-import { decodeAll } from "../core/internal/decode.js";
-import { decodingError, type ThreadError } from "../core/errors.js";
+import { parseWith } from "../core/internal/parse.js";
+import type { ThreadError } from "../core/errors.js";
 import { CodexOptions } from "../core/options.js";
 import type { SessionError } from "../core/session-errors.js";
 import { resumeThread, type Thread } from "../core/thread.js";
@@ -29,12 +29,15 @@ export const resumeLast = (
   threadOptions?: unknown,
   options: ResumeLastOptions = {},
 ): ResultAsync<Thread, ThreadError | SessionError> => {
-  const c = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
-  if (c._tag === "Left")
-    return errAsync(
-      decodingError("InvalidOptions", c.left[0]?.path ?? "codexOptions", "invalid options", c.left),
-    );
-  const env = c.right.env === undefined ? undefined : buildEnv(c.right, {}, []);
+  const c = parseWith(
+    CodexOptions,
+    codexOptions ?? {},
+    "codexOptions",
+    "InvalidOptions",
+    "invalid options",
+  );
+  if (c.isErr()) return errAsync(c.error);
+  const env = c.value.env === undefined ? undefined : buildEnv(c.value, {}, []);
   return lastSession({
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     ...(options.codexHome !== undefined ? { codexHome: options.codexHome } : {}),

@@ -5,10 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
-import { isLeft } from "fp-ts/lib/Either.js";
 import type { ThreadEvent } from "../core/events.js";
 import type { TurnError } from "../core/errors.js";
-import { decodingError } from "../core/errors.js";
 import {
   finishTurn,
   initialTurnState,
@@ -17,7 +15,7 @@ import {
   type TurnState,
 } from "../core/fold.js";
 import { normalizeInput } from "../core/input.js";
-import { decodeAll } from "../core/internal/decode.js";
+import { parseWith } from "../core/internal/parse.js";
 import { TurnOptions } from "../core/options.js";
 import { validateResume, type ObservedSession } from "../core/resume-validator.js";
 import { emit, type TelemetrySink } from "../core/telemetry.js";
@@ -160,23 +158,18 @@ const start = (
 
   const outcome = (async (): Promise<ResultAsync<TurnOutcome, TurnError>> => {
     // 1. Validate everything before any effect.
-    const th = decodeAll(Thread, threadArg, "thread");
-    if (isLeft(th))
-      return errAsync(
-        decodingError("InvalidOptions", th.left[0]?.path ?? "thread", "not a Thread", th.left),
-      );
+    const th = parseWith(Thread, threadArg, "thread", "InvalidOptions", "not a Thread");
+    if (th.isErr()) return errAsync(th.error);
     const thread = threadArg;
-    const opts = decodeAll(TurnOptions, turnOptionsArg ?? {}, "turnOptions");
-    if (isLeft(opts))
-      return errAsync(
-        decodingError(
-          "InvalidOptions",
-          opts.left[0]?.path ?? "turnOptions",
-          "invalid turn options",
-          opts.left,
-        ),
-      );
-    const turnOptions = opts.right;
+    const opts = parseWith(
+      TurnOptions,
+      turnOptionsArg ?? {},
+      "turnOptions",
+      "InvalidOptions",
+      "invalid turn options",
+    );
+    if (opts.isErr()) return errAsync(opts.error);
+    const turnOptions = opts.value;
     const normalized = normalizeInput(input);
     if (normalized.isErr()) return errAsync(normalized.error);
     const threadId = thread.threadId;

@@ -36,10 +36,13 @@ import {
   type StubEnv,
 } from "../support/run-env.js";
 
-/** The three planted keys: in `apiKey`, and in `env` as OPENAI_API_KEY and CODEX_API_KEY. */
+/**
+ * The three planted keys: in `apiKey`, and in `env` as OPENAI_API_KEY and CODEX_API_KEY (no
+ * 8-character piece of one is a piece of another, so a leak names the key that leaked).
+ */
 const OPTION_KEY = API_KEY;
-const ENV_OPENAI_KEY = "sk-test-envopenai-H5n2Vr8Kq4Wm7Zx";
-const ENV_CODEX_KEY = "sk-test-envcodex-P3j6Tb9Yc1Gs4Ld";
+const ENV_OPENAI_KEY = "sk-proj-H5n2Vr8Kq4Wm7ZxEnvOpenAi";
+const ENV_CODEX_KEY = "cdx-P3j6Tb9Yc1Gs4LdEnvCodexKey";
 const KEYS = [OPTION_KEY, ENV_OPENAI_KEY, ENV_CODEX_KEY];
 
 const UUID_ID = "01a20fb5-345b-7f51-b6d3-8f2a9ee94142";
