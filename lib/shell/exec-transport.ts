@@ -13,7 +13,7 @@ import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";
 import { createLineSplitter } from "./internal/lines.js";
-import { redactTail } from "./internal/redact.js";
+import { redact, redactTail } from "./internal/redact.js";
 import type {
   CancelReason,
   Transport,
@@ -186,8 +186,11 @@ const run = (
     c.stdin?.on("error", () => undefined); // a child that exits before reading stdin: no EPIPE crash
     c.stdin?.end(request.input.prompt);
     const splitter = createLineSplitter(request.maxLineBytes);
-    const onLine = (line: string) => {
-      if (failure !== null || cancelled !== null || line.trim() === "") return;
+    // A server may echo the key (a 401 body, a command's output): it never reaches an event.
+    const hot = secrets.filter((x) => x.length >= 4);
+    const onLine = (raw: string) => {
+      if (failure !== null || cancelled !== null || raw.trim() === "") return;
+      const line = hot.some((x) => raw.includes(x)) ? redact(raw, hot) : raw;
       const r = decodeEventLine(line);
       if (r.isErr()) fail(r.error);
       else channel.push(r.value);

@@ -134,6 +134,10 @@ const expectEvent = (e: Event, where: string): void =>
 /** The decoding of one line, checked; the event, or undefined for an Err. */
 const decodeChecked = (line: string): Event | undefined => {
   const r = call("decodeEventLine", () => decodeEventLine(line));
+  if (typeof line !== "string") {
+    okOrTagged(r, DECODE_ERROR_TAGS, "decodeEventLine");
+    return undefined;
+  }
   const e = okOrTagged(r, DECODE_ERROR_TAGS, "decodeEventLine");
   if (e !== undefined) expectEvent(e, "decodeEventLine");
   // The same object, already parsed, decodes the same way.
@@ -256,13 +260,47 @@ const damagedTranscript = fc
     return { text: out.join(g.crlf ? "\r\n" : "\n"), ids };
   });
 
+/**
+ * A turn in the right order (thread.started, turn.started, …, the end) whose fields are odd:
+ * the ids, the server-issued token, the usage and the items are anything.
+ */
+const wellOrdered: fc.Arbitrary<Record<string, unknown>[]> = fc
+  .record({
+    threadId: fc.oneof(fc.constant("thread_fuzz_1"), validThreadId, nastyString),
+    middle: fc.array(eventLike, { maxLength: 4 }),
+    token: fc.option(fc.oneof(fc.constantFrom("cont-auto-run", "cfp1.x"), nastyString), {
+      nil: undefined,
+    }),
+    usage: fc.oneof(validUsage, jsonLeaf),
+    end: fc.constantFrom("turn.completed", "turn.failed", "none"),
+    metadata: fc.oneof(fc.constant(undefined), jsonLeaf, fc.constant({ labels: { a: "b" } })),
+  })
+  .map((g) => [
+    { type: "thread.started", thread_id: g.threadId, metadata: g.metadata },
+    { type: "turn.started" },
+    ...g.middle,
+    ...(g.token !== undefined ? [{ type: "turn.continuation", continuation_token: g.token }] : []),
+    ...(g.end === "turn.completed"
+      ? [{ type: "turn.completed", usage: g.usage }]
+      : g.end === "turn.failed"
+        ? [{ type: "turn.failed", error: { message: "failed" } }]
+        : []),
+  ]);
+
 describe("fuzz: events", () => {
   fuzzIt(
-    "decodeEventLine on any line: tagged errors, Ok events match their codec",
+    "decodeEventLine on any line (and on non-strings): tagged errors, Ok events match their codec",
     CASES.events.line,
-    lines,
-    (line) => void decodeChecked(line),
+    fc.oneof({ weight: 6, arbitrary: lines.map(value) }, { weight: 1, arbitrary: anyInput }),
+    (line) => void decodeChecked(line.make() as string),
   );
+
+  it("decodeTranscript given non-strings by JS callers: an error, not an exception", () => {
+    for (const u of [null, undefined, 42, {}, ["{}"], Symbol("x")]) {
+      const r = decodeTranscript(u as never);
+      expect(r.isErr() && r.error).toMatchObject({ _tag: "InvalidJson", line: 1 });
+    }
+  });
 
   fuzzIt(
     "decodeEventLine on mutated recorded events",
@@ -315,7 +353,10 @@ describe("fuzz: events", () => {
     "foldTurn on any sequence of decodable events",
     CASES.events.fold,
     fc.tuple(
-      fc.array(fc.oneof(eventLike, fc.constantFrom(...GOLDEN_EVENTS)), { maxLength: 10 }),
+      fc.oneof(
+        fc.array(fc.oneof(eventLike, fc.constantFrom(...GOLDEN_EVENTS)), { maxLength: 10 }),
+        wellOrdered,
+      ),
       foldThread(["thread_fuzz_1"]),
       foldContext,
     ),

@@ -1,10 +1,10 @@
 /**
  * Concurrency with the REAL codex CLI against the loopback model stub: 50 turns at once on 50
  * new threads (streamed, with session observation on, as by default), 50 more through runTurn
- * without observation, and 10 two-turn chains
- * at once (each second turn a resume, its token checked against the rollout before the CLI
- * starts). Every turn succeeds, and nothing crosses threads: each turn's reply, events,
- * telemetry, token and model request belong to its own thread and prompt alone.
+ * without observation, and 10 two-turn chains at once (each second turn a resume, its token
+ * checked against the rollout before the CLI starts). Every turn succeeds, and nothing crosses
+ * threads: each turn's reply, events, telemetry, token and model request belong to its own
+ * thread and prompt alone.
  *
  * All threads of a test share one stub and one CODEX_HOME, as the threads of one process do.
  * Measured on the project's 2-core machine: about 6–7 s for each batch of 50 turns, 2–3 s for

@@ -326,17 +326,20 @@ describe("secrets: a binary that prints the keys", () => {
     },
   );
 
-  it.concurrent("(the fake below prints the key in its events, and the turn fails)", async () => {
-    const { result, events } = await runFake(eventsWithKey, { apiKey: OPTION_KEY });
-    expect(errOf(result, "events-with-key")._tag).toBe("TurnFailed");
-    expect(JSON.stringify(events)).toContain(OPTION_KEY);
-  });
+  it.concurrent(
+    "a key the CLI prints in its events is redacted in the streamed events",
+    async () => {
+      const { result, events } = await runFake(eventsWithKey, { apiKey: OPTION_KEY });
+      expect(errOf(result, "events-with-key")._tag).toBe("TurnFailed");
+      expect(JSON.stringify(events)).toContain("[redacted]");
+      expectNoLeak("the streamed events", events);
+    },
+  );
 
-  // BUG (lib/shell/exec-transport.ts): stdout lines are decoded as they are; only stderr is
-  // redacted. A key the CLI prints in an event (it does, when the server echoes it in a 401
-  // body: see the stub test below) reaches TurnFailed.message, the turn's notices, and the
-  // codex.turn.exception telemetry event. Remove `.failing` once stdout lines are redacted.
-  it.failing.each(PLANTINGS)(
+  // A key the CLI prints in an event (it does, when the server echoes it in a 401 body: see
+  // the stub test below) must not reach TurnFailed.message, the turn's notices, or the
+  // codex.turn.exception telemetry event: stdout lines are redacted before decoding.
+  it.each(PLANTINGS)(
     "keys in %s, printed in the events: the error and telemetry show no key",
     async (_where, planted) => {
       const { result, telemetry } = await runFake(eventsWithKey, planted);
@@ -347,18 +350,11 @@ describe("secrets: a binary that prints the keys", () => {
     },
   );
 
-  it.failing(
-    "a key printed in a notice of a turn that completes: the outcome shows no key",
-    async () => {
-      const { result } = await runFake(
-        eventsWithKey,
-        { apiKey: OPTION_KEY },
-        { FAKE_COMPLETE: "1" },
-      );
-      expect(result.isOk()).toBe(true);
-      expectNoLeak("the outcome", result);
-    },
-  );
+  it("a key printed in a notice of a turn that completes: the outcome shows no key", async () => {
+    const { result } = await runFake(eventsWithKey, { apiKey: OPTION_KEY }, { FAKE_COMPLETE: "1" });
+    expect(result.isOk()).toBe(true);
+    expectNoLeak("the outcome", result);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -427,19 +423,19 @@ describe("secrets: the real CLI refused with HTTP 401", () => {
   );
 
   it.concurrent(
-    "(a server that echoes the key: the real CLI prints it in its events)",
+    "a server that echoes the key: the real CLI prints it, the streamed events show [redacted]",
     async () => {
       await withStubEnv(echo401(OPTION_KEY), async (env) => {
         const { result, events } = await realTurn(env, { apiKey: OPTION_KEY });
         expect(errOf(result, "401 echo")._tag).toBe("TurnFailed");
-        expect(JSON.stringify(events)).toContain(OPTION_KEY);
+        expect(JSON.stringify(events)).toContain("[redacted]");
+        expectNoLeak("the streamed events", events);
       });
     },
   );
 
-  // BUG (lib/shell/exec-transport.ts, as above): the CLI prints the server's 401 body in its
-  // `error` and `turn.failed` events, key included, and nothing redacts stdout.
-  it.failing("a server that echoes the key in its 401 body: the error shows no key", async () => {
+  // The CLI prints the server's 401 body in its `error` and `turn.failed` events, key included.
+  it("a server that echoes the key in its 401 body: the error shows no key", async () => {
     await withStubEnv(echo401(OPTION_KEY), async (env) => {
       const { result, telemetry } = await realTurn(env, { apiKey: OPTION_KEY });
       const e = errOf(result, "401 echo");

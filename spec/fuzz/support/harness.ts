@@ -59,6 +59,10 @@ export const fuzzIt = <T>(
 ): void => {
   it(`${name} (${runs} cases)`, () => {
     const stats = runFuzz(arb, runs, check);
+    if (process.env["FUZZ_STATS"] !== undefined)
+      process.stdout.write(
+        `${name}: ${stats.cases} cases, ${stats.totalMs.toFixed(0)} ms in checks, slowest ${stats.maxMs.toFixed(1)} ms\n`,
+      );
     expect(stats.cases).toBe(runs);
     expect(stats.maxMs).toBeLessThan(CASE_LIMIT_MS);
   });
