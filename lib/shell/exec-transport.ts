@@ -107,7 +107,11 @@ export const classifyExit = (
 type ExitResult =
   { ok: true; value: TransportExit } | { ok: false; error: ShellError | DecodeError };
 
-const secretsOf = (env: Readonly<Record<string, string>>, apiKey: string | undefined): string[] => [
+/** The values redacted from the child's output: the API key and env values of key-like names. */
+export const secretsOf = (
+  env: Readonly<Record<string, string>>,
+  apiKey: string | undefined,
+): string[] => [
   ...(apiKey === undefined ? [] : [apiKey]),
   ...Object.entries(env)
     .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
