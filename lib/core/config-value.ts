@@ -26,6 +26,17 @@ const contextAt = (c: t.Context, path: readonly string[], value: unknown): t.Con
   })),
 ];
 
+/** Records a problem of the value `u` at `path` (no closure per call: this runs per value). */
+const failAt = (
+  errors: t.Errors,
+  c: t.Context,
+  path: readonly string[],
+  u: unknown,
+  message: string,
+): void => {
+  errors.push({ value: u, context: contextAt(c, path, u), message });
+};
+
 const check = (
   u: unknown,
   c: t.Context,
@@ -33,11 +44,9 @@ const check = (
   onPath: boolean,
   errors: t.Errors,
 ): void => {
-  const fail = (message: string) =>
-    errors.push({ value: u, context: contextAt(c, path, u), message });
   if (typeof u === "string" || typeof u === "boolean") return;
   if (typeof u === "number") {
-    if (!Number.isFinite(u)) fail("must be a finite number");
+    if (!Number.isFinite(u)) failAt(errors, c, path, u, "must be a finite number");
     return;
   }
   if (Array.isArray(u)) {
@@ -52,7 +61,7 @@ const check = (
     const proto = Object.getPrototypeOf(u) as unknown;
     if (proto !== Object.prototype && proto !== null) {
       // A Date, Map or class instance has no TOML form (and its entries would be lost).
-      fail("expected a plain object, not a class instance");
+      failAt(errors, c, path, u, "expected a plain object, not a class instance");
       return;
     }
     for (const k in u) {
@@ -77,7 +86,13 @@ const check = (
     }
     return;
   }
-  fail(`expected a string, number, boolean, array or object, got ${describe(u)}`);
+  failAt(
+    errors,
+    c,
+    path,
+    u,
+    `expected a string, number, boolean, array or object, got ${describe(u)}`,
+  );
 };
 
 /** Codec of the `config` option: a plain object of TOML-representable values. */

@@ -7,13 +7,18 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { StringDecoder } from "node:string_decoder";
 import { errAsync, okAsync } from "neverthrow";
 import { buildExecCommand } from "../core/argv.js";
-import { decodeEventLine, type DecodeError, type ThreadEvent } from "../core/events.js";
+import {
+  decodeEventLine,
+  decodeEventValue,
+  type DecodeError,
+  type ThreadEvent,
+} from "../core/events.js";
 import type { ShellError } from "../core/errors.js";
 import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";
 import { createLineSplitter } from "./internal/lines.js";
-import { redact, redactTail } from "./internal/redact.js";
+import { redactJson, redactTail } from "./internal/redact.js";
 import type {
   CancelReason,
   Transport,
@@ -191,11 +196,23 @@ const run = (
     c.stdin?.end(request.input.prompt);
     const splitter = createLineSplitter(request.maxLineBytes);
     // A server may echo the key (a 401 body, a command's output): it never reaches an event.
+    // Lines that hold one (raw or JSON-escaped) are redacted string by string after parsing,
+    // so the JSON stays valid whatever the key's characters.
     const hot = secrets.filter((x) => x.length >= 4);
+    const needles = [...new Set(hot.flatMap((x) => [x, JSON.stringify(x).slice(1, -1)]))];
+    const decode = (line: string) => {
+      if (!needles.some((x) => line.includes(x))) return decodeEventLine(line);
+      let value: unknown;
+      try {
+        value = JSON.parse(line) as unknown;
+      } catch {
+        return decodeEventLine(line); // not JSON: the error names only the line's length
+      }
+      return decodeEventValue(redactJson(value, hot));
+    };
     const onLine = (raw: string) => {
       if (failure !== null || cancelled !== null || raw.trim() === "") return;
-      const line = hot.some((x) => raw.includes(x)) ? redact(raw, hot) : raw;
-      const r = decodeEventLine(line);
+      const r = decode(raw);
       if (r.isErr()) fail(r.error);
       else channel.push(r.value);
     };

@@ -32,7 +32,7 @@ import {
 } from "../../lib/core/options.js";
 import { resumeThread, startThread, type Thread } from "../../lib/core/thread.js";
 import { execTransport, secretsOf } from "../../lib/shell/exec-transport.js";
-import { redact } from "../../lib/shell/internal/redact.js";
+import { redactJson } from "../../lib/shell/internal/redact.js";
 import { runStreamed } from "../../lib/shell/run.js";
 import { fake, listDir, makeScratch, type Scratch } from "../support/run-env.js";
 
@@ -189,7 +189,7 @@ const expectParity = async (c: Case): Promise<void> => {
   const secrets = secretsOf(command.env, threadOf(c).codexOptions.apiKey?.reveal()).filter(
     (x) => x.length >= 4,
   );
-  const seen = JSON.parse(redact(JSON.stringify(sdk), secrets)) as Invocation;
+  const seen = redactJson(sdk, secrets) as Invocation;
   expect(sameSchema(live.argv)).toEqual(sameSchema(seen.argv));
   expect(live.env).toEqual(seen.env);
   expect(live.stdin).toBe(seen.stdin);

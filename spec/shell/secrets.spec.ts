@@ -327,6 +327,19 @@ describe("secrets: a binary that prints the keys", () => {
   );
 
   it.concurrent(
+    "a key with JSON-escaped characters printed in the events: redacted, the events still decode",
+    async () => {
+      const key = 'sk-odd\\key"quoted!';
+      const escaped = JSON.stringify(key).slice(1, -1);
+      const { result, events } = await runFake(eventsWithKey, { apiKey: key });
+      expect(errOf(result, "events-with-key")._tag).toBe("TurnFailed");
+      expect(events.length).toBeGreaterThan(0);
+      expect(JSON.stringify(events)).not.toContain(escaped);
+      expect(JSON.stringify(result)).not.toContain(escaped);
+    },
+  );
+
+  it.concurrent(
     "a key the CLI prints in its events is redacted in the streamed events",
     async () => {
       const { result, events } = await runFake(eventsWithKey, { apiKey: OPTION_KEY });

@@ -51,15 +51,21 @@ export const closed = <R extends t.Props, O extends t.Props>(
       // Both halves are validated against the same context, so paths have no member steps.
       const a = req.validate(u, c);
       const b = opt.validate(u, c);
-      const extra: t.Errors = Object.keys(u)
-        .filter((k) => !known(k))
-        .map((k) => ({
+      let extra: t.Errors | null = null;
+      for (const k in u) {
+        if (!hasOwn(u, k) || known(k)) continue;
+        (extra ??= []).push({
           value: u[k],
           context: [...c, { key: k, type: t.never, actual: u[k] }],
           message: `unknown key "${k}"`,
-        }));
-      const errors = [...(isLeft(a) ? a.left : []), ...(isLeft(b) ? b.left : []), ...extra];
-      if (errors.length > 0 || isLeft(a) || isLeft(b)) return t.failures(errors);
+        });
+      }
+      if (extra !== null || isLeft(a) || isLeft(b))
+        return t.failures([
+          ...(isLeft(a) ? a.left : []),
+          ...(isLeft(b) ? b.left : []),
+          ...(extra ?? []),
+        ]);
       // Both halves hand back the input when nothing was transformed: keep it, no copy.
       if (a.right === u && b.right === u) return t.success(u as A);
       return t.success({ ...a.right, ...b.right } as A);

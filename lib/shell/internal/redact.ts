@@ -23,3 +23,25 @@ export const redactTail = (
         }
   return text.slice(-max);
 };
+
+/** A JSON value with every secret in every string (keys included) replaced by `[redacted]`. */
+export const redactJson = (u: unknown, secrets: readonly string[]): unknown => {
+  if (typeof u === "string") return redact(u, secrets);
+  if (Array.isArray(u)) return u.map((v) => redactJson(v, secrets));
+  if (typeof u === "object" && u !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(u)) {
+      const key = redact(k, secrets);
+      if (key === "__proto__")
+        Object.defineProperty(out, key, {
+          value: redactJson(v, secrets),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[key] = redactJson(v, secrets);
+    }
+    return out;
+  }
+  return u;
+};
