@@ -641,6 +641,36 @@ export const readSession = (
     return r.map((x) => x.summary);
   }, String(path));
 
+/** The UTC day folders (`YYYY/MM/DD`) around a UUIDv7's creation time; empty for other ids. */
+export const dayFoldersOf = (threadId: string): string[] => {
+  const m = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-/i.exec(threadId);
+  if (m === null) return [];
+  const ms = parseInt(`${m[1]}${m[2]}`, 16);
+  const day = 24 * 60 * 60 * 1000;
+  return [ms, ms - day, ms + day].map((t) => {
+    const d = new Date(t);
+    const two = (n: number) => String(n).padStart(2, "0");
+    return join(String(d.getUTCFullYear()), two(d.getUTCMonth() + 1), two(d.getUTCDate()));
+  });
+};
+
+/** The newest plain rollout of `threadId` in its UUIDv7 day folders, or null. */
+const findInDays = async (sessions: string, threadId: string): Promise<string | null> => {
+  for (const day of dayFoldersOf(threadId)) {
+    const dir = join(sessions, day);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const hit = names
+      .filter((n) => {
+        const r = parseRolloutName(n);
+        return r !== null && r.kind === "rollout" && r.threadId === threadId;
+      })
+      .sort()
+      .pop();
+    if (hit !== undefined) return join(dir, hit);
+  }
+  return null;
+};
+
 /**
  * Finds a thread's rollout in the store and reads it (a full scan by default). The id is
  * validated before any file is touched; it is only ever compared with file names.
@@ -660,6 +690,14 @@ export const findSession = (
   }
   const dir = sessionsDir(opts);
   return settle(async () => {
+    // The CLI's ids are UUIDv7: their first 48 bits are the creation time, and the rollout lives
+    // in that day's folder (local time: the days around the UTC one are tried). Looking there
+    // first keeps a lookup after every turn cheap in a store of any size.
+    const hinted = await findInDays(dir, id.value);
+    if (hinted !== null) {
+      const r = await readRollout(hinted, opts.scan ?? "full", id.value, newScratch());
+      if (r.isOk()) return ok(r.value.summary);
+    }
     const w = await walk(dir, concurrencyOf(opts));
     if (w.isErr()) return err(w.error);
     const newest = (es: Entry[]) =>

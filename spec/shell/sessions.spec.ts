@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { parseSessionMeta } from "../../lib/core/rollout.js";
 import type { SessionProblem } from "../../lib/core/session-errors.js";
 import {
+  dayFoldersOf,
   findSession,
   lastSession,
   listSessions,
@@ -511,5 +512,20 @@ describe("resolveCodexHome", () => {
     process.env["CODEX_HOME"] = "";
     expect(resolveCodexHome()).toBe(join(homedir(), ".codex"));
     expect(resolveCodexHome({ codexHome: "rel" })).toBe(join(process.cwd(), "rel"));
+  });
+});
+
+describe("dayFoldersOf (the UUIDv7 fast path of findSession)", () => {
+  it("names the UTC creation day of a UUIDv7 and the days around it", () => {
+    expect(dayFoldersOf("01a20fb5-32b6-73c3-8683-50ee63f5dba7")).toEqual([
+      join("2026", "11", "24"),
+      join("2026", "11", "23"),
+      join("2026", "11", "25"),
+    ]);
+  });
+
+  it("has no hint for ids that are not UUIDv7", () => {
+    expect(dayFoldersOf("thread_abc123")).toEqual([]);
+    expect(dayFoldersOf("01a20fb5-32b6-43c3-8683-50ee63f5dba7")).toEqual([]);
   });
 });
