@@ -33,7 +33,7 @@ export class Redacted<A> {
   toString(): string {
     return "[redacted]";
   }
-  /** What util.inspect (console.log, jest diffs) writes. */
+  /** What util.inspect (and so logging and jest diffs) writes. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return "[redacted]";
   }

@@ -194,7 +194,7 @@ export const otelSink = (options: OtelSinkOptions): TelemetrySink => {
   };
   /** Starts a span; without a tracer it throws, which `handle`'s guard reports. */
   const startSpan: Tracer["startSpan"] = (name, spanOptions, parent) => {
-    if (tracer === undefined) throw new TypeError("otelSink: options.tracer is missing");
+    if (tracer === undefined) throw new TypeError("otelSink: options.tracer is missing"); // throws-ok: caught by the sink guard, reported to onError
     return tracer.startSpan(name, spanOptions, parent);
   };
   const remove = (turn: OpenTurn): void => {

@@ -154,7 +154,7 @@ const copyPlain = (u: unknown, ancestors: object[], keys: Key[]): unknown => {
   const isArray = Array.isArray(u);
   if (!isArray && !isPlainObject(u)) return u;
   // Options are shallow: a linear scan of the ancestors beats a Set here.
-  if (ancestors.includes(u)) throw new Cycle(pathBelow(keys));
+  if (ancestors.includes(u)) throw new Cycle(pathBelow(keys)); // throws-ok: caught by decodeAll, becomes a "cycle" issue
   ancestors.push(u);
   let copy: unknown;
   if (isArray && u.length <= 4096) {
