@@ -20,44 +20,26 @@ export interface Position {
   readonly lastTurnId: string | null;
 }
 
+/** The `_tag`s of errors that come from decoding an input. */
+export type DecodingErrorTag =
+  | "InvalidOptions"
+  | "InvalidThreadId"
+  | "InvalidApiKey"
+  | "InvalidMetadata"
+  | "InvalidContinuationToken"
+  | "InvalidSerializedThread";
+
+/** An input that did not decode: every issue found, the first one's path as `path`. */
+export interface DecodingError<Tag extends DecodingErrorTag = DecodingErrorTag> {
+  readonly _tag: Tag;
+  readonly path: string;
+  readonly message: string;
+  readonly issues: readonly Issue[];
+}
+
 /** Errors of the pure core: constructing, decoding and validating threads. */
 export type ThreadError =
-  | {
-      readonly _tag: "InvalidOptions";
-      readonly path: string;
-      readonly message: string;
-      readonly issues: readonly Issue[];
-    }
-  | {
-      readonly _tag: "InvalidThreadId";
-      readonly path: string;
-      readonly message: string;
-      readonly issues: readonly Issue[];
-    }
-  | {
-      readonly _tag: "InvalidApiKey";
-      readonly path: string;
-      readonly message: string;
-      readonly issues: readonly Issue[];
-    }
-  | {
-      readonly _tag: "InvalidMetadata";
-      readonly path: string;
-      readonly message: string;
-      readonly issues: readonly Issue[];
-    }
-  | {
-      readonly _tag: "InvalidContinuationToken";
-      readonly path: string;
-      readonly message: string;
-      readonly issues: readonly Issue[];
-    }
-  | {
-      readonly _tag: "InvalidSerializedThread";
-      readonly path: string;
-      readonly message: string;
-      readonly issues: readonly Issue[];
-    }
+  | { [Tag in DecodingErrorTag]: DecodingError<Tag> }[DecodingErrorTag]
   | {
       readonly _tag: "ContinuationMismatch";
       readonly path: string;
@@ -67,9 +49,6 @@ export type ThreadError =
       readonly expected: Position | null;
       readonly observed: Position | null;
     };
-
-/** The `_tag`s of errors that come from decoding an input. */
-export type DecodingErrorTag = Exclude<ThreadError["_tag"], "ContinuationMismatch">;
 
 /** Builds a decoding error from its issues; the message lists every issue. */
 export const decodingError = (

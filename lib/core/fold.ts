@@ -10,7 +10,7 @@ import type { ThreadItem } from "./items.js";
 import { isRecord } from "./internal/decode.js";
 import { readToken, mintContinuationToken, tokenStringProblem } from "./continuation.js";
 import { metadataFromJson, type ThreadMetadata } from "./metadata.js";
-import { subtractUsage, zeroUsage, type Usage } from "./usage.js";
+import { subtractUsage, usageFromWire, zeroUsage, type Usage } from "./usage.js";
 import { updateThread, type Thread } from "./thread.js";
 import { threadIdProblem } from "./thread-id.js";
 import type { Turn } from "./turn.js";
@@ -159,14 +159,6 @@ export const stepTurn = (s: TurnState, e: ThreadEvent): Result<TurnState, FoldEr
   }
 };
 
-const fullUsage = (u: UsageWire): Usage => ({
-  input_tokens: u.input_tokens,
-  cached_input_tokens: u.cached_input_tokens ?? 0,
-  cache_write_input_tokens: u.cache_write_input_tokens ?? 0,
-  output_tokens: u.output_tokens,
-  reasoning_output_tokens: u.reasoning_output_tokens ?? 0,
-});
-
 const atLeast = (a: Usage, b: Usage): boolean =>
   (Object.keys(a) as (keyof Usage)[]).every((k) => a[k] >= b[k]);
 
@@ -268,7 +260,7 @@ export const finishTurn = (
       });
     }
   }
-  const reported = s.usage === null ? null : fullUsage(s.usage);
+  const reported = s.usage === null ? null : usageFromWire(s.usage);
   const { usage, cumulativeUsage } =
     reported === null
       ? { usage: ctx.turnUsage ?? zeroUsage, cumulativeUsage: thread.cumulativeUsage ?? zeroUsage }

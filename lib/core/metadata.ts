@@ -73,24 +73,10 @@ const SessionMetaPayload = t.intersection([
     context_window: t.unknown,
   }),
 ]);
-const SESSION_META_KNOWN = new Set([
-  "id",
-  "session_id",
-  "timestamp",
-  "cwd",
-  "originator",
-  "cli_version",
-  "source",
-  "thread_source",
-  "model_provider",
-  "base_instructions",
-  "git",
-  "instructions",
-  "runtime_workspace_roots",
-  "account_scoped",
-  "history_mode",
-  "context_window",
-]);
+// The keys the codec knows, derived from it: a key added to the codec is known at once.
+const SESSION_META_KNOWN = new Set(
+  SessionMetaPayload.types.flatMap((part) => Object.keys(part.props)),
+);
 // Known but not copied: the base instructions are tens of KB and live in the rollout.
 const SESSION_META_DROPPED = new Set(["base_instructions", "instructions"]);
 const SESSION_META_TYPED = new Set([

@@ -29,7 +29,8 @@ import type { Issue } from "./errors.js";
 import { closed, decodeAll, isRecord } from "./internal/decode.js";
 import type { ObservedSession } from "./resume-validator.js";
 import { ThreadId, threadIdProblem } from "./thread-id.js";
-import { Usage } from "./usage.js";
+import { Usage, usageFromWire } from "./usage.js";
+import { UsageWire } from "./events.js";
 
 const nullableString = t.union([t.string, t.null]);
 
@@ -37,21 +38,10 @@ const nullableString = t.union([t.string, t.null]);
 // Codecs of the lines we read (open: the CLI adds fields every release)
 // ---------------------------------------------------------------------------------------------
 
-/** Codec of token usage as a rollout writes it (with a `total_tokens` sum; older CLIs omit some counts). */
-export const RolloutUsage = t.intersection(
-  [
-    t.type({ input_tokens: t.number, output_tokens: t.number }),
-    t.partial({
-      cached_input_tokens: t.number,
-      cache_write_input_tokens: t.number,
-      reasoning_output_tokens: t.number,
-      total_tokens: t.number,
-    }),
-  ],
-  "RolloutUsage",
-);
+/** Codec of token usage as a rollout writes it: the same shape as the CLI prints (`UsageWire`). */
+export const RolloutUsage = UsageWire;
 /** Token usage as a rollout writes it. */
-export type RolloutUsage = t.TypeOf<typeof RolloutUsage>;
+export type RolloutUsage = UsageWire;
 
 const nullableUsage = t.union([RolloutUsage, t.null]);
 
@@ -215,13 +205,7 @@ const decodeJson = <A>(codec: t.Type<A, unknown, unknown>, u: unknown, root: str
   codec.is(u) ? right<Issue[], A>(u) : decodeAll(codec, u, root);
 
 /** The rollout's usage as {@link Usage} (missing counts are 0, `total_tokens` dropped). */
-export const toUsage = (u: RolloutUsage): Usage => ({
-  input_tokens: u.input_tokens,
-  cached_input_tokens: u.cached_input_tokens ?? 0,
-  cache_write_input_tokens: u.cache_write_input_tokens ?? 0,
-  output_tokens: u.output_tokens,
-  reasoning_output_tokens: u.reasoning_output_tokens ?? 0,
-});
+export const toUsage = usageFromWire;
 const usageOrNull = (u: RolloutUsage | null | undefined): Usage | null =>
   u === null || u === undefined ? null : toUsage(u);
 

@@ -3,6 +3,7 @@
  * usage is the difference from the previous cumulative figure, which the Thread carries.
  */
 import * as t from "io-ts";
+import type { UsageWire } from "./events.js";
 import { UsageFields } from "./telemetry.js";
 
 /** Codec of token usage (every field a count of tokens). */
@@ -26,4 +27,13 @@ export const subtractUsage = (a: Usage, b: Usage): Usage => ({
   cache_write_input_tokens: Math.max(0, a.cache_write_input_tokens - b.cache_write_input_tokens),
   output_tokens: Math.max(0, a.output_tokens - b.output_tokens),
   reasoning_output_tokens: Math.max(0, a.reasoning_output_tokens - b.reasoning_output_tokens),
+});
+
+/** Usage as printed or written by the CLI (older releases omit some counts: they are 0). */
+export const usageFromWire = (u: UsageWire): Usage => ({
+  input_tokens: u.input_tokens,
+  cached_input_tokens: u.cached_input_tokens ?? 0,
+  cache_write_input_tokens: u.cache_write_input_tokens ?? 0,
+  output_tokens: u.output_tokens,
+  reasoning_output_tokens: u.reasoning_output_tokens ?? 0,
 });

@@ -173,9 +173,13 @@ const declaredTags = (): string[] => {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== "generated") walk(p);
-      } else if (e.name.endsWith(".ts"))
-        for (const m of readFileSync(p, "utf8").matchAll(/readonly _tag: "([A-Za-z]+)"/g))
-          tags.add(m[1] ?? "");
+      } else if (e.name.endsWith(".ts")) {
+        const text = readFileSync(p, "utf8");
+        for (const m of text.matchAll(/readonly _tag: "([A-Za-z]+)"/g)) tags.add(m[1] ?? "");
+        // Tags declared as a union of names (DecodingErrorTag) count too.
+        for (const block of text.matchAll(/type [A-Za-z]*ErrorTag =([^;]+);/g))
+          for (const m of (block[1] ?? "").matchAll(/"([A-Za-z]+)"/g)) tags.add(m[1] ?? "");
+      }
     }
   };
   walk(join(ROOT, "lib"));

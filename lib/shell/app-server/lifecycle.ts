@@ -4,10 +4,9 @@
  * answers arrive as `ThreadNotFound` / `ThreadBusy` from the RPC layer.
  */
 import { ResultAsync, errAsync } from "neverthrow";
-import type { UsageWire } from "../../core/events.js";
 import { updateThread, type Thread } from "../../core/thread.js";
 import type { TransportError } from "../../core/transport-errors.js";
-import type { Usage } from "../../core/usage.js";
+import { usageFromWire } from "../../core/usage.js";
 import type { Link } from "./link.js";
 import { threadForkParams } from "./params.js";
 import type { ThreadListParams } from "../../generated/app-server/index.js";
@@ -15,14 +14,6 @@ import { toSummary, toTurnRecord, type ThreadPage, type ThreadRecord } from "./s
 
 /** How long `fork` waits for the server to announce the new thread (ms). */
 const FORK_ANNOUNCE_MS = 1_000;
-
-const fullUsage = (u: UsageWire): Usage => ({
-  input_tokens: u.input_tokens,
-  cached_input_tokens: u.cached_input_tokens ?? 0,
-  cache_write_input_tokens: u.cache_write_input_tokens ?? 0,
-  output_tokens: u.output_tokens,
-  reasoning_output_tokens: u.reasoning_output_tokens ?? 0,
-});
 
 /**
  * Forks `thread` (whose id is `threadId`) on the server, through `lastTurnId` when given. The
@@ -63,7 +54,7 @@ export const forkOnServer = (
           continuationToken: null,
           metadata: null,
           cumulativeUsage:
-            restored !== undefined ? fullUsage(restored) : (thread.cumulativeUsage ?? null),
+            restored !== undefined ? usageFromWire(restored) : (thread.cumulativeUsage ?? null),
         });
       });
     })
