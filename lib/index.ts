@@ -93,6 +93,12 @@ export {
   type FinishContext,
 } from "./core/fold.js";
 export {
+  logToArray,
+  logLast,
+  logLength,
+  type AppendLog,
+} from "./core/append-only.js";
+export {
   buildExecCommand,
   flattenConfig,
   toTomlValue,
