@@ -13,6 +13,7 @@
  * | `DamagedRollout`     | listed, but lines were unreadable or the last line is incomplete      |
  * | `ForeignFile`        | something under `sessions/` that is not `YYYY/MM/DD/rollout-….jsonl`  |
  * | `UnsupportedRollout` | a rollout in a format not read here (compressed `.jsonl.zst`)         |
+ * | `Aborted`            | the call's `signal` aborted before it settled (`path`: `signal`)      |
  */
 import type { Issue, ThreadError } from "./errors.js";
 
@@ -64,7 +65,8 @@ export type SessionError =
       readonly threadId: string | null;
       /** The working directory asked for by `lastSession`, if any. */
       readonly cwd: string | null;
-    };
+    }
+  | { readonly _tag: "Aborted"; readonly path: string; readonly message: string };
 
 /** The `_tag`s of {@link SessionError}. */
 export type SessionErrorTag = SessionError["_tag"];
