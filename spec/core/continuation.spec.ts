@@ -17,7 +17,7 @@ import {
   validateResume,
 } from "../../lib/index.js";
 import { MAX_TOKEN_LENGTH } from "../../lib/core/continuation.js";
-import { anyInput, validThreadId, validTurnId } from "../support/core-arbitraries.js";
+import { anyInput, validThreadId, validTurnId } from "../support/arbitraries.js";
 import { legacyContinuationTokens } from "../support/core-helpers.js";
 
 const claims = fc.record({

@@ -18,7 +18,7 @@ import {
   type TurnState,
   type Usage,
 } from "../../lib/index.js";
-import { validUsage } from "../support/core-arbitraries.js";
+import { validUsage } from "../support/arbitraries.js";
 
 const ev = (e: object): ThreadEvent => decodeEventValue(e)._unsafeUnwrap();
 const thread = startThread({})._unsafeUnwrap();
