@@ -1,8 +1,14 @@
-/** jest + ts-jest: specs are compiled to CommonJS in memory; the package itself ships ESM. */
-export default {
+/**
+ * jest + ts-jest: specs are compiled to CommonJS in memory; the package itself ships ESM.
+ *
+ * Two projects: `unit` (the pure core, its codecs and the property and fuzz suites: no process,
+ * no network, well under a minute; `npm run test:unit`) and `integration` (the real CLI against
+ * the loopback stub, the session store on disk, Redis, the packed tarball, the docs' examples;
+ * `npm run test:integration`). `npm test` runs both.
+ */
+const shared = {
   testEnvironment: "node",
   roots: ["<rootDir>/spec"],
-  testMatch: ["**/*.spec.ts"],
   moduleNameMapper: {
     // import.meta is ESM-only: under jest's CommonJS the one module using it is swapped.
     "^(\\.{1,2}/)+(lib/shell/)?internal/here\\.js$": "<rootDir>/spec/support/here.ts",
@@ -11,5 +17,24 @@ export default {
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.jest.json" }],
   },
+};
+
+/** The unit tier's folders: pure code only. */
+const UNIT = ["core", "fuzz", "interop"];
+
+export default {
   testTimeout: 30000,
+  projects: [
+    {
+      ...shared,
+      displayName: "unit",
+      testMatch: UNIT.map((d) => `<rootDir>/spec/${d}/**/*.spec.ts`),
+    },
+    {
+      ...shared,
+      displayName: "integration",
+      testMatch: ["<rootDir>/spec/**/*.spec.ts"],
+      testPathIgnorePatterns: UNIT.map((d) => `<rootDir>/spec/${d}/`),
+    },
+  ],
 };

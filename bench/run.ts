@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { benchArchive } from "./archive.js";
 import { benchDecode } from "./decode.js";
+import { benchFold } from "./fold.js";
 import { benchListSessions } from "./sessions.js";
 import { benchStartThread, benchStartThreadTypical } from "./start-thread.js";
 import { benchTurns } from "./turns.js";
@@ -27,6 +28,16 @@ if (want("decode")) {
       `${fmt(d.ratio)}×`,
       "≥ 0.8×",
     ]);
+}
+if (want("fold")) {
+  const r = await benchFold();
+  raw["fold"] = r;
+  rows.push([
+    r.name,
+    `${fmt(r.largeMs, 0)} ms vs ${fmt(r.smallMs, 0)} ms, RSS +${fmt(r.rssGrowthMb, 0)} MB`,
+    `${fmt(r.ratio)}×`,
+    "< 10×, < 100 MB",
+  ]);
 }
 if (want("start")) {
   for (const r of [await benchStartThreadTypical(), await benchStartThread()]) {

@@ -92,6 +92,7 @@ export {
   type TurnState,
   type FinishContext,
 } from "./core/fold.js";
+export { logToArray, logLast, logLength, type AppendLog } from "./core/append-only.js";
 export {
   buildExecCommand,
   flattenConfig,

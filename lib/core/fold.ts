@@ -2,6 +2,12 @@
  * The turn fold: a pure state machine over one turn's events. `stepTurn` takes a state and an
  * event to the next state or a FoldError; `finishTurn` turns the final state into the new
  * Thread and the Turn. `foldTurn` runs both over a whole list.
+ *
+ * Cost: a step is O(1) and a turn of n events O(n). The collections a state gathers (items,
+ * notices, unknown event types) are append-only logs (`./append-only.ts`): stepping the latest
+ * state extends them in place, and every state stays valid, so a caller may keep an old state
+ * and step it again (that branch pays one copy of what it holds). `finishTurn` builds the
+ * Turn's arrays once, at the end.
  */
 import { err, ok, type Result } from "neverthrow";
 import { decodingError, type FoldError, type ThreadError, type ViolationKind } from "./errors.js";
@@ -14,26 +20,31 @@ import { subtractUsage, usageFromWire, zeroUsage, type Usage } from "./usage.js"
 import { updateThread, type Thread } from "./thread.js";
 import { threadIdProblem } from "./thread-id.js";
 import type { Turn } from "./turn.js";
+import { emptyLog, logAppend, logLast, logToArray, type AppendLog } from "./append-only.js";
 
 /** Where a turn's event stream is. */
 export type TurnPhase = "start" | "thread" | "turn" | "completed" | "failed";
 
-/** The fold's state: everything learned from the events so far. Treated as immutable. */
+/**
+ * The fold's state: everything learned from the events so far. Immutable from the outside and
+ * persistent: any state may be stepped or finished again, any number of times.
+ */
 export interface TurnState {
   readonly phase: TurnPhase;
   /** The id being resumed (null for a new thread). */
   readonly expectedThreadId: string | null;
   readonly threadId: string | null;
   readonly turnId: string | null;
-  readonly items: ReadonlyMap<string, ThreadItem>;
+  /** Every completed item (and streamed agent message) in arrival order; ids may repeat. */
+  readonly items: AppendLog<ThreadItem>;
   readonly usage: UsageWire | null;
   readonly status: string | null;
   readonly finalResponse: string | null;
   readonly failure: FoldError | null;
-  readonly notices: readonly string[];
+  readonly notices: AppendLog<string>;
   readonly legacyToken: string | null;
   readonly legacyMetadata: unknown;
-  readonly unknownEventTypes: readonly string[];
+  readonly unknownEventTypes: AppendLog<string>;
 }
 
 /** The state before the first event of a turn on `thread`. */
@@ -42,15 +53,15 @@ export const initialTurnState = (thread: Pick<Thread, "threadId">): TurnState =>
   expectedThreadId: thread.threadId,
   threadId: null,
   turnId: null,
-  items: new Map(),
+  items: emptyLog(),
   usage: null,
   status: null,
   finalResponse: null,
   failure: null,
-  notices: [],
+  notices: emptyLog(),
   legacyToken: null,
   legacyMetadata: undefined,
-  unknownEventTypes: [],
+  unknownEventTypes: emptyLog(),
 });
 
 const violationError = (
@@ -79,7 +90,7 @@ const textOf = (u: unknown): string | null =>
 
 const complete = (s: TurnState, item: ThreadItem): TurnState => ({
   ...s,
-  items: new Map(s.items).set(item.id, item),
+  items: logAppend(s.items, item),
   finalResponse: item.type === "agent_message" ? item.text : s.finalResponse,
 });
 
@@ -148,11 +159,11 @@ export const stepTurn = (s: TurnState, e: ThreadEvent): Result<TurnState, FoldEr
         : ok(complete(s, { id: e.item.id, type: "agent_message", text }));
     }
     case "error":
-      return ok({ ...s, notices: [...s.notices, e.message] });
+      return ok({ ...s, notices: logAppend(s.notices, e.message) });
     case "turn.continuation":
       return ok({ ...s, legacyToken: e.continuation_token });
     case "unknown":
-      return ok({ ...s, unknownEventTypes: [...s.unknownEventTypes, e.eventType] });
+      return ok({ ...s, unknownEventTypes: logAppend(s.unknownEventTypes, e.eventType) });
     default:
       // Legacy progress and tool-call events, and echoed user input, carry nothing a Turn keeps.
       return ok(s);
@@ -209,6 +220,13 @@ const nextPosition = (
     : null;
 };
 
+/** Each item id once, where it first came, holding its latest state. */
+const latestById = (log: AppendLog<ThreadItem>): ThreadItem[] => {
+  const byId = new Map<string, ThreadItem>();
+  for (const item of logToArray(log)) byId.set(item.id, item);
+  return [...byId.values()];
+};
+
 /** Ends the fold: the new Thread and the Turn, or the turn's error. Never throws. */
 export const finishTurn = (
   thread: Thread,
@@ -217,7 +235,7 @@ export const finishTurn = (
 ): Result<{ thread: Thread; turn: Turn }, FoldError | ThreadError> => {
   if (s.phase === "failed" && s.failure !== null) return err(s.failure);
   if (s.phase !== "completed") {
-    const last = s.notices[s.notices.length - 1];
+    const last = logLast(s.notices);
     return err(
       violationError(
         s,
@@ -290,14 +308,14 @@ export const finishTurn = (
         labels: { ...(metadata?.labels ?? {}), ...thread.labels },
       }),
       turn: {
-        items: [...s.items.values()],
+        items: latestById(s.items),
         finalResponse,
         usage,
         cumulativeUsage,
         turnId,
         status: s.status ?? "completed",
-        notices: [...s.notices],
-        unknownEventTypes: [...s.unknownEventTypes],
+        notices: logToArray(s.notices),
+        unknownEventTypes: logToArray(s.unknownEventTypes),
         ...(ctx.structured === true ? { structuredOutput } : {}),
       },
     };

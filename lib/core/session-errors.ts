@@ -16,6 +16,7 @@
  * | `InvalidArchive`     | a session archive that does not decode, decompress or verify          |
  * | `ArchiveConflict`    | the local rollout is ahead of / diverged from an archive, or no base  |
  * | `ArchiveWriteFailed` | an imported rollout could not be written                              |
+ * | `Aborted`            | the call's `signal` aborted before it settled (`path`: `signal`)      |
  */
 import type { Issue, ThreadError } from "./errors.js";
 import type { ArchiveError } from "./archive.js";
@@ -69,7 +70,8 @@ export type SessionError =
       readonly threadId: string | null;
       /** The working directory asked for by `lastSession`, if any. */
       readonly cwd: string | null;
-    };
+    }
+  | { readonly _tag: "Aborted"; readonly path: string; readonly message: string };
 
 /** The `_tag`s of {@link SessionError}. */
 export type SessionErrorTag = SessionError["_tag"];

@@ -3,7 +3,7 @@
  * runner and fold as a live turn, without a process. One recording per turn, in order.
  */
 import { errAsync, okAsync } from "neverthrow";
-import { decodeEventLine, type ThreadEvent } from "../core/events.js";
+import { decodeEventLine, type DecodeError, type ThreadEvent } from "../core/events.js";
 import type { ShellError } from "../core/errors.js";
 import { classifyExit } from "./exec-transport.js";
 import type { Transport, TransportExit, TransportRun } from "./transport.js";
@@ -29,37 +29,44 @@ export const replayTransport = (recordings: readonly Recording[]): Transport => 
           message: `the replay has only ${recordings.length} recorded turn(s)`,
         });
       let cancelled = false;
-      const lines = rec.stdout.split("\n").filter((l) => l.trim() !== "");
-      const decoded = lines.map((l) => decodeEventLine(l));
-      const firstBad = decoded.findIndex((r) => r.isErr());
-      const good = (firstBad === -1 ? decoded : decoded.slice(0, firstBad)).flatMap((r) =>
-        r.isOk() ? [r.value] : [],
-      );
+      // Lines are decoded as they are read, so a long recording is never held decoded whole.
+      // Like a process's exit, `exit` settles once the events are read to the end (or to the
+      // first bad line, which it reports) or the run is cancelled.
+      let settle: (x: Awaited<TransportRun["exit"]>) => void = () => undefined;
+      const exit = new Promise<Awaited<TransportRun["exit"]>>((resolve) => {
+        settle = resolve;
+      });
+      const finish = (bad: DecodeError | null): void => {
+        if (bad !== null) return settle({ ok: false, error: bad });
+        const status: TransportExit = { exitCode: rec.exitCode ?? 0, signal: null };
+        const e = classifyExit(status, rec.stderr ?? "", request.thread.threadId);
+        settle(e === null ? { ok: true, value: status } : { ok: false, error: e });
+      };
       const events: AsyncIterable<ThreadEvent> = {
         async *[Symbol.asyncIterator]() {
-          for (const e of good) {
-            if (cancelled) return;
-            yield e;
+          let bad: DecodeError | null = null;
+          try {
+            for (const line of rec.stdout.split("\n")) {
+              if (cancelled) return;
+              if (line.trim() === "") continue;
+              const r = decodeEventLine(line);
+              if (r.isErr()) {
+                bad = r.error;
+                return;
+              }
+              yield r.value;
+            }
+          } finally {
+            finish(bad);
           }
         },
       };
-      const status: TransportExit = { exitCode: rec.exitCode ?? 0, signal: null };
-      const bad = firstBad === -1 ? undefined : decoded[firstBad];
-      const exit: TransportRun["exit"] = Promise.resolve(
-        bad !== undefined && bad.isErr()
-          ? { ok: false as const, error: bad.error }
-          : (() => {
-              const e = classifyExit(status, rec.stderr ?? "", request.thread.threadId);
-              return e === null
-                ? { ok: true as const, value: status }
-                : { ok: false as const, error: e };
-            })(),
-      );
       return okAsync({
         events,
         exit,
         cancel: () => {
           cancelled = true;
+          finish(null);
         },
       });
     },

@@ -42,8 +42,14 @@ export interface SessionObservation {
   readonly turnUsage?: FinishContext["turnUsage"];
 }
 
-/** Reads a thread's session (its rollout); null when there is none to read. */
-export type ObserveSession = (thread: Thread) => Promise<SessionObservation | null>;
+/**
+ * Reads a thread's session (its rollout); null when there is none to read. `signal` aborts when
+ * the turn is aborted or its deadline passes: the observer should stop (the turn does not wait).
+ */
+export type ObserveSession = (
+  thread: Thread,
+  opts?: { readonly signal?: AbortSignal },
+) => Promise<SessionObservation | null>;
 
 /** The effects a turn may use, all optional. */
 export interface RunDeps {
@@ -85,13 +91,14 @@ const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
  * thread's `env` as the CLI would), scanned in full for its exact position; when it is not
  * there, `observed.missingFrom` names the store searched. Ephemeral threads have none.
  */
-export const observeFromStore: ObserveSession = async (thread) => {
+export const observeFromStore: ObserveSession = async (thread, opts = {}) => {
   if (thread.threadId === null || thread.threadOptions.ephemeral === true) return null;
   const env =
     thread.codexOptions.env === undefined ? undefined : buildEnv(thread.codexOptions, {}, []);
   const found = await findSession(thread.threadId, {
     ...(env !== undefined ? { env } : {}),
     scan: "full",
+    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
   });
   if (found.isErr())
     // Not there (or the store cannot be read): say so, with the store searched.
@@ -119,15 +126,24 @@ export const observeFromStore: ObserveSession = async (thread) => {
 };
 const defaultObserve: ObserveSession = observeFromStore;
 
+/** Observes, never rejecting, and giving up (null) as soon as `signal` aborts. */
 const safeObserve = async (
   observe: ObserveSession | null,
   thread: Thread,
+  signal?: AbortSignal,
 ): Promise<SessionObservation | null> => {
-  if (observe === null || thread.threadId === null) return null;
+  if (observe === null || thread.threadId === null || signal?.aborted === true) return null;
+  let onAbort = () => undefined as void;
+  const gaveUp = new Promise<null>((res) => {
+    onAbort = () => res(null);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
   try {
-    return await observe(thread);
+    return await Promise.race([observe(thread, signal === undefined ? {} : { signal }), gaveUp]);
   } catch {
     return null;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
   }
 };
 
@@ -219,10 +235,24 @@ const start = (
     if (normalized.isErr()) return errAsync(normalized.error);
     const threadId = thread.threadId;
     const transportKind = transport.kind;
+    // The turn's deadline counts from here; observing the session honours it and the abort.
+    const turnBegan = performance.now();
+    const deadline =
+      turnOptions.timeoutMs !== undefined ? AbortSignal.timeout(turnOptions.timeoutMs) : undefined;
+    const observing = AbortSignal.any(
+      [turnOptions.signal, deadline].filter((x): x is AbortSignal => x !== undefined),
+    );
 
     // 2. A resumed thread with a token: the session must be where the token says.
     if (threadId !== null && (thread.continuationToken !== null || requireToken)) {
-      const seen = await safeObserve(observe, thread);
+      const seen = await safeObserve(observe, thread, observing);
+      if (deadline?.aborted === true && turnOptions.signal?.aborted !== true)
+        return errAsync({
+          _tag: "TimedOut",
+          path: "turnOptions.timeoutMs",
+          message: `the turn took longer than ${turnOptions.timeoutMs ?? 0} ms (reading its session) and was stopped`,
+          timeoutMs: turnOptions.timeoutMs ?? 0,
+        });
       const v = validateResume({
         sink: sink ?? (() => undefined),
         now,
@@ -301,7 +331,10 @@ const start = (
     if (isAborted(turnOptions.signal)) stop("aborted");
     const timer =
       turnOptions.timeoutMs !== undefined
-        ? setTimeout(() => stop("timeout"), turnOptions.timeoutMs)
+        ? setTimeout(
+            () => stop("timeout"),
+            Math.max(0, turnOptions.timeoutMs - (performance.now() - turnBegan)),
+          )
         : undefined;
 
     // 4. Fold the events as they come.
@@ -382,10 +415,11 @@ const start = (
     else {
       const after =
         state.phase === "completed"
-          ? await safeObserve(observe, {
-              ...thread,
-              threadId: (state.threadId ?? threadId) as Thread["threadId"],
-            })
+          ? await safeObserve(
+              observe,
+              { ...thread, threadId: (state.threadId ?? threadId) as Thread["threadId"] },
+              turnOptions.signal,
+            )
           : null;
       const position =
         after !== null && after.observed.completedTurns !== undefined

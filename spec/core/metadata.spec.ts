@@ -9,7 +9,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 
 import { ThreadMetadata, metadataFromJson } from "../../lib/index.js";
-import { anyInput, validLegacyMetadata } from "../support/core-arbitraries.js";
+import { anyInput, validLegacyMetadata } from "../support/arbitraries.js";
 import {
   CLI_GOLDEN,
   legacyFixtureFiles,

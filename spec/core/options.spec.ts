@@ -32,7 +32,8 @@ import {
   type Issue,
 } from "../../lib/index.js";
 import { decodeAll } from "../../lib/core/internal/decode.js";
-import { anyInput } from "../support/core-arbitraries.js";
+import { anyInput } from "../support/arbitraries.js";
+import { THREAD_ERROR_TAGS, errorProblem, threadProblem } from "../fuzz/support/harness.js";
 
 /** True when A and B are the same type (checked by `tsc --noEmit`). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -335,18 +336,24 @@ describe("startThread with options", () => {
     expect(reads).toBe(1);
   });
 
-  it("never throws, whatever it is given", () => {
+  it("never throws: whatever it is given, a sound Thread or a well-formed error", () => {
+    let checked = 0;
     fc.assert(
       fc.property(anyInput, anyInput, (a, b) => {
         const r = startThread(a.make(), b.make());
-        expect(r.isOk() || r.isErr()).toBe(true);
+        const problem = r.isOk()
+          ? threadProblem(r.value)
+          : errorProblem(r.error, THREAD_ERROR_TAGS);
+        expect(problem).toBeNull();
+        checked++;
       }),
       { numRuns: 300 },
     );
+    expect(checked).toBe(300);
   });
 
   it("codecs never throw on values that are not hostile", () => {
-    const codecs: t.Decoder<unknown, unknown>[] = [
+    const codecs: { decode(u: unknown): t.Validation<unknown>; is(u: unknown): boolean }[] = [
       CodexOptions,
       ThreadOptions,
       TurnOptions,
@@ -354,11 +361,19 @@ describe("startThread with options", () => {
       Labels,
       SandboxMode,
     ];
+    let checked = 0;
     fc.assert(
       fc.property(fc.anything({ withBigInt: true, withMap: true, withDate: true }), (u) => {
-        for (const c of codecs) c.decode(u);
+        for (const c of codecs) {
+          const r = c.decode(u);
+          // A refusal says why; an acceptance is a value the codec itself recognises.
+          if (isRight(r)) expect(c.is(r.right)).toBe(true);
+          else expect(r.left.length).toBeGreaterThan(0);
+        }
+        checked++;
       }),
       { numRuns: 200 },
     );
+    expect(checked).toBe(200);
   });
 });

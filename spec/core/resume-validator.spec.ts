@@ -17,7 +17,7 @@ import {
   type ObservedSession,
   type Thread,
 } from "../../lib/index.js";
-import { anyInput, validApiKey } from "../support/core-arbitraries.js";
+import { anyInput, validApiKey } from "../support/arbitraries.js";
 
 const SECRET = "resume-secret";
 const THREAD_ID = "01a20fb5-345b-7f51-b6d3-8f2a9ee94142";

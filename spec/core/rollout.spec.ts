@@ -92,6 +92,9 @@ const lastPrintedUsage = (dir: string): Json | null => {
   return (done?.["usage"] as Json | undefined) ?? null;
 };
 
+/** The recordings (golden/) whose last run printed a usage, at least. */
+const MIN_RECORDINGS_WITH_USAGE = 4;
+
 const BASIC = join(CLI, "basic/rollout.jsonl");
 const RESUME = join(CLI, "resume/rollout.jsonl");
 const RESUME_AFTER_TURN1 = join(CLI, "resume/rollout-after-turn1.jsonl");
@@ -226,6 +229,7 @@ describe("summarizeRollout on the golden rollouts (CLI 0.169.0)", () => {
   });
 
   it("every recorded rollout's cumulative usage is what the CLI printed after its last run", () => {
+    const compared: string[] = [];
     for (const file of allRollouts().filter((f) => !f.endsWith("after-turn1.jsonl"))) {
       const printed = lastPrintedUsage(join(file, ".."));
       if (printed === null) continue;
@@ -233,7 +237,10 @@ describe("summarizeRollout on the golden rollouts (CLI 0.169.0)", () => {
         file,
         usage: printed,
       });
+      compared.push(file);
     }
+    // Every recording with a printed usage was compared; none can be skipped unnoticed.
+    expect(compared.length).toBeGreaterThanOrEqual(MIN_RECORDINGS_WITH_USAGE);
   });
 });
 

@@ -25,7 +25,7 @@ import {
   validThreadOptions,
   validTurnId,
   validUsage,
-} from "../support/core-arbitraries.js";
+} from "../support/arbitraries.js";
 import { CLI_GOLDEN, readJsonLines, reveal, unfrozenPaths } from "../support/core-helpers.js";
 
 const ROLLOUT_ID = "01a20fb5-345b-7f51-b6d3-8f2a9ee94142";

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 
 import { MAX_THREAD_ID_LENGTH, ThreadId, parseThreadId } from "../../lib/index.js";
-import { anyInput } from "../support/core-arbitraries.js";
+import { anyInput } from "../support/arbitraries.js";
 import { legacyFixtureFiles, legacyThreadStarted } from "../support/core-helpers.js";
 
 /** The documented rules, written out independently of the implementation. */
@@ -127,13 +127,22 @@ describe("parseThreadId", () => {
     );
   });
 
-  it("never throws", () => {
+  it("never throws: an id its codec accepts, or an InvalidThreadId saying why", () => {
+    let checked = 0;
     fc.assert(
       fc.property(anyInput, anyInput, (u, path) => {
         const r = parseThreadId(u.make(), path.make() as string);
-        expect(r.isOk() || r.isErr()).toBe(true);
+        if (r.isOk()) expect(ThreadId.is(r.value)).toBe(true);
+        else
+          expect(r.error).toMatchObject({
+            _tag: "InvalidThreadId",
+            path: expect.any(String),
+            message: expect.any(String),
+          });
+        checked++;
       }),
       { numRuns: 300 },
     );
+    expect(checked).toBe(300);
   });
 });

@@ -18,7 +18,7 @@ import {
   type ThreadEvent as Event,
   type Thread,
 } from "../../lib/index.js";
-import { anyInput, validThreadId, validUsage, type Input } from "../support/core-arbitraries.js";
+import { anyInput, validThreadId, validUsage, type Input } from "../support/arbitraries.js";
 import {
   CODEC_KEYS,
   applyEdit,
@@ -31,7 +31,7 @@ import {
   mutatedJsonLike,
   nastyString,
   value,
-} from "./support/arbitraries.js";
+} from "../support/arbitraries.js";
 import { CASES } from "./support/budget.js";
 import {
   DECODE_ERROR_TAGS,

@@ -6,8 +6,14 @@
 import fc from "fast-check";
 
 import { MAX_THREAD_ID_LENGTH, parseThreadId, resumeThread } from "../../lib/index.js";
-import { anyInput, validThreadId, type Input } from "../support/core-arbitraries.js";
-import { mutatedString, nastyString, value } from "./support/arbitraries.js";
+import {
+  anyInput,
+  validThreadId,
+  type Input,
+  mutatedString,
+  nastyString,
+  value,
+} from "../support/arbitraries.js";
 import { CASES } from "./support/budget.js";
 import { call, check, expectSoundThread, fuzzIt, okOrTagged } from "./support/harness.js";
 

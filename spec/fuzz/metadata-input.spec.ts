@@ -9,7 +9,7 @@ import { isRight } from "fp-ts/lib/Either.js";
 
 import { ThreadMetadata, metadataFromJson, parseThreadId, resumeThread } from "../../lib/index.js";
 import { normalizeInput } from "../../lib/core/input.js";
-import { anyInput, validLegacyMetadata, type Input } from "../support/core-arbitraries.js";
+import { anyInput, validLegacyMetadata, type Input } from "../support/arbitraries.js";
 import { legacyThreadStarted, legacyFixtureFiles } from "../support/core-helpers.js";
 import {
   CODEC_KEYS,
@@ -18,7 +18,7 @@ import {
   mutatedJson,
   nastyString,
   value,
-} from "./support/arbitraries.js";
+} from "../support/arbitraries.js";
 import { CASES } from "./support/budget.js";
 import { call, check, expectSoundThread, fuzzIt, okOrTagged, safeJson } from "./support/harness.js";
 import { rolloutHead } from "./support/threads.js";

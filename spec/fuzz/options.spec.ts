@@ -6,13 +6,8 @@
 import fc from "fast-check";
 
 import { resumeThread, serializeThread, startThread, withThreadOptions } from "../../lib/index.js";
-import {
-  anyInput,
-  validThreadId,
-  validThreadOptions,
-  type Input,
-} from "../support/core-arbitraries.js";
-import { applyJsonOps, jsonLeaf, jsonOp, nastyString, value } from "./support/arbitraries.js";
+import { anyInput, validThreadId, validThreadOptions, type Input } from "../support/arbitraries.js";
+import { applyJsonOps, jsonLeaf, jsonOp, nastyString, value } from "../support/arbitraries.js";
 import { CASES } from "./support/budget.js";
 import { call, check, expectSoundThread, fuzzIt, okOrTagged } from "./support/harness.js";
 import { rolloutHead, validRawCodexOptions, validThread } from "./support/threads.js";

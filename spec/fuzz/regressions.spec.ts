@@ -21,8 +21,12 @@ import {
   type ThreadEvent,
 } from "../../lib/index.js";
 import { buildExecCommand } from "../../lib/core/argv.js";
-import { revokedProxy, throwingConversions, throwingProxy } from "../support/core-arbitraries.js";
-import { goldenRollouts } from "./support/arbitraries.js";
+import {
+  revokedProxy,
+  throwingConversions,
+  throwingProxy,
+  goldenRollouts,
+} from "../support/arbitraries.js";
 import { expectSoundThread } from "./support/harness.js";
 
 const events = (...es: object[]): ThreadEvent[] =>

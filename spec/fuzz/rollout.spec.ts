@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { isRight } from "fp-ts/lib/Either.js";
 
 import { SessionSummary, parseRolloutLine, summarizeRollout } from "../../lib/index.js";
-import { anyInput } from "../support/core-arbitraries.js";
+import { anyInput } from "../support/arbitraries.js";
 import {
   CODEC_KEYS,
   applyEdit,
@@ -17,7 +17,7 @@ import {
   mutatedJsonLike,
   nastyString,
   value,
-} from "./support/arbitraries.js";
+} from "../support/arbitraries.js";
 import { CASES } from "./support/budget.js";
 import { call, check, issuesProblem, fuzzIt, safeJson } from "./support/harness.js";
 

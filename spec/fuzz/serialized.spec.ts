@@ -16,9 +16,16 @@ import {
   serializeThread,
   type Thread,
 } from "../../lib/index.js";
-import { anyInput, validApiKey, type Input } from "../support/core-arbitraries.js";
+import {
+  anyInput,
+  validApiKey,
+  type Input,
+  CODEC_KEYS,
+  mutatedJsonLike,
+  nastyString,
+  value,
+} from "../support/arbitraries.js";
 import { CLI_GOLDEN } from "../support/core-helpers.js";
-import { CODEC_KEYS, mutatedJsonLike, nastyString, value } from "./support/arbitraries.js";
 import { CASES } from "./support/budget.js";
 import { call, expectSoundThread, fuzzIt, okOrTagged } from "./support/harness.js";
 import { ROLLOUT_ID, rolloutHead, validThread } from "./support/threads.js";

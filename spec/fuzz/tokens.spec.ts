@@ -15,7 +15,7 @@ import {
   type TelemetryEvent as Event,
   type Thread,
 } from "../../lib/index.js";
-import { anyInput, validThreadId, validTurnId, type Input } from "../support/core-arbitraries.js";
+import { anyInput, validThreadId, validTurnId, type Input } from "../support/arbitraries.js";
 import { legacyContinuationTokens } from "../support/core-helpers.js";
 import {
   CODEC_KEYS,
@@ -24,7 +24,7 @@ import {
   mutatedString,
   nastyString,
   value,
-} from "./support/arbitraries.js";
+} from "../support/arbitraries.js";
 import { CASES } from "./support/budget.js";
 import { call, check, fuzzIt, okOrTagged, safeJson } from "./support/harness.js";
 import { validClaim, validSecret, validThread } from "./support/threads.js";

@@ -8,7 +8,6 @@ import { join } from "node:path";
 
 import { isLeft } from "fp-ts/lib/Either.js";
 
-import type { TurnError } from "../../lib/core/errors.js";
 import type { ThreadEvent } from "../../lib/core/events.js";
 import { recordingSink, TelemetryEvent, type RecordingSink } from "../../lib/core/telemetry.js";
 import type { Thread } from "../../lib/core/thread.js";
@@ -17,7 +16,7 @@ import { initialTranslation, translate } from "../../lib/shell/app-server/events
 import { openAppServer, type AppServer } from "../../lib/shell/app-server/open.js";
 import { dottedConfig, threadStartParams, userInput } from "../../lib/shell/app-server/params.js";
 import { decodeNote, type ServerNote } from "../../lib/shell/app-server/protocol.js";
-import { runStreamed, runTurn, type RunDeps, type TurnOutcome } from "../../lib/shell/run.js";
+import { runStreamed, runTurn, type RunDeps } from "../../lib/shell/run.js";
 import type { StubScript } from "../../lib/testing/model-stub.js";
 import {
   API_KEY,
@@ -30,6 +29,7 @@ import {
   withStubEnv,
   type StubEnv,
 } from "../support/run-env.js";
+import { errOf, okOf } from "../support/results.js";
 
 /** A stub script that holds replies back `delayMs` when the user text contains "slow". */
 const slowWhenAsked =
@@ -69,15 +69,6 @@ const turn = async (
     ...deps,
   });
   return { result, telemetry };
-};
-
-const okOf = (r: Awaited<ReturnType<typeof runTurn>>): TurnOutcome => {
-  if (r.isErr()) throw new Error(`expected Ok, got ${JSON.stringify(r.error)}`);
-  return r.value;
-};
-const errOf = (r: Awaited<ReturnType<typeof runTurn>>): TurnError => {
-  if (r.isOk()) throw new Error(`expected Err, got Ok: ${r.value.turn.finalResponse}`);
-  return r.error;
 };
 
 const USAGE_1 = {

@@ -15,7 +15,7 @@ import {
   type SessionArchive,
 } from "../../lib/index.js";
 import { resumeThread } from "../../lib/core/thread.js";
-import { hostile } from "../support/core-arbitraries.js";
+import { hostile } from "../support/arbitraries.js";
 
 const ROLLOUT = join(process.cwd(), "golden/codex-cli-0.169.0/resume/rollout.jsonl");
 const ID = "01a20fb5-345b-7f51-b6d3-8f2a9ee94142";

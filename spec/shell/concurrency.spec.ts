@@ -17,9 +17,10 @@ import type { ThreadEvent } from "../../lib/core/events.js";
 import { decodeContinuationToken } from "../../lib/core/continuation.js";
 import { recordingSink, type RecordingSink } from "../../lib/core/telemetry.js";
 import { resumeThread, type Thread } from "../../lib/core/thread.js";
-import { runStreamed, runTurn, type TurnOutcome } from "../../lib/shell/run.js";
+import { runStreamed, runTurn } from "../../lib/shell/run.js";
 import type { StubRequest } from "../../lib/testing/model-stub.js";
 import { API_KEY, UUID, expectNoKey, withStubEnv } from "../support/run-env.js";
+import { okOf } from "../support/results.js";
 
 /** How many turns run at once; how many two-turn chains run at once. */
 const TURNS = 50;
@@ -33,11 +34,6 @@ const promptOf = (what: string, i: number): string =>
 const replyIndex = (finalResponse: string, prompt: string): number | null => {
   const m = /^Hello from stub (\d+): ([\s\S]*)$/.exec(finalResponse);
   return m !== null && m[2] === prompt ? Number(m[1]) : null;
-};
-
-const okOf = (r: Awaited<ReturnType<typeof runTurn>>, what: string): TurnOutcome => {
-  if (r.isErr()) throw new Error(`${what}: expected Ok, got ${JSON.stringify(r.error)}`);
-  return r.value;
 };
 
 /** The prompts of `all` that `text` holds. */

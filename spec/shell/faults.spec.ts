@@ -23,6 +23,7 @@ import {
   waitFor,
   type Scratch,
 } from "../support/run-env.js";
+import { errOf as errOfResult, okOf as okOfResult } from "../support/results.js";
 
 const SCHEMA = { type: "object", properties: { fake: { type: "string" } } };
 const MiB = 1024 * 1024;
@@ -105,15 +106,8 @@ const runFault = async (
   }
 };
 
-const errOf = (r: FaultRun): TurnError => {
-  if (r.result.isOk())
-    throw new Error(`expected Err, got Ok: ${r.result.value.turn.finalResponse}`);
-  return r.result.error;
-};
-const okOf = (r: FaultRun): TurnOutcome => {
-  if (r.result.isErr()) throw new Error(`expected Ok, got ${JSON.stringify(r.result.error)}`);
-  return r.result.value;
-};
+const errOf = (r: FaultRun): TurnError => errOfResult(r.result);
+const okOf = (r: FaultRun): TurnOutcome => okOfResult(r.result);
 
 /** The fake ran, is gone, left no temp file, and nothing it said leaks the key. */
 const expectCleanExit = (r: FaultRun): void => {

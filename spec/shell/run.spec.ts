@@ -10,13 +10,12 @@ import { join } from "node:path";
 
 import { isLeft } from "fp-ts/lib/Either.js";
 
-import type { TurnError } from "../../lib/core/errors.js";
 import type { ThreadEvent } from "../../lib/core/events.js";
 import { decodeContinuationToken } from "../../lib/core/continuation.js";
 import { recordingSink, TelemetryEvent, type RecordingSink } from "../../lib/core/telemetry.js";
 import { resumeThread, type Thread } from "../../lib/core/thread.js";
 import { execTransport } from "../../lib/shell/exec-transport.js";
-import { runStreamed, runTurn, type RunDeps, type TurnOutcome } from "../../lib/shell/run.js";
+import { runStreamed, runTurn, type RunDeps } from "../../lib/shell/run.js";
 import type { StubScript } from "../../lib/testing/model-stub.js";
 import {
   API_KEY,
@@ -32,6 +31,7 @@ import {
   withStubEnv,
   type StubEnv,
 } from "../support/run-env.js";
+import { errOf, okOf } from "../support/results.js";
 
 const PID_WRAPPER = fake("codex-pid-wrapper.sh");
 
@@ -57,15 +57,6 @@ const turn = async (
     ...deps,
   });
   return { result, telemetry };
-};
-
-const okOf = (r: Awaited<ReturnType<typeof runTurn>>): TurnOutcome => {
-  if (r.isErr()) throw new Error(`expected Ok, got ${JSON.stringify(r.error)}`);
-  return r.value;
-};
-const errOf = (r: Awaited<ReturnType<typeof runTurn>>): TurnError => {
-  if (r.isOk()) throw new Error(`expected Err, got Ok: ${r.value.turn.finalResponse}`);
-  return r.error;
 };
 
 const names = (t: RecordingSink): string[] => t.events.map((e) => e.name);

@@ -8,6 +8,7 @@
  * "Shows up" is searched for in every serialized form: the whole key, a distinctive tail of it,
  * and every 8-character piece of it.
  */
+import type { Result } from "neverthrow";
 import { chmod, writeFile } from "node:fs/promises";
 import { inspect, format } from "node:util";
 
@@ -35,6 +36,7 @@ import {
   type Scratch,
   type StubEnv,
 } from "../support/run-env.js";
+import { errOf } from "../support/results.js";
 
 /**
  * The three planted keys: in `apiKey`, and in `env` as OPENAI_API_KEY and CODEX_API_KEY (no
@@ -83,16 +85,11 @@ const expectNoLeak = (what: string, value: unknown): void => {
   expect({ what, leaks: leaks(value) }).toEqual({ what, leaks: [] });
 };
 
-const errOf = (r: { isErr(): boolean; _unsafeUnwrapErr(): TurnError }, what: string): TurnError => {
-  if (!r.isErr()) throw new Error(`${what}: expected an error`);
-  return r._unsafeUnwrapErr();
-};
-
 const ALL_KEYS_ENV = { OPENAI_API_KEY: ENV_OPENAI_KEY, CODEX_API_KEY: ENV_CODEX_KEY };
 
 describe("secrets: errors of invalid options and inputs", () => {
   const base = { apiKey: OPTION_KEY, env: ALL_KEYS_ENV };
-  const cases: [string, () => { isErr(): boolean; _unsafeUnwrapErr(): TurnError }][] = [
+  const cases: [string, () => Result<unknown, TurnError>][] = [
     ["an API key with a space", () => startThread({ apiKey: `${OPTION_KEY} x` })],
     ["an API key with a newline", () => startThread({ apiKey: `${OPTION_KEY}\n` })],
     ["an API key that is a number", () => startThread({ apiKey: 42, env: ALL_KEYS_ENV })],

@@ -11,17 +11,26 @@ import type {
   TurnPlanStep,
 } from "../../generated/app-server/index.js";
 import type { UsageWire } from "../../core/events.js";
+import {
+  appendMapAdd,
+  appendMapGet,
+  emptyAppendMap,
+  type AppendMap,
+} from "../../core/append-only.js";
 import type { ServerNote } from "./protocol.js";
 
 /** An event as `codex exec --experimental-json` prints it (decoded later like a line). */
 export type ExecWireEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
 
-/** What one turn's translation has seen so far. Treated as immutable. */
+/**
+ * What one turn's translation has seen so far. Immutable from the outside and persistent; the
+ * id map is append-only, so a step costs O(1) (see `core/append-only.ts`).
+ */
 export interface TurnTranslation {
   /** The turn's id (exec prints none; the fold keeps it as the Turn's `turnId`). */
   readonly turnId: string | null;
   /** Server item ids → exec item ids (`item_N`). */
-  readonly itemIds: ReadonlyMap<string, string>;
+  readonly itemIds: AppendMap<string, string>;
   readonly nextItem: number;
   /** The thread's cumulative usage, as last reported. */
   readonly usage: UsageWire | null;
@@ -39,7 +48,7 @@ export const initialTranslation = (
   turnId: string | null = null,
 ): TurnTranslation => ({
   turnId,
-  itemIds: new Map(),
+  itemIds: emptyAppendMap(),
   nextItem: 0,
   usage,
   lastError: null,
@@ -122,10 +131,10 @@ export const toExecItem = (item: ServerItem, id: string): Record<string, unknown
 };
 
 const withItemId = (s: TurnTranslation, serverId: string): [TurnTranslation, string] => {
-  const known = s.itemIds.get(serverId);
+  const known = appendMapGet(s.itemIds, serverId);
   if (known !== undefined) return [s, known];
   const id = `item_${s.nextItem}`;
-  return [{ ...s, itemIds: new Map(s.itemIds).set(serverId, id), nextItem: s.nextItem + 1 }, id];
+  return [{ ...s, itemIds: appendMapAdd(s.itemIds, serverId, id), nextItem: s.nextItem + 1 }, id];
 };
 
 const newItemId = (s: TurnTranslation): [TurnTranslation, string] => [

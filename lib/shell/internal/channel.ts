@@ -10,7 +10,20 @@ export interface Channel<A> {
 
 /** Creates a channel; `buffer: false` drops values when nobody is iterating (runTurn). */
 export const createChannel = <A>(onReturn: () => void, buffer = true): Channel<A> => {
-  const queue: A[] = [];
+  // A queue read from `head`: taking a value is O(1) (Array.shift moves every value left);
+  // the consumed prefix is dropped once it is half the array.
+  let queue: (A | undefined)[] = [];
+  let head = 0;
+  const take = (): A | undefined => {
+    if (head >= queue.length) return undefined;
+    const a = queue[head];
+    queue[head++] = undefined; // let the value go
+    if (head >= 1024 && head * 2 >= queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    return a;
+  };
   let closed = false;
   let waiting: ((r: IteratorResult<A>) => void) | null = null;
   let iterating = false;
@@ -36,7 +49,7 @@ export const createChannel = <A>(onReturn: () => void, buffer = true): Channel<A
       iterating = true;
       return {
         next: () => {
-          const a = queue.shift();
+          const a = take();
           if (a !== undefined) return Promise.resolve({ value: a, done: false });
           if (closed) return Promise.resolve({ value: undefined, done: true });
           return new Promise<IteratorResult<A>>((resolve) => {
@@ -46,7 +59,8 @@ export const createChannel = <A>(onReturn: () => void, buffer = true): Channel<A
         return: () => {
           if (!closed) onReturn();
           close();
-          queue.length = 0;
+          queue = [];
+          head = 0;
           return Promise.resolve({ value: undefined, done: true });
         },
       };

@@ -17,7 +17,7 @@ import {
   validThreadId,
   validThreadOptions,
   validTurnId,
-} from "../../support/core-arbitraries.js";
+} from "../../support/arbitraries.js";
 import { CLI_GOLDEN, readJsonLines } from "../../support/core-helpers.js";
 
 /** The thread id of the recorded resume session, and its rollout's first line. */

@@ -1,0 +1,268 @@
+/**
+ * The public fold: `stepTurn`, `finishTurn`, `splitUsage`. Events are built through the event
+ * codec, as every transport builds them.
+ */
+import fc from "fast-check";
+import {
+  decodeEventValue,
+  finishTurn,
+  foldTurn,
+  initialTurnState,
+  logLength,
+  logToArray,
+  splitUsage,
+  startThread,
+  stepTurn,
+  type Thread,
+  type ThreadEvent,
+  type TurnState,
+  type Usage,
+} from "../../lib/index.js";
+import { validUsage } from "../support/arbitraries.js";
+
+const ev = (e: object): ThreadEvent => decodeEventValue(e)._unsafeUnwrap();
+const thread = startThread({})._unsafeUnwrap();
+const THREAD = "0199a213-81c0-7800-8aa1-bbab2a035a53";
+const started = ev({ type: "thread.started", thread_id: THREAD });
+const turnStarted = ev({ type: "turn.started" });
+const completed = ev({
+  type: "turn.completed",
+  usage: { input_tokens: 10, cached_input_tokens: 0, output_tokens: 5 },
+});
+const message = (id: string, text: string) =>
+  ev({ type: "item.completed", item: { id, type: "agent_message", text } });
+
+const steps = (s: TurnState, events: readonly ThreadEvent[]): TurnState =>
+  events.reduce((acc, e) => stepTurn(acc, e)._unsafeUnwrap(), s);
+
+describe("stepTurn", () => {
+  it("moves start → thread → turn → completed", () => {
+    const phases = [started, turnStarted, completed].reduce<string[]>(
+      (acc, e, i, all) => [...acc, steps(initialTurnState(thread), all.slice(0, i + 1)).phase],
+      [],
+    );
+    expect(phases).toEqual(["thread", "turn", "completed"]);
+  });
+
+  it.each([
+    ["missing_thread_started", [turnStarted]],
+    ["out_of_order", [started, started]],
+    ["out_of_order", [started, turnStarted, turnStarted]],
+    ["out_of_order", [started, completed]],
+    ["after_completion", [started, turnStarted, completed, message("m", "late")]],
+  ] as const)("refuses a stream with %s", (violation, events) => {
+    const before = steps(initialTurnState(thread), events.slice(0, -1));
+    const last = events[events.length - 1] as ThreadEvent;
+    expect(stepTurn(before, last)._unsafeUnwrapErr()).toMatchObject({
+      _tag: "ProtocolViolation",
+      violation,
+    });
+  });
+
+  it("refuses a resumed thread that the CLI started anew", () => {
+    const resumed = {
+      threadId: "0199a213-81c0-7800-8aa1-000000000000",
+    } as unknown as Pick<Thread, "threadId">;
+    expect(stepTurn(initialTurnState(resumed), started)._unsafeUnwrapErr()).toMatchObject({
+      violation: "thread_id_changed",
+      actualThreadId: THREAD,
+    });
+  });
+
+  it("keeps a failure: trailing events change nothing", () => {
+    const failed = steps(initialTurnState(thread), [
+      started,
+      turnStarted,
+      ev({ type: "turn.failed", error: { message: "boom" } }),
+    ]);
+    expect(stepTurn(failed, message("m", "after"))._unsafeUnwrap()).toBe(failed);
+  });
+
+  it("gathers items, notices and unknown event types in arrival order", () => {
+    const s = steps(initialTurnState(thread), [
+      started,
+      ev({ type: "error", message: "reconnecting" }),
+      message("a", "one"),
+      ev({ type: "some.future.event" }),
+      message("b", "two"),
+      ev({ type: "error", message: "again" }),
+    ]);
+    expect(logToArray(s.items).map((i) => i.id)).toEqual(["a", "b"]);
+    expect(logToArray(s.notices)).toEqual(["reconnecting", "again"]);
+    expect(logToArray(s.unknownEventTypes)).toEqual(["some.future.event"]);
+    expect(s.finalResponse).toBe("two");
+  });
+
+  describe("states are persistent", () => {
+    it("an old state stepped again does not see what its successors added", () => {
+      const base = steps(initialTurnState(thread), [started, turnStarted, message("a", "one")]);
+      const left = steps(base, [message("b", "left"), completed]);
+      const right = steps(base, [message("c", "right"), message("a", "one again"), completed]);
+      const again = steps(base, [completed]);
+      const items = (s: TurnState) =>
+        finishTurn(thread, s)
+          ._unsafeUnwrap()
+          .turn.items.map((i) => (i.type === "agent_message" ? `${i.id}:${i.text}` : i.id));
+      expect(items(left)).toEqual(["a:one", "b:left"]);
+      expect(items(right)).toEqual(["a:one again", "c:right"]);
+      expect(items(again)).toEqual(["a:one"]);
+      expect(logLength(base.items)).toBe(1);
+    });
+
+    it("any branching of any stream agrees with folding each branch from scratch", () => {
+      const anEvent = fc.oneof(
+        fc
+          .tuple(fc.constantFrom("a", "b", "c", "d"), fc.string({ maxLength: 4 }))
+          .map(([id, t]) => message(id, t)),
+        fc.string({ maxLength: 4 }).map((m) => ev({ type: "error", message: m })),
+        fc.constantFrom("x.y", "z").map((type) => ev({ type })),
+      );
+      let checked = 0;
+      fc.assert(
+        fc.property(
+          fc.array(anEvent, { maxLength: 12 }),
+          fc.array(fc.tuple(fc.nat(12), fc.array(anEvent, { maxLength: 6 })), { maxLength: 4 }),
+          (trunk, branches) => {
+            const prefix = [started, turnStarted];
+            const states = [steps(initialTurnState(thread), prefix)];
+            for (const e of trunk) states.push(steps(states[states.length - 1] as TurnState, [e]));
+            const outcome = (s: TurnState) => finishTurn(thread, steps(s, [completed]));
+            for (const [at, extra] of branches) {
+              const i = at % states.length;
+              const branched = outcome(steps(states[i] as TurnState, extra));
+              const scratch = foldTurn(thread, [
+                ...prefix,
+                ...trunk.slice(0, i),
+                ...extra,
+                completed,
+              ]);
+              expect(branched._unsafeUnwrap().turn).toEqual(scratch._unsafeUnwrap().turn);
+            }
+            // The trunk, stepped before every branch, still means what it meant.
+            expect(outcome(states[states.length - 1] as TurnState)._unsafeUnwrap().turn).toEqual(
+              foldTurn(thread, [...prefix, ...trunk, completed])._unsafeUnwrap().turn,
+            );
+            checked++;
+          },
+        ),
+        { numRuns: 200 },
+      );
+      expect(checked).toBe(200);
+    });
+  });
+});
+
+describe("finishTurn", () => {
+  it("gives the Thread and the Turn, the item of each id once with its latest state", () => {
+    const s = steps(initialTurnState(thread), [
+      started,
+      turnStarted,
+      message("a", "draft"),
+      message("b", "other"),
+      message("a", "final"),
+      completed,
+    ]);
+    const { thread: next, turn } = finishTurn(thread, s)._unsafeUnwrap();
+    expect(next.threadId).toBe(THREAD);
+    expect(turn.items).toEqual([
+      { id: "a", type: "agent_message", text: "final" },
+      { id: "b", type: "agent_message", text: "other" },
+    ]);
+    expect(turn.finalResponse).toBe("final");
+    expect(turn.usage.input_tokens).toBe(10);
+  });
+
+  it("says a stream that stopped early is incomplete, naming the last notice", () => {
+    const s = steps(initialTurnState(thread), [
+      started,
+      turnStarted,
+      ev({ type: "error", message: "stream disconnected" }),
+    ]);
+    const e = finishTurn(thread, s)._unsafeUnwrapErr();
+    expect(e).toMatchObject({ _tag: "ProtocolViolation", violation: "incomplete" });
+    expect(e.message).toContain("stream disconnected");
+  });
+
+  it("returns the turn's failure", () => {
+    const s = steps(initialTurnState(thread), [
+      started,
+      ev({ type: "turn.failed", error: { message: "quota" } }),
+    ]);
+    expect(finishTurn(thread, s)._unsafeUnwrapErr()).toMatchObject({
+      _tag: "TurnFailed",
+      message: "quota",
+    });
+  });
+
+  it("parses a structured final response, and refuses one that is not JSON", () => {
+    const ok = finishTurn(
+      thread,
+      steps(initialTurnState(thread), [started, turnStarted, message("m", '{"a":1}'), completed]),
+      { structured: true },
+    );
+    expect(ok._unsafeUnwrap().turn.structuredOutput).toEqual({ a: 1 });
+    const bad = finishTurn(
+      thread,
+      steps(initialTurnState(thread), [started, turnStarted, message("m", "not json"), completed]),
+      { structured: true },
+    );
+    expect(bad._unsafeUnwrapErr()._tag).toBe("InvalidStructuredOutput");
+  });
+
+  it("finishing a state twice gives equal, independent turns", () => {
+    const s = steps(initialTurnState(thread), [started, turnStarted, message("a", "x"), completed]);
+    const one = finishTurn(thread, s)._unsafeUnwrap().turn;
+    const two = finishTurn(thread, s)._unsafeUnwrap().turn;
+    expect(one).toEqual(two);
+    expect(one.items).not.toBe(two.items);
+  });
+});
+
+describe("splitUsage", () => {
+  const add = (a: Usage, b: Usage): Usage =>
+    Object.fromEntries(
+      (Object.keys(a) as (keyof Usage)[]).map((k) => [k, a[k] + b[k]]),
+    ) as unknown as Usage;
+
+  it("without a previous figure, the turn's usage is the thread's", () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(validUsage, (u) => {
+        expect(splitUsage(u, null)).toEqual({ usage: u, cumulativeUsage: u });
+        checked++;
+      }),
+    );
+    expect(checked).toBe(100);
+  });
+
+  it("a cumulative report: the turn's own usage is the difference", () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(validUsage, validUsage, (previous, own) => {
+        const reported = add(previous, own);
+        expect(splitUsage(reported, previous)).toEqual({ usage: own, cumulativeUsage: reported });
+        checked++;
+      }),
+    );
+    expect(checked).toBe(100);
+  });
+
+  it("a per-turn report (a figure went down): the thread's usage is the sum", () => {
+    const previous = { ...splitUsage(zero(), null).usage, input_tokens: 50 };
+    const reported = { ...zero(), input_tokens: 7, output_tokens: 3 };
+    expect(splitUsage(reported, previous)).toEqual({
+      usage: reported,
+      cumulativeUsage: add(reported, previous),
+    });
+  });
+});
+
+function zero(): Usage {
+  return {
+    input_tokens: 0,
+    cached_input_tokens: 0,
+    cache_write_input_tokens: 0,
+    output_tokens: 0,
+    reasoning_output_tokens: 0,
+  };
+}
