@@ -28,7 +28,7 @@ export interface SpawnRequest {
   readonly secrets: readonly string[];
   /** How many characters of stderr to keep (default 16 KiB). */
   readonly stderrTailBytes?: number;
-  /** How long a polite stop waits before SIGKILL (default 3 s). */
+  /** How long a polite stop waits before SIGKILL (default 1.5 s). */
   readonly stopGraceMs?: number;
 }
 
@@ -57,7 +57,7 @@ export interface CliChild {
 }
 
 /** Default grace of a polite stop: the CLI exits ~50 ms after SIGINT (measured). */
-export const STOP_GRACE_MS = 3_000;
+export const STOP_GRACE_MS = 1_500;
 /** How long stdout/stderr may stay open after the child exited (held by a stray process). */
 const EXIT_GRACE_MS = 1_000;
 const DEFAULT_STDERR_TAIL = 16 * 1024;
