@@ -12,22 +12,24 @@ import { readFileSync, readdirSync } from "node:fs";
 import { openAppServer } from "../../lib/shell/app-server/open.js";
 import { execTransport } from "../../lib/shell/exec-transport.js";
 import { parseStat } from "../../lib/shell/process/procfs.js";
-import { liveChildren } from "../../lib/shell/process/index.js";
+import { connect } from "../../lib/shell/app-server/rpc.js";
+import { liveChildren, spawnCli } from "../../lib/shell/process/index.js";
 import { runStreamed, runTurn } from "../../lib/shell/run.js";
 import { fake, isAlive, readPid, waitFor, withStubEnv, type StubEnv } from "../support/run-env.js";
 
 const PID_WRAPPER = fake("codex-pid-wrapper.sh");
 const FULL_ACCESS = { sandboxMode: "danger-full-access", approvalPolicy: "never" };
 
-/** The pids of running processes whose command line contains `marker`. */
-const runningWith = (marker: string): number[] =>
+/** The pids of running processes whose command line contains `marker` (or starts with it). */
+const runningWith = (marker: string, at: "start" | "anywhere" = "anywhere"): number[] =>
   readdirSync("/proc")
     .filter((n) => /^\d+$/.test(n))
     .filter((n) => {
       try {
         const stat = readFileSync(`/proc/${n}/stat`, "utf8");
         if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-        return readFileSync(`/proc/${n}/cmdline`, "utf8").replace(/\0/g, " ").includes(marker);
+        const cmd = readFileSync(`/proc/${n}/cmdline`, "utf8").replace(/\0/g, " ");
+        return at === "start" ? cmd.startsWith(marker) : cmd.includes(marker);
       } catch {
         return false;
       }
@@ -39,7 +41,7 @@ const newMarker = () => `sleep 37.${Math.floor(Math.random() * 1e6)}`;
 /** Waits for the agent's command, then stops the turn with `stop`; returns what is left. */
 const stopMidCommand = async (
   env: StubEnv,
-  run: (thread: ReturnType<StubEnv["thread"]>, input: string) => PromiseLike<unknown>,
+  run: (thread: ReturnType<StubEnv["thread"]>, input: string) => Promise<unknown>,
 ): Promise<{ outcome: unknown; cli: number | null; commands: number[]; ms: number }> => {
   const marker = newMarker();
   const thread = env.thread(FULL_ACCESS, { env: env.pidEnv() });
@@ -62,8 +64,8 @@ describe("a stopped exec turn leaves neither the CLI nor the agent's command", (
         const r = await stopMidCommand(env, async (thread, input) => {
           const ac = new AbortController();
           const marker = input.slice(5, input.indexOf(";"));
-          void waitFor(() => runningWith(marker).length > 0, 60_000, "the command").then(() =>
-            ac.abort(),
+          void waitFor(() => runningWith(marker, "start").length > 0, 60_000, "the command").then(
+            () => ac.abort(),
           );
           return runTurn(
             thread,
@@ -85,7 +87,7 @@ describe("a stopped exec turn leaves neither the CLI nor the agent's command", (
     "timeoutMs",
     async () => {
       await withStubEnv(undefined, async (env) => {
-        const r = await stopMidCommand(env, (thread, input) =>
+        const r = await stopMidCommand(env, async (thread, input) =>
           runTurn(thread, input, { timeoutMs: 6_000 }, { observe: false, codexPath: PID_WRAPPER }),
         );
         expect(r.outcome).toMatchObject({ error: { _tag: "TimedOut", timeoutMs: 6_000 } });
@@ -156,8 +158,8 @@ describe("a stopped app-server turn leaves no agent command", () => {
         try {
           const marker = newMarker();
           const ac = new AbortController();
-          void waitFor(() => runningWith(marker).length > 0, 60_000, "the command").then(() =>
-            ac.abort(),
+          void waitFor(() => runningWith(marker, "start").length > 0, 60_000, "the command").then(
+            () => ac.abort(),
           );
           const outcome = await runTurn(
             env.thread(FULL_ACCESS),
@@ -181,35 +183,32 @@ describe("a stopped app-server turn leaves no agent command", () => {
     90_000,
   );
 
-  it("reopening and closing a server many times leaks no listener (fails on the warning)", async () => {
+  it("holding and releasing a dead server's connection leaks no listener (fails on the warning)", async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
     process.on("warning", onWarning);
     try {
-      await withStubEnv(undefined, async (env) => {
-        const server = (await openAppServer(env.codexOptions()))._unsafeUnwrap();
-        for (let i = 0; i < 6; i++) {
-          expect((await server.reopen()).isOk()).toBe(true);
-          const out = await runTurn(
-            env.thread(),
-            `hello ${i}`,
-            {},
-            {
-              observe: false,
-              transport: server.transport,
-            },
-          );
-          expect(out.isOk()).toBe(true);
-        }
-        await server.close();
-      });
-      await new Promise((r) => setImmediate(r));
+      // A real child that never answers: its connection dies when it is killed.
+      const child = spawnCli({
+        path: process.execPath,
+        args: ["-e", "setInterval(() => undefined, 1000)"],
+        env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin" },
+        secrets: [],
+      })._unsafeUnwrap();
+      const rpc = connect(child, { requestTimeoutMs: 1_000, maxLineBytes: 1024 });
+      child.kill();
+      await child.done;
+      expect(rpc.isClosed()).toBe(true);
+      for (let i = 0; i < 30; i++) rpc.hold()(); // every turn holds, then releases
+      await new Promise((r) => setTimeout(r, 50)); // warnings are emitted on a later tick
+      const streams = [child.process.stdin, child.process.stdout, child.process.stderr];
+      expect(streams.map((s) => s?.listenerCount("connect") ?? 0)).toEqual([0, 0, 0]);
     } finally {
       process.off("warning", onWarning);
     }
     expect(warnings.filter((w) => w.includes("MaxListenersExceeded"))).toEqual([]);
     expect(liveChildren()).toBe(0);
-  }, 120_000);
+  });
 });
 
 describe("parseStat", () => {
