@@ -14,7 +14,7 @@ import { fake, withStubEnv, type StubEnv } from "../support/run-env.js";
 
 const HOST = join(process.cwd(), "spec", "support", "host.ts");
 
-type Death = "SIGINT" | "SIGTERM" | "SIGHUP" | "exit" | "throw";
+type Death = "SIGINT" | "SIGTERM" | "SIGHUP" | "SIGKILL" | "exit" | "throw";
 const DEATHS: readonly Death[] = ["SIGINT", "SIGTERM", "SIGHUP", "exit", "throw"];
 
 /** How the host must end: as it would have with no CLI child at all. */
@@ -118,6 +118,27 @@ const runHost = async (
 };
 
 const describeOnLinux = process.platform === "linux" ? describe : describe.skip;
+
+// What docs/transports.md says of a host killed outright, which no hook can see.
+describeOnLinux("a host killed outright (SIGKILL), which cannot be caught", () => {
+  it("app-server: the server sees its stdin close and exits, and its commands go with it", async () => {
+    await withStubEnv(undefined, async (env) => {
+      const r = await runHost(env, "app-server", "SIGKILL");
+      expect(r.end).toEqual({ code: null, signal: "SIGKILL" });
+      expect(r.left).toEqual([]);
+      expect(r.commandsLeft).toEqual([]);
+    });
+  }, 90_000);
+
+  it("exec: the CLI and the agent's command run on (2 s later), orphaned", async () => {
+    await withStubEnv(undefined, async (env) => {
+      const r = await runHost(env, "exec", "SIGKILL");
+      expect(r.end).toEqual({ code: null, signal: "SIGKILL" });
+      expect(r.left.length).toBeGreaterThan(0);
+      expect(r.commandsLeft.length).toBeGreaterThan(0);
+    });
+  }, 90_000);
+});
 
 describeOnLinux("no CLI child outlives its host", () => {
   for (const kind of ["exec", "app-server"] as const)
