@@ -4,8 +4,9 @@
  * uncaught exception, or the event loop running dry. `signal-exit` runs the hook and then lets
  * the host die exactly as it would have (it re-raises the signal when nobody else listens),
  * so the host's own signal behaviour does not change. The hook is installed with the first
- * live child and removed with the last. A SIGKILL of the host cannot be caught: see
- * docs/transports.md.
+ * live child and kept (loading and unloading signal-exit per child would re-wrap
+ * `process.emit` each time); with no live child it does nothing. A SIGKILL of the host
+ * cannot be caught: see docs/transports.md.
  */
 import { onExit } from "signal-exit";
 
@@ -16,7 +17,7 @@ export interface LiveChild {
 }
 
 const live = new Set<LiveChild>();
-let removeHook: (() => void) | null = null;
+let hooked = false;
 
 const killAll = (): void => {
   for (const c of [...live]) {
@@ -32,17 +33,12 @@ const killAll = (): void => {
 /** Tracks `child` until the returned function is called (idempotent). */
 export const trackChild = (child: LiveChild): (() => void) => {
   live.add(child);
-  removeHook ??= onExit(killAll, { alwaysLast: false });
-  let done = false;
+  if (!hooked) {
+    hooked = true;
+    onExit(killAll);
+  }
   return () => {
-    if (done) return;
-    done = true;
     live.delete(child);
-    if (live.size === 0 && removeHook !== null) {
-      const remove = removeHook;
-      removeHook = null;
-      remove();
-    }
   };
 };
 
