@@ -16,9 +16,9 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
+import { resolveCodexBinary as resolveLibraryBinary } from "../lib/shell/codex-binary.js";
 
 // ---------------------------------------------------------------------------------------------
 // JSON Schema model (the subset the codex bundle uses, plus a few common extras)
@@ -968,30 +968,11 @@ export function generateFromBundles(input: GenerateInput): Map<string, string> {
 // Effects: locate the binary, run generate-json-schema, read/write directories
 // ---------------------------------------------------------------------------------------------
 
-const PLATFORM_PACKAGES: Record<string, { pkg: string; triple: string }> = {
-  "linux-x64": { pkg: "@openai/codex-linux-x64", triple: "x86_64-unknown-linux-musl" },
-  "linux-arm64": { pkg: "@openai/codex-linux-arm64", triple: "aarch64-unknown-linux-musl" },
-  "darwin-x64": { pkg: "@openai/codex-darwin-x64", triple: "x86_64-apple-darwin" },
-  "darwin-arm64": { pkg: "@openai/codex-darwin-arm64", triple: "aarch64-apple-darwin" },
-  "win32-x64": { pkg: "@openai/codex-win32-x64", triple: "x86_64-pc-windows-msvc" },
-  "win32-arm64": { pkg: "@openai/codex-win32-arm64", triple: "aarch64-pc-windows-msvc" },
-};
-
-/** Path of the codex binary pinned in node_modules (same lookup as @openai/codex's bin/codex.js). */
-export function resolveCodexBinary(fromDir: string = process.cwd()): string {
-  const plat = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
-  if (!plat) throw new Error(`no codex binary package for ${process.platform}-${process.arch}`);
-  const req = createRequire(path.join(fromDir, "package.json"));
-  const pkgJson = req.resolve(`${plat.pkg}/package.json`);
-  const exe = path.join(
-    path.dirname(pkgJson),
-    "vendor",
-    plat.triple,
-    "bin",
-    process.platform === "win32" ? "codex.exe" : "codex",
-  );
-  if (!fs.existsSync(exe)) throw new Error(`codex binary not found at ${exe}`);
-  return exe;
+/** Path of the codex binary pinned in node_modules: the library's own lookup (throws here, in a script). */
+export function resolveCodexBinary(): string {
+  const r = resolveLibraryBinary();
+  if (r.isErr()) throw new Error(r.error.message);
+  return r.value.path;
 }
 
 /** "0.169.0" from `codex --version` ("codex-cli 0.169.0"). */

@@ -1,10 +1,9 @@
 /**
  * The exec transport: one `codex exec --experimental-json` process per turn. Lines are read as
- * they come (capped), stderr keeps a bounded, redacted tail, exits map to typed errors, and a
- * cancelled turn kills the child's whole process group.
+ * they come (capped); the process runner (./process) spawns and stops the CLI, keeps its
+ * redacted stderr tail and maps its exit to a typed error. A cancelled turn stops the CLI
+ * politely (SIGINT, so it tears down the commands it started), then kills what is left.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { StringDecoder } from "node:string_decoder";
 import { errAsync, okAsync } from "neverthrow";
 import { buildExecCommand } from "../core/argv.js";
 import {
@@ -18,7 +17,8 @@ import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";
 import { createLineSplitter } from "./internal/lines.js";
-import { redactJson, redactTail } from "./internal/redact.js";
+import { redactJson } from "./internal/redact.js";
+import { classifyExit, secretsOf, spawnCli, type CliChild } from "./process/index.js";
 import type {
   CancelReason,
   Transport,
@@ -41,87 +41,11 @@ export interface ExecTransportOptions {
 
 const DEFAULT_STDERR_TAIL = 16 * 1024;
 
-/** Kills a child and everything it started (its process group, which outlives the child). */
-export const killTree = (child: ChildProcess): void => {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-};
-
-/** How long stdout/stderr may stay open after the child exited (held by a stray process). */
-const EXIT_GRACE_MS = 1_000;
-
-/** The error of a child that could not be started: a missing binary, or another reason. */
-export const spawnErrorOf = (e: NodeJS.ErrnoException, binaryPath: string): ShellError =>
-  e.code === "ENOENT"
-    ? {
-        _tag: "CodexNotFound",
-        path: "codexPath",
-        message: `codex binary not found at ${binaryPath}`,
-      }
-    : {
-        _tag: "SpawnFailed",
-        path: "codex",
-        message: `could not start codex: ${e.code ?? e.message}`,
-      };
-
-/** Maps a finished process to its error, or null when it ended well. */
-export const classifyExit = (
-  exit: TransportExit,
-  stderrTail: string,
-  threadId: string | null,
-): ShellError | null => {
-  if (exit.exitCode === 0 && exit.signal === null) return null;
-  if (threadId !== null && /no rollout found for thread id/i.test(stderrTail))
-    return {
-      _tag: "ThreadNotFound",
-      path: "threadId",
-      message: `no session found for thread ${threadId}`,
-      threadId,
-    };
-  if (/already has an active writer/i.test(stderrTail))
-    return {
-      _tag: "ThreadBusy",
-      path: "threadId",
-      message: `thread ${threadId ?? "?"} is being written by another process; retry when it is done`,
-      threadId: threadId ?? "",
-      retryable: true,
-    };
-  const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.exitCode ?? "?"}`;
-  // The CLI's own error line ("Error: …", before its stack backtrace), else the last line.
-  const lines = stderrTail.trim().split("\n");
-  const last = lines.filter((l) => /^Error: /.test(l)).pop() ?? lines[lines.length - 1] ?? "";
-  return {
-    _tag: "ExecFailed",
-    path: "codex",
-    message: `codex exec exited with ${how}${last === "" ? "" : `: ${last}`}`,
-    exitCode: exit.exitCode,
-    signal: exit.signal,
-    stderrTail,
-  };
-};
+/** The error mapping and secret list, from the process runner (kept here for old imports). */
+export { classifyExit, secretsOf, spawnErrorOf } from "./process/index.js";
 
 type ExitResult =
   { ok: true; value: TransportExit } | { ok: false; error: ShellError | DecodeError };
-
-/** The values redacted from the child's output: the API key and env values of key-like names. */
-export const secretsOf = (
-  env: Readonly<Record<string, string>>,
-  apiKey: string | undefined,
-): string[] => [
-  ...(apiKey === undefined ? [] : [apiKey]),
-  ...Object.entries(env)
-    .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
-    .map(([, v]) => v),
-];
 
 const run = (
   binary: CodexBinary,
@@ -142,149 +66,91 @@ const run = (
     pathDirs: binary.pathDirs,
   });
   const secrets = secretsOf(command.env, thread.codexOptions.apiKey?.reveal());
-  const tailBytes = options.stderrTailBytes ?? DEFAULT_STDERR_TAIL;
-  // Keep a little more than the tail, so a secret the cut falls near is still seen whole.
-  const keep = tailBytes + Math.max(0, ...secrets.map((s) => s.length));
-  const stderrDecoder = new StringDecoder("utf8");
-  let stderr = "";
-  let stderrTruncated = false;
-  const addStderr = (text: string) => {
-    stderr += text;
-    if (stderr.length > keep) {
-      stderr = stderr.slice(-keep);
-      stderrTruncated = true;
-    }
-  };
   let failure: ShellError | DecodeError | null = null;
   let cancelled: CancelReason | null = null;
-  let child: ChildProcess | null = null;
+  let child: CliChild | null = null;
   const channel = createChannel<ThreadEvent>(() => cancel("consumer"));
-  // Once the streams are closed the group is gone (and its id may be reused): no more kills.
-  let closed = false;
+  // A stopped CLI is asked politely first, so it can tear down the commands it started.
   const cancel = (reason: CancelReason) => {
     if (cancelled === null) cancelled = reason;
-    if (child !== null && !closed) killTree(child);
+    void child?.stop();
   };
   const fail = (e: ShellError | DecodeError) => {
     if (failure === null) failure = e;
-    if (child !== null && !closed) killTree(child);
+    void child?.stop();
   };
 
-  const exit = new Promise<ExitResult>((resolve) => {
+  const spawned = spawnCli({
+    path: binary.path,
+    args: command.args,
+    env: command.env,
+    input: request.input.prompt,
+    secrets,
+    stderrTailBytes: options.stderrTailBytes ?? DEFAULT_STDERR_TAIL,
+  });
+  if (spawned.isErr()) {
+    channel.close();
+    const error = spawned.error;
+    return {
+      events: channel.iterable,
+      exit: removeSchema().then(() => ({ ok: false, error })),
+      cancel,
+    };
+  }
+  const c = spawned.value;
+  child = c;
+  const splitter = createLineSplitter(request.maxLineBytes);
+  // A server may echo the key (a 401 body, a command's output): it never reaches an event.
+  // Lines that hold one (raw or JSON-escaped) are redacted string by string after parsing,
+  // so the JSON stays valid whatever the key's characters.
+  const hot = secrets.filter((x) => x.length >= 4);
+  const needles = [...new Set(hot.flatMap((x) => [x, JSON.stringify(x).slice(1, -1)]))];
+  const decode = (line: string) => {
+    if (!needles.some((x) => line.includes(x))) return decodeEventLine(line);
+    let value: unknown;
     try {
-      child = spawn(binary.path, [...command.args], {
-        env: command.env,
-        stdio: ["pipe", "pipe", "pipe"],
-        detached: process.platform !== "win32",
-      });
-    } catch (e) {
-      fail({
-        _tag: "SpawnFailed",
-        path: "codex",
-        message: `could not start codex: ${e instanceof Error ? e.message : String(e)}`,
-      });
-      channel.close();
-      void removeSchema().then(() => resolve({ ok: false, error: failure! }));
-      return;
+      value = JSON.parse(line) as unknown;
+    } catch {
+      return decodeEventLine(line); // not JSON: the error names only the line's length
     }
-    const c = child;
-    let spawnError: ShellError | null = null;
-    c.on("error", (e: NodeJS.ErrnoException) => {
-      spawnError = spawnErrorOf(e, binary.path);
-    });
-    c.stdin?.on("error", () => undefined); // a child that exits before reading stdin: no EPIPE crash
-    c.stdin?.end(request.input.prompt);
-    const splitter = createLineSplitter(request.maxLineBytes);
-    // A server may echo the key (a 401 body, a command's output): it never reaches an event.
-    // Lines that hold one (raw or JSON-escaped) are redacted string by string after parsing,
-    // so the JSON stays valid whatever the key's characters.
-    const hot = secrets.filter((x) => x.length >= 4);
-    const needles = [...new Set(hot.flatMap((x) => [x, JSON.stringify(x).slice(1, -1)]))];
-    const decode = (line: string) => {
-      if (!needles.some((x) => line.includes(x))) return decodeEventLine(line);
-      let value: unknown;
-      try {
-        value = JSON.parse(line) as unknown;
-      } catch {
-        return decodeEventLine(line); // not JSON: the error names only the line's length
-      }
-      return decodeEventValue(redactJson(value, hot));
-    };
-    const onLine = (raw: string) => {
-      if (failure !== null || cancelled !== null || raw.trim() === "") return;
-      const r = decode(raw);
-      if (r.isErr()) fail(r.error);
-      else channel.push(r.value);
-    };
-    c.stdout?.on("data", (chunk: Buffer) => {
-      if (failure !== null || cancelled !== null) return;
-      const lines = splitter.push(chunk);
-      if (lines === "too_long")
-        fail({
-          _tag: "LineTooLong",
-          path: "stdout",
-          message: `a line of codex output is longer than ${request.maxLineBytes} bytes`,
-          limit: request.maxLineBytes,
-        });
-      else lines.forEach(onLine);
-    });
-    c.stderr?.on("data", (chunk: Buffer) => addStderr(stderrDecoder.write(chunk)));
-    // When codex exits, what it left running in its group (holding our pipes open) goes too.
-    // A stray outside the group cannot keep the turn open either: once the pipes have been
-    // quiet for a grace period after the exit, they are closed from our side. (The check runs
-    // after a poll of the pipes, so output still waiting there after a long pause of the event
-    // loop is read first, and postpones it.)
-    let grace: ReturnType<typeof setTimeout> | undefined;
-    let activity = 0;
-    const active = () => {
-      activity += 1;
-    };
-    c.stdout?.on("data", active);
-    c.stderr?.on("data", active);
-    const armGrace = () => {
-      const seen = activity;
-      grace = setTimeout(
-        () =>
-          setImmediate(() => {
-            if (closed) return;
-            if (activity !== seen) armGrace();
-            else {
-              c.stdout?.destroy();
-              c.stderr?.destroy();
-            }
-          }),
-        EXIT_GRACE_MS,
-      );
-      grace.unref();
-    };
-    c.on("exit", () => {
-      killTree(c);
-      armGrace();
-    });
-    c.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
-      closed = true;
-      if (grace !== undefined) clearTimeout(grace);
-      if (failure === null && cancelled === null) splitter.end().forEach(onLine);
-      channel.close();
-      addStderr(stderrDecoder.end());
-      const tail = redactTail(stderr, secrets, tailBytes, stderrTruncated);
-      const status: TransportExit = { exitCode: code, signal };
-      const error: ShellError | DecodeError | null =
-        spawnError ??
-        (cancelled === "timeout"
-          ? {
-              _tag: "TimedOut",
-              path: "turnOptions.timeoutMs",
-              message: "the turn took longer than its time-out",
-              timeoutMs: 0,
-            }
-          : cancelled !== null
-            ? { _tag: "Aborted", path: "turnOptions.signal", message: "the turn was aborted" }
-            : (failure ?? classifyExit(status, tail, thread.threadId)));
-      void removeSchema().then(() =>
-        resolve(error === null ? { ok: true, value: status } : { ok: false, error }),
-      );
-    });
+    return decodeEventValue(redactJson(value, hot));
+  };
+  const onLine = (raw: string) => {
+    if (failure !== null || cancelled !== null || raw.trim() === "") return;
+    const r = decode(raw);
+    if (r.isErr()) fail(r.error);
+    else channel.push(r.value);
+  };
+  c.process.stdout?.on("data", (chunk: Buffer) => {
+    if (failure !== null || cancelled !== null) return;
+    const lines = splitter.push(chunk);
+    if (lines === "too_long")
+      fail({
+        _tag: "LineTooLong",
+        path: "stdout",
+        message: `a line of codex output is longer than ${request.maxLineBytes} bytes`,
+        limit: request.maxLineBytes,
+      });
+    else lines.forEach(onLine);
+  });
+  const exit = c.done.then(async (end): Promise<ExitResult> => {
+    if (failure === null && cancelled === null) splitter.end().forEach(onLine);
+    channel.close();
+    const status: TransportExit = { exitCode: end.exitCode, signal: end.signal };
+    const error: ShellError | DecodeError | null =
+      end.spawnError ??
+      (cancelled === "timeout"
+        ? {
+            _tag: "TimedOut",
+            path: "turnOptions.timeoutMs",
+            message: "the turn took longer than its time-out",
+            timeoutMs: 0,
+          }
+        : cancelled !== null
+          ? { _tag: "Aborted", path: "turnOptions.signal", message: "the turn was aborted" }
+          : (failure ?? classifyExit(status, end.stderrTail, thread.threadId)));
+    await removeSchema();
+    return error === null ? { ok: true, value: status } : { ok: false, error };
   });
   return { events: channel.iterable, exit, cancel };
 };

@@ -7,7 +7,6 @@
  * Every call validates its input first (ids with `parseThreadId`), never throws, maps
  * not-found and busy to `ThreadNotFound` / `ThreadBusy`, and reports a LifecycleEvent.
  */
-import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import * as t from "io-ts";
@@ -24,7 +23,7 @@ import { Thread, updateThread } from "../core/thread.js";
 import { parseThreadId, type ThreadId } from "../core/thread-id.js";
 import { unsupported, type TransportError } from "../core/transport-errors.js";
 import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
-import { classifyExit, killTree, spawnErrorOf } from "./exec-transport.js";
+import { classifyExit, describeExit, secretsOf, spawnCli } from "./process/index.js";
 import {
   archiveOnServer,
   deleteOnServer,
@@ -37,7 +36,6 @@ import {
 import type { Link } from "./app-server/link.js";
 import type { ThreadPage, ThreadRecord } from "./app-server/summary.js";
 import { linkSourceOf } from "./app-server/transport.js";
-import { redact } from "./internal/redact.js";
 import { resolveCodexHome } from "./sessions.js";
 import type { Transport } from "./transport.js";
 
@@ -226,64 +224,45 @@ interface CliRun {
 const DEFAULT_TIMEOUT_MS = 60_000;
 const OUTPUT_CAP = 1024 * 1024;
 
-/** Runs the CLI once with empty stdin; output capped, killed (whole group) at the time-out. */
+/** Runs the CLI once with empty stdin; output capped, stopped (politely) at the time-out. */
 const runCli = (
-  binary: CodexBinary,
+  ctx: CliContext,
   args: readonly string[],
   env: Readonly<Record<string, string>>,
   timeoutMs: number,
-): Promise<Result<CliRun, LifecycleError>> =>
-  new Promise((resolve) => {
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    let child;
-    try {
-      child = spawn(binary.path, [...args], {
-        env,
-        stdio: ["pipe", "pipe", "pipe"],
-        detached: process.platform !== "win32",
-      });
-    } catch (e) {
-      return resolve(
-        err({
-          _tag: "SpawnFailed",
-          path: "codex",
-          message: `could not start codex: ${e instanceof Error ? e.message : String(e)}`,
-        }),
-      );
-    }
-    const c = child;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killTree(c);
-    }, timeoutMs);
-    let spawnError: NodeJS.ErrnoException | null = null;
-    c.on("error", (e: NodeJS.ErrnoException) => (spawnError = e));
-    c.stdin?.on("error", () => undefined);
-    c.stdin?.end();
-    c.stdout?.on("data", (d: Buffer) => {
-      if (stdout.length < OUTPUT_CAP) stdout += d.toString("utf8");
-    });
-    c.stderr?.on("data", (d: Buffer) => {
-      stderr = (stderr + d.toString("utf8")).slice(-OUTPUT_CAP);
-    });
-    c.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
-      clearTimeout(timer);
-      const se = spawnError as NodeJS.ErrnoException | null;
-      if (se !== null) return resolve(err(spawnErrorOf(se, binary.path) as LifecycleError));
-      if (timedOut)
-        return resolve(
-          err({
-            _tag: "TimedOut",
-            path: "deps.timeoutMs",
-            message: `codex ${args[0] ?? ""} took longer than ${timeoutMs} ms and was stopped`,
-            timeoutMs,
-          }),
-        );
-      resolve(ok({ exitCode: code, signal, stdout, stderr }));
-    });
+): Promise<Result<CliRun, LifecycleError>> => {
+  const spawned = spawnCli({
+    path: ctx.binary.path,
+    args,
+    env,
+    input: "",
+    secrets: ctx.secrets,
+    stderrTailBytes: OUTPUT_CAP,
   });
+  if (spawned.isErr()) return Promise.resolve(err(spawned.error as LifecycleError));
+  const c = spawned.value;
+  let stdout = "";
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void c.stop();
+  }, timeoutMs);
+  c.process.stdout?.on("data", (d: Buffer) => {
+    if (stdout.length < OUTPUT_CAP) stdout += d.toString("utf8");
+  });
+  return c.done.then((end): Result<CliRun, LifecycleError> => {
+    clearTimeout(timer);
+    if (end.spawnError !== null) return err(end.spawnError as LifecycleError);
+    if (timedOut)
+      return err({
+        _tag: "TimedOut",
+        path: "deps.timeoutMs",
+        message: `codex ${args[0] ?? ""} took longer than ${timeoutMs} ms and was stopped`,
+        timeoutMs,
+      });
+    return ok({ exitCode: end.exitCode, signal: end.signal, stdout, stderr: end.stderrTail });
+  });
+};
 
 interface CliContext {
   readonly binary: CodexBinary;
@@ -310,13 +289,12 @@ const cliContext = (
   const binary = resolveCodexBinary(options.codexPathOverride ?? deps.codexPath);
   if (binary.isErr()) return err(binary.error as LifecycleError);
   const env = buildEnv(options, deps.processEnv ?? process.env, binary.value.pathDirs);
-  const secrets = [
-    ...(options.apiKey !== undefined ? [options.apiKey.reveal()] : []),
-    ...Object.entries(env)
-      .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
-      .map(([, v]) => v),
-  ];
-  return ok({ binary: binary.value, options, env, secrets });
+  return ok({
+    binary: binary.value,
+    options,
+    env,
+    secrets: secretsOf(env, options.apiKey?.reveal()),
+  });
 };
 
 /** True when the store under the CLI's CODEX_HOME holds a rollout of `threadId` in `folders`. */
@@ -340,8 +318,8 @@ const cliFailure = async (
   threadId: string,
   folders: readonly string[],
 ): Promise<LifecycleError> => {
-  const stderr = redact(r.stderr, ctx.secrets);
-  const classified = classifyExit({ exitCode: r.exitCode, signal: r.signal }, stderr, threadId);
+  const stderr = r.stderr; // redacted by the runner
+  const classified = classifyExit(r, stderr, threadId, command);
   if (classified !== null && classified._tag !== "ExecFailed") return classified as LifecycleError;
   // The CLI says only "failed to <op> session": a thread the store does not hold is not found.
   if (
@@ -354,16 +332,16 @@ const cliFailure = async (
       message: `no session found for thread ${threadId}`,
       threadId,
     };
-  const how = r.signal !== null ? `signal ${r.signal}` : `code ${r.exitCode ?? "?"}`;
-  const last = stderr.trim().split("\n").slice(-1)[0] ?? "";
-  return {
-    _tag: "ExecFailed",
-    path: "codex",
-    message: `codex ${command} exited with ${how}${last === "" ? "" : `: ${last}`}`,
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stderrTail: stderr.slice(-16 * 1024),
-  };
+  return (
+    classified ?? {
+      _tag: "ExecFailed",
+      path: "codex",
+      message: `codex ${command} exited with ${describeExit(r)}`,
+      exitCode: r.exitCode,
+      signal: r.signal,
+      stderrTail: stderr.slice(-16 * 1024),
+    }
+  );
 };
 
 const cliThreadCommand = (
@@ -387,7 +365,7 @@ const cliThreadCommand = (
         ? ["archived_sessions"]
         : ["sessions", "archived_sessions"];
   return new ResultAsync(
-    runCli(c.binary, args, c.env, deps.timeoutMs ?? DEFAULT_TIMEOUT_MS).then(async (r) => {
+    runCli(c, args, c.env, deps.timeoutMs ?? DEFAULT_TIMEOUT_MS).then(async (r) => {
       if (r.isErr()) return err(r.error);
       if (r.value.exitCode === 0) return ok(undefined);
       return err(await cliFailure(c, command, r.value, threadId, folders));
@@ -415,7 +393,7 @@ const cliFork = (
   });
   return new ResultAsync(
     runCli(
-      c.binary,
+      c,
       [...command.args, "fork", threadId],
       command.env,
       deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,

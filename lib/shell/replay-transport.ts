@@ -5,7 +5,7 @@
 import { errAsync, okAsync } from "neverthrow";
 import { decodeEventLine, type DecodeError, type ThreadEvent } from "../core/events.js";
 import type { ShellError } from "../core/errors.js";
-import { classifyExit } from "./exec-transport.js";
+import { classifyExit } from "./process/index.js";
 import type { Transport, TransportExit, TransportRun } from "./transport.js";
 
 /** One recorded turn: its stdout, and optionally its exit status and stderr. */

@@ -3,10 +3,10 @@
  * flattening, environment isolation and API-key handling as the exec transport — performs the
  * `initialize` / `initialized` handshake, and hands back its Transport. Many threads share the
  * one process. If it dies, pending calls fail with `TransportClosed` and `reopen()` starts a
- * fresh one; `close()` ends it (its whole process group), and a process that exits kills any
- * server it left open, so no child is orphaned.
+ * fresh one; `close()` ends it (its whole process group). The process runner (../process)
+ * spawns it and kills it, with its group, when the host exits or dies of a signal; a host
+ * killed outright (SIGKILL) closes its stdin, and the server exits on its own.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
 import { buildEnv, configArgs, ORIGINATOR } from "../../core/argv.js";
@@ -16,10 +16,11 @@ import { CodexOptions } from "../../core/options.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
 import { transportClosed, type TransportError } from "../../core/transport-errors.js";
 import { resolveCodexBinary, type CodexBinary } from "../codex-binary.js";
+import { secretsOf, spawnCli, type CliChild } from "../process/index.js";
 import type { Transport } from "../transport.js";
 import { createLink, type Link } from "./link.js";
 import type { RpcResult } from "./protocol.js";
-import { connect, killGroup } from "./rpc.js";
+import { connect } from "./rpc.js";
 import { appServerTransport } from "./transport.js";
 
 /** The effects and limits of an app-server, all optional. */
@@ -87,27 +88,10 @@ export const OPTED_OUT_NOTIFICATIONS: readonly string[] = [
   "deprecationNotice",
 ];
 
-// Children still running when this process exits are killed with it.
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-const track = (child: ChildProcess): void => {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once("exit", () => live.forEach(killGroup));
-  }
-  live.add(child);
-  child.once("exit", () => live.delete(child));
-};
-
-const secretsOf = (env: Readonly<Record<string, string>>): string[] =>
-  Object.entries(env)
-    .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
-    .map(([, v]) => v);
-
 interface Started {
   readonly link: Link;
   readonly info: ServerInfo;
-  readonly child: ChildProcess;
+  readonly child: CliChild;
 }
 
 /** Spawns one server and shakes hands; the child is killed when the handshake fails. */
@@ -117,30 +101,23 @@ const start = async (
   deps: AppServerDeps,
 ): Promise<Result<Started, TransportError>> => {
   const env = buildEnv(options, deps.processEnv ?? process.env, binary.pathDirs);
-  let child: ChildProcess;
-  try {
-    child = spawn(binary.path, ["app-server", ...configArgs(options)], {
-      env,
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: process.platform !== "win32",
-      ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}),
-    });
-  } catch (e) {
+  const spawned = spawnCli({
+    path: binary.path,
+    args: ["app-server", ...configArgs(options)],
+    env,
+    secrets: secretsOf(env, options.apiKey?.reveal()),
+    stderrTailBytes: DEFAULTS.stderrTailBytes,
+    ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}),
+  });
+  if (spawned.isErr())
     return err({
-      _tag: "SpawnFailed",
-      path: "codex",
-      message: `could not start codex app-server: ${e instanceof Error ? e.message : String(e)}`,
-    });
-  }
-  track(child);
+      ...spawned.error,
+      message: spawned.error.message.replace("codex", "codex app-server"),
+    } as TransportError);
+  const child = spawned.value;
   const rpc = connect(child, {
     requestTimeoutMs: deps.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     maxLineBytes: deps.maxLineBytes ?? DEFAULTS.maxLineBytes,
-    stderrTailBytes: DEFAULTS.stderrTailBytes,
-    secrets: [
-      ...(options.apiKey !== undefined ? [options.apiKey.reveal()] : []),
-      ...secretsOf(env),
-    ],
   });
   const link = createLink(rpc);
   const hello = await rpc.request("initialize", {
@@ -151,7 +128,7 @@ const start = async (
     },
   });
   if (hello.isErr()) {
-    killGroup(child);
+    child.kill();
     const e = hello.error;
     return err(
       e._tag === "TransportClosed" || e._tag === "TimedOut"

@@ -5,7 +5,6 @@
  * routed by thread id, server→client requests answered (approvals declined). When the child
  * dies every pending request fails with `TransportClosed`; nothing waits forever.
  */
-import type { ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { ResultAsync, err as errResult, ok as okResult } from "neverthrow";
 import {
@@ -24,7 +23,7 @@ import {
   type TransportError,
 } from "../../core/transport-errors.js";
 import { createLineSplitter } from "../internal/lines.js";
-import { redact } from "../internal/redact.js";
+import type { CliChild } from "../process/index.js";
 import {
   decodeNote,
   decodeResult,
@@ -42,10 +41,6 @@ export interface RpcOptions {
   readonly requestTimeoutMs: number;
   /** Lines longer than this many bytes close the connection. */
   readonly maxLineBytes: number;
-  /** How many bytes of stderr to keep for the closing message. */
-  readonly stderrTailBytes: number;
-  /** Values redacted from anything quoted from stderr. */
-  readonly secrets: readonly string[];
 }
 
 /** What a thread's subscriber is told: a decoded notification, an undecodable one, or the end. */
@@ -103,21 +98,6 @@ interface Pending {
   readonly timer: ReturnType<typeof setTimeout>;
 }
 
-/** Kills a child's whole process group (and the child), ignoring "already gone". */
-export const killGroup = (child: ChildProcess): void => {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // no group (not detached) or already gone
-  }
-  try {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  } catch {
-    // already gone
-  }
-};
-
 const DECLINED = 'codex-fp answers no approval requests; use approvalPolicy "never"';
 const declineCommand: CommandExecutionRequestApprovalResponse = { decision: "decline" };
 const declineFileChange: FileChangeRequestApprovalResponse = { decision: "decline" };
@@ -150,22 +130,32 @@ const safely = (f: () => void): void => {
 };
 
 type Stream = Readable | Writable | null;
+/**
+ * Refs or unrefs a pipe. A socket without a handle (destroyed, or not yet connected) queues the
+ * call on a `connect` listener that a closed pipe never fires: skip those, or every ref/unref
+ * of a dead server's pipes leaks a listener.
+ */
 const setRef = (s: Stream, on: boolean): void => {
-  const h = s as unknown as { ref?: () => void; unref?: () => void } | null;
-  if (h === null) return;
+  const h = s as unknown as {
+    ref?: () => void;
+    unref?: () => void;
+    destroyed?: boolean;
+    _handle?: unknown;
+  } | null;
+  if (h === null || h.destroyed === true || h._handle === null) return;
   if (on) h.ref?.();
   else h.unref?.();
 };
 
 /** Wraps a spawned `codex app-server` (stdio pipes) in a JSON-RPC connection. */
-export const connect = (child: ChildProcess, options: RpcOptions): RpcConnection => {
+export const connect = (server: CliChild, options: RpcOptions): RpcConnection => {
+  const child = server.process;
   const pending = new Map<number, Pending>();
   const threads = new Map<string, Set<(s: ThreadSignal) => void>>();
   const noteListeners = new Set<(n: ServerNote) => void>();
   const closeListeners = new Set<(e: TransportError) => void>();
   let nextId = 1;
   let closedWith: TransportError | null = null;
-  let stderr = "";
   let holds = 0;
   let closing = false;
 
@@ -206,12 +196,12 @@ export const connect = (child: ChildProcess, options: RpcOptions): RpcConnection
     for (const l of [...closeListeners]) safely(() => l(error));
     closeListeners.clear();
     noteListeners.clear();
-    killGroup(child);
+    server.kill();
     refresh();
   };
 
   const closedError = (how: string): TransportError => {
-    const tail = redact(stderr, options.secrets).trim().split("\n").slice(-1)[0] ?? "";
+    const tail = server.stderrTail().trim().split("\n").slice(-1)[0] ?? "";
     return transportClosed(
       `the codex app-server ${how}${tail === "" ? "" : ` (last stderr line: ${tail})`}`,
     );
@@ -278,10 +268,6 @@ export const connect = (child: ChildProcess, options: RpcOptions): RpcConnection
       );
     else lines.forEach(onLine);
   });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString("utf8")).slice(-options.stderrTailBytes);
-  });
-  child.stdin?.on("error", () => undefined); // EPIPE after the child died: `exit` reports it
   child.on("error", (e: NodeJS.ErrnoException) =>
     shutdown(transportClosed(`the codex app-server failed: ${e.code ?? e.message}`)),
   );
@@ -401,7 +387,7 @@ export const connect = (child: ChildProcess, options: RpcOptions): RpcConnection
           shutdown(transportClosed("the codex app-server was closed"));
           return resolve();
         }
-        const timer = setTimeout(() => killGroup(child), graceMs);
+        const timer = setTimeout(() => server.kill(), graceMs);
         child.once("exit", () => {
           clearTimeout(timer);
           shutdown(transportClosed("the codex app-server was closed"));
@@ -416,7 +402,7 @@ export const connect = (child: ChildProcess, options: RpcOptions): RpcConnection
         try {
           child.stdin?.end();
         } catch {
-          killGroup(child);
+          server.kill();
         }
       }),
   };
