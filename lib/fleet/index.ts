@@ -21,4 +21,4 @@ export {
   FLEET_RESULT_FORMAT,
   DEFAULT_QUEUE,
 } from "./wire.js";
-export { storeNamespace, chainDigest } from "./store.js";
+export { storeNamespace } from "./store.js";

@@ -1,17 +1,21 @@
 /**
- * The worker's side of a session: its local rollout file, brought up to the store's head
- * before a turn (only the chunks it lacks are read and appended) and read from the head's
- * length after the turn (only the bytes the turn added). A local copy that is not a committed
- * prefix of the head (a turn that failed or was cut short here, a diverged copy) is replaced
- * whole, by a temp file and a rename: the local store is a cache of the fleet's store.
+ * The worker's side of a session, built on session archives (`exportSession` /
+ * `importSession`): each chunk in the fleet's store is a delta archive (the first one whole).
+ * Before a turn the worker imports only the chunks its local rollout lacks (a local copy at the
+ * head costs one verified no-op import); after the turn it exports only what the turn added,
+ * from the head's point (O(bytes added)). A local copy that is not a committed prefix of the
+ * head (a turn that failed or was cut short here, a diverged copy) is dropped and rebuilt from
+ * the chunks: the local store is a cache of the fleet's.
  */
-import { open, mkdir, rename, stat, writeFile, rm } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
-import { randomUUID } from "node:crypto";
-import { ResultAsync, err, ok, okAsync, type Result } from "neverthrow";
-import { findSession } from "../shell/sessions.js";
+import { rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { ResultAsync, errAsync, okAsync } from "neverthrow";
+import { endOf, type ArchivePoint, type SessionArchive } from "../core/archive.js";
+import type { SessionError } from "../core/session-errors.js";
+import { exportSession, importSession } from "../shell/archive.js";
 import { sessionSyncFailed, storeCorrupt, type FleetError } from "./errors.js";
 import type { ReadHead, SessionStore } from "./store.js";
+import type { StoreHead } from "./wire.js";
 
 /** What bringing a local copy up to the head did. */
 export interface SyncReport {
@@ -20,162 +24,108 @@ export interface SyncReport {
   readonly replaced: boolean;
 }
 
-const sizeOf = async (file: string): Promise<number> => {
-  try {
-    return (await stat(file)).size;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return 0;
-    throw e;
-  }
+/** The archive point a head ends at (what the next export's `since` is). */
+export const pointOf = (h: StoreHead): ArchivePoint => ({
+  length: h.length,
+  digest: h.digest,
+  tail: h.tail,
+  hashState: h.hashState,
+  position: { completedTurns: h.completedTurns, lastTurnId: h.lastTurnId },
+});
+
+/** The head after appending `archive` to `previous` (null: a new thread). */
+export const headAfter = (previous: StoreHead | null, archive: SessionArchive): StoreHead => {
+  const end = endOf(archive);
+  return {
+    completedTurns: end.position.completedTurns,
+    lastTurnId: end.position.lastTurnId,
+    length: end.length,
+    digest: end.digest,
+    tail: end.tail,
+    hashState: end.hashState,
+    chunks: (previous?.chunks ?? 0) + 1,
+    path: archive.relativePath,
+  };
 };
 
-/** Bytes [from, to) of a file. */
-const readRange = async (file: string, from: number, to: number): Promise<Buffer> => {
-  const fh = await open(file, "r");
-  try {
-    const buf = Buffer.alloc(to - from);
-    let off = 0;
-    while (off < buf.length) {
-      const { bytesRead } = await fh.read(buf, off, buf.length - off, from + off);
-      if (bytesRead === 0) break;
-      off += bytesRead;
-    }
-    return off === buf.length ? buf : buf.subarray(0, off);
-  } finally {
-    await fh.close();
-  }
-};
-
-const failed = (threadId: string | null, what: string, e: unknown): FleetError =>
-  sessionSyncFailed(
-    threadId,
-    `${what}: ${e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e)}`,
-  );
-
-/** The local rollout of a head under `sessionsDir`. */
-export const localRollout = (sessionsDir: string, head: ReadHead): string =>
-  join(sessionsDir, ...head.head.path.split("/"));
+const syncError = (threadId: string, e: SessionError | FleetError): FleetError =>
+  e._tag === "StoreCorrupt" || e._tag === "RedisUnavailable" || e._tag === "SessionSyncFailed"
+    ? (e as FleetError)
+    : sessionSyncFailed(threadId, `${e._tag}: ${e.message}`);
 
 /**
- * Brings the local copy of a thread to `head`: nothing when it is there, the missing chunks
- * appended when it is a committed prefix, else the whole rollout written anew.
+ * Brings the local copy of a thread to `head`: the chunks from the one starting at the local
+ * length are imported in order (the last one only, as a check, when the local copy is at the
+ * head); on a conflict the local rollout is removed and every chunk imported.
  */
 export const syncToHead = (
   store: SessionStore,
-  sessionsDir: string,
+  codexHome: string,
   threadId: string,
   head: ReadHead,
 ): ResultAsync<SyncReport, FleetError> => {
-  const file = localRollout(sessionsDir, head);
   const h = head.head;
-  const io = <A>(what: string, f: () => Promise<A>) =>
-    ResultAsync.fromPromise(f(), (e) => failed(threadId, what, e));
-  const checkChunks = (
-    chunks: Buffer[],
-    want: number,
-    bytes: number,
-  ): Result<Buffer[], FleetError> =>
-    chunks.length !== want || chunks.reduce((n, c) => n + c.length, 0) !== bytes
-      ? err(storeCorrupt(threadId, "its chunks do not add up to the head's length"))
-      : ok(chunks);
+  const file = join(codexHome, "sessions", ...h.path.split("/"));
+  const importFrom = (from: number): ResultAsync<number, SessionError | FleetError> =>
+    store.chunks(threadId, from, h.chunks - 1).andThen((chunks) => {
+      if (chunks.length !== h.chunks - from)
+        return errAsync(storeCorrupt(threadId, `chunks ${from}..${h.chunks - 1} are missing`));
+      let bytes = 0;
+      let chain: ResultAsync<void, SessionError | FleetError> = okAsync(undefined);
+      for (const c of chunks) {
+        bytes += c.length;
+        chain = chain.andThen(() =>
+          importSession(c.toString("utf8"), { codexHome }).map(() => undefined),
+        );
+      }
+      return chain.map(() => bytes);
+    });
   const replace = (): ResultAsync<SyncReport, FleetError> =>
-    store
-      .chunks(threadId, 0, h.chunks - 1)
-      .andThen((cs) => checkChunks(cs, h.chunks, h.length))
-      .andThen((cs) =>
-        io("write the rollout", async () => {
-          await mkdir(dirname(file), { recursive: true });
-          const tmp = `${file}.${randomUUID()}.tmp`;
-          try {
-            await writeFile(tmp, Buffer.concat(cs));
-            await rename(tmp, file);
-          } catch (e) {
-            await rm(tmp, { force: true }).catch(() => undefined);
-            throw e;
-          }
-          return { chunks: cs.length, bytes: h.length, replaced: true };
-        }),
-      );
-  /** True when the local bytes before `length` end with the chunk that ends there. */
-  const endsWithChunk = (length: number, index: number): ResultAsync<boolean, FleetError> =>
-    index < 0
-      ? okAsync(length === 0)
-      : store
-          .chunks(threadId, index, index)
-          .andThen(([c]) =>
-            c === undefined || c.length > length
-              ? okAsync(false)
-              : io("read the rollout", () => readRange(file, length - c.length, length)).map((b) =>
-                  b.equals(c),
-                ),
-          );
+    ResultAsync.fromPromise(rm(file, { force: true }), (e) =>
+      sessionSyncFailed(threadId, `could not remove the local rollout: ${String(e)}`),
+    )
+      .andThen(() => importFrom(0))
+      .map((bytes) => ({ chunks: h.chunks, bytes, replaced: true }))
+      .mapErr((e) => syncError(threadId, e));
 
-  return io("stat the rollout", () => sizeOf(file)).andThen((local) => {
-    if (local === h.length)
-      return endsWithChunk(local, h.chunks - 1).andThen((same) =>
-        same ? okAsync({ chunks: 0, bytes: 0, replaced: false }) : replace(),
-      );
+  return ResultAsync.fromSafePromise(
+    stat(file).then(
+      (s) => s.size,
+      () => 0,
+    ),
+  ).andThen((local) => {
     if (local > h.length) return replace();
-    return store.chunkStartingAt(threadId, local).andThen((index) =>
-      index === null || index >= h.chunks
+    const start: ResultAsync<number | null, FleetError> =
+      local === h.length ? okAsync(h.chunks - 1) : store.chunkStartingAt(threadId, local);
+    return start.andThen((index) =>
+      index === null || index < 0
         ? replace()
-        : endsWithChunk(local, index - 1).andThen((prefix) =>
-            !prefix
-              ? replace()
-              : store
-                  .chunks(threadId, index, h.chunks - 1)
-                  .andThen((cs) => checkChunks(cs, h.chunks - index, h.length - local))
-                  .andThen((cs) =>
-                    io("append to the rollout", async () => {
-                      await mkdir(dirname(file), { recursive: true });
-                      const fh = await open(file, "a");
-                      try {
-                        if ((await fh.stat()).size !== local)
-                          throw new Error("it changed meanwhile");
-                        await fh.write(Buffer.concat(cs));
-                      } finally {
-                        await fh.close();
-                      }
-                      return { chunks: cs.length, bytes: h.length - local, replaced: false };
-                    }),
-                  ),
-          ),
+        : importFrom(index)
+            .map((bytes) =>
+              local === h.length
+                ? { chunks: 0, bytes: 0, replaced: false }
+                : { chunks: h.chunks - index, bytes, replaced: false },
+            )
+            .orElse((e) =>
+              e._tag === "ArchiveConflict" || e._tag === "InvalidArchive"
+                ? replace()
+                : errAsync(syncError(threadId, e)),
+            ),
     );
   });
 };
 
-/** What a turn added to a rollout: the bytes after `from`, and its path under `sessions/`. */
-export interface TurnDelta {
-  readonly path: string;
-  readonly bytes: Buffer;
-  readonly length: number;
-}
-
 /**
- * The bytes a turn added: the rollout's bytes from `from` on. For a new thread (`path` null)
- * the rollout is found in the store by id and read whole.
+ * What a turn added, as an archive: a delta from the head's point, or (a new thread) the
+ * whole rollout.
  */
-export const readDelta = (
-  sessionsDir: string,
+export const exportTurn = (
   codexHome: string,
   threadId: string,
-  path: string | null,
-  from: number,
-): ResultAsync<TurnDelta, FleetError> => {
-  const io = <A>(what: string, f: () => Promise<A>) =>
-    ResultAsync.fromPromise(f(), (e) => failed(threadId, what, e));
-  const rel: ResultAsync<string, FleetError> =
-    path !== null
-      ? okAsync(path)
-      : findSession(threadId, { codexHome, scan: "tail" })
-          .mapErr((e) => sessionSyncFailed(threadId, `the new rollout: ${e.message}`))
-          .map((s) => relative(sessionsDir, s.path).split(sep).join("/"));
-  return rel.andThen((p) =>
-    io("read the rollout", async () => {
-      const file = join(sessionsDir, ...p.split("/"));
-      const size = await sizeOf(file);
-      if (size < from) throw new Error(`it is shorter (${size} bytes) than the head (${from})`);
-      return { path: p, bytes: await readRange(file, from, size), length: size };
-    }),
-  );
-};
+  head: StoreHead | null,
+): ResultAsync<SessionArchive, FleetError> =>
+  exportSession(threadId, {
+    codexHome,
+    compress: false,
+    ...(head !== null ? { since: pointOf(head) } : {}),
+  }).mapErr((e) => sessionSyncFailed(threadId, `exporting the turn: ${e._tag}: ${e.message}`));

@@ -22,8 +22,8 @@ import {
   unguardedThread,
   type FleetError,
 } from "./errors.js";
-import { readDelta, syncToHead } from "./local.js";
-import { chainDigest, type ReadHead, type SessionStore } from "./store.js";
+import { exportTurn, headAfter, syncToHead } from "./local.js";
+import type { ReadHead, SessionStore } from "./store.js";
 import { emitFleet, type FleetEvent, type FleetSink } from "./telemetry.js";
 import {
   FLEET_RESULT_FORMAT,
@@ -46,7 +46,6 @@ export interface ProcessorContext {
   readonly codexOptions: CodexOptions;
   readonly threadOptions: ThreadOptions;
   readonly codexHome: string;
-  readonly sessionsDir: string;
   readonly lockTtlMs: number;
   readonly sink: FleetSink | undefined;
   readonly now: () => Date;
@@ -222,7 +221,7 @@ const process = async (ctx: ProcessorContext, job: JobRef): Promise<JobVerdict> 
         ),
       );
     }
-    const synced = await syncToHead(ctx.store, ctx.sessionsDir, threadId, head);
+    const synced = await syncToHead(ctx.store, ctx.codexHome, threadId, head);
     if (synced.isErr()) return refused(synced.error);
     if (synced.value.chunks > 0)
       fleetEvent({
@@ -257,26 +256,14 @@ const runAndCommit = async (
   const position = claimOf(outcome.thread);
   if (position === null)
     return refused(sessionSyncFailed(threadId, "the turn's position could not be observed"));
-  const delta = await readDelta(
-    ctx.sessionsDir,
-    ctx.codexHome,
-    threadId,
-    head?.head.path ?? null,
-    head?.head.length ?? 0,
-  );
-  if (delta.isErr()) return refused(delta.error);
-  const { bytes, path, length } = delta.value;
-  if (bytes.length === 0)
+  const exported = await exportTurn(ctx.codexHome, threadId, head?.head ?? null);
+  if (exported.isErr()) return refused(exported.error);
+  const archive = exported.value;
+  if (archive.length <= (head?.head.length ?? 0))
     return refused(storeCorrupt(threadId, "the turn added nothing to the rollout"));
-  const next: StoreHead = {
-    completedTurns: position.completedTurns,
-    lastTurnId: position.lastTurnId,
-    length,
-    digest: chainDigest(head?.head.digest ?? "", bytes),
-    chunks: (head?.head.chunks ?? 0) + 1,
-    path,
-  };
-  const committed = await ctx.store.commit(threadId, head, next, bytes, head?.head.length ?? 0);
+  const next = headAfter(head?.head ?? null, archive);
+  const chunk = Buffer.from(JSON.stringify(archive), "utf8");
+  const committed = await ctx.store.commit(threadId, head, next, chunk, head?.head.length ?? 0);
   if (committed.isErr()) return refused(committed.error);
   if (!committed.value.committed) {
     const current = committed.value.current;
@@ -308,7 +295,7 @@ const runAndCommit = async (
     ...ev,
     head: positionOf(next),
     length: next.length,
-    chunkBytes: bytes.length,
+    chunkBytes: chunk.length,
   });
   return {
     kind: "done",

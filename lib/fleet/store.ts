@@ -24,13 +24,6 @@ export interface ReadHead {
 export type CommitResult =
   { readonly committed: true } | { readonly committed: false; readonly current: StoreHead | null };
 
-/** The chained digest after `chunk`: SHA-256 over the previous digest and the chunk's digest. */
-export const chainDigest = (previous: string, chunk: Uint8Array): string =>
-  createHash("sha256")
-    .update(previous)
-    .update(createHash("sha256").update(chunk).digest("hex"))
-    .digest("hex");
-
 // KEYS: head, chunks, offsets. ARGV: expected head text ("" = none), new head, chunk, start length.
 const COMMIT = `
 local cur = redis.call('GET', KEYS[1])

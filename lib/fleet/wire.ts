@@ -11,6 +11,7 @@ import { NonNegativeInt } from "../core/continuation.js";
 import { Input } from "../core/input.js";
 import { CyberAccessProgram, JsonObject } from "../core/options.js";
 import { Turn } from "../core/turn.js";
+import { RelativeRolloutPath } from "../core/archive.js";
 import { decodeFailure, FLEET_ERROR_TAGS, type FleetError } from "./errors.js";
 import type { TurnError } from "../core/errors.js";
 
@@ -86,16 +87,12 @@ export const WireFailure = open(
 const Digest = checkedString<string>("digest", (s) =>
   /^[0-9a-f]{64}$/.test(s) ? null : "expected 64 lowercase hex digits",
 );
-const RelativeRolloutPath = checkedString<string>("path", (s) =>
-  /^\d{4}\/\d{2}\/\d{2}\/rollout-[A-Za-z0-9T:._-]+\.jsonl$/.test(s)
-    ? null
-    : "expected YYYY/MM/DD/rollout-….jsonl",
-);
 
 /**
  * Codec of a thread's head in the fleet's session store: the committed position, the rollout's
- * length in bytes, the chained digest of its chunks, how many chunks there are, and where the
- * rollout lives under `sessions/`.
+ * length in bytes, its SHA-256, the tail digest and hash state of that point (so the next
+ * export costs only the bytes appended: see SessionArchive), how many chunks there are, and
+ * where the rollout lives under `sessions/`.
  */
 export const StoreHead = closed(
   "StoreHead",
@@ -104,6 +101,8 @@ export const StoreHead = closed(
     lastTurnId: t.union([t.string, t.null]),
     length: NonNegativeInt,
     digest: Digest,
+    tail: Digest,
+    hashState: t.union([t.string, t.null]),
     chunks: NonNegativeInt,
     path: RelativeRolloutPath,
   },

@@ -5,7 +5,6 @@
  * last committed head.
  */
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import * as t from "io-ts";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
@@ -161,7 +160,6 @@ export const startFleetWorker = (
           codexOptions,
           threadOptions: th.right,
           codexHome,
-          sessionsDir: join(codexHome, "sessions"),
           lockTtlMs: lockMs,
           sink,
           now: () => new Date(),
