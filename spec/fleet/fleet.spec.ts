@@ -13,8 +13,9 @@ import {
 } from "../../lib/fleet/index.js";
 import type { Thread } from "../../lib/core/thread.js";
 import { decodeContinuationToken } from "../../lib/core/continuation.js";
-import type { TelemetryEvent } from "../../lib/core/telemetry.js";
-import type { FleetEvent } from "../../lib/fleet/telemetry.js";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { TelemetryEvent } from "../../lib/core/telemetry.js";
+import { FleetEvent } from "../../lib/fleet/telemetry.js";
 import {
   decodedArchiveBytes,
   expectNoSecret,
@@ -134,8 +135,10 @@ describe("fleet.submitTurn", () => {
       ]);
       const committed = events.filter((e) => e.name === "codex.fleet.head.committed");
       expect(committed.map((e) => ("head" in e ? e.head.completedTurns : null))).toEqual([1, 2, 3]);
-      // The usual turn events reach the worker's sink too.
+      // The usual turn events reach the worker's sink too, and every event decodes.
       expect(events.filter((e) => e.name === "codex.turn.stop")).toHaveLength(3);
+      for (const e of events)
+        expect(isLeft(FleetEvent.decode(e)) && isLeft(TelemetryEvent.decode(e))).toBe(false);
     });
   });
 
@@ -214,6 +217,30 @@ describe("fleet.submitTurn", () => {
       expect(JSON.parse(reason)).toMatchObject({ _tag: "InvalidJobData" });
       const after = ok(await fleet.submitTurn(world.newThread(), "still here"));
       expect(after.turn.finalResponse).toContain("still here");
+    });
+  });
+
+  it("runs turns over the app-server transport when asked", async () => {
+    await withFleet(async (fleet, queue, workers) => {
+      const m = await world.machine("as1");
+      const events: Array<TelemetryEvent | FleetEvent> = [];
+      workers.push(
+        ok(
+          await startFleetWorker({
+            ...world.workerOptions(m, queue),
+            transport: "app-server",
+            sink: (e) => events.push(e),
+          }),
+        ),
+      );
+      const t1 = ok(await fleet.submitTurn(world.newThread(), "over app-server"));
+      const t2 = ok(await fleet.submitTurn(t1.thread, "and again"));
+      expect(positionOf(t2.thread).completedTurns).toBe(2);
+      const starts = events.filter((e) => e.name === "codex.turn.start");
+      expect(starts.map((e) => ("transport" in e ? e.transport : null))).toEqual([
+        "app-server",
+        "app-server",
+      ]);
     });
   });
 
