@@ -133,6 +133,29 @@ export {
 } from "./shell/sessions.js";
 export { resumeLast, type ResumeLastOptions } from "./shell/resume-last.js";
 export {
+  exportSession,
+  importSession,
+  type ExportOptions,
+  type ImportOptions,
+} from "./shell/archive.js";
+export {
+  SessionArchive,
+  ArchivePoint,
+  ArchivePosition,
+  ArchiveSince,
+  ArchiveEncoding,
+  SESSION_ARCHIVE_FORMAT,
+  decodeArchive,
+  applyDelta,
+  relate,
+  baseOf,
+  endOf,
+  type ArchiveError,
+  type ArchiveRelation,
+  type ConflictReason,
+  type LocalView,
+} from "./core/archive.js";
+export {
   SessionSummary,
   summarizeRollout,
   observedFrom,

@@ -13,8 +13,12 @@
  * | `DamagedRollout`     | listed, but lines were unreadable or the last line is incomplete      |
  * | `ForeignFile`        | something under `sessions/` that is not `YYYY/MM/DD/rollout-….jsonl`  |
  * | `UnsupportedRollout` | a rollout in a format not read here (compressed `.jsonl.zst`)         |
+ * | `InvalidArchive`     | a session archive that does not decode, decompress or verify          |
+ * | `ArchiveConflict`    | the local rollout is ahead of / diverged from an archive, or no base  |
+ * | `ArchiveWriteFailed` | an imported rollout could not be written                              |
  */
 import type { Issue, ThreadError } from "./errors.js";
+import type { ArchiveError } from "./archive.js";
 
 /** The invalid-thread-id error, shared with the rest of the core. */
 export type InvalidThreadIdError = Extract<ThreadError, { readonly _tag: "InvalidThreadId" }>;
@@ -52,10 +56,11 @@ export type SessionProblem =
   | { readonly _tag: "ForeignFile"; readonly path: string; readonly message: string }
   | { readonly _tag: "UnsupportedRollout"; readonly path: string; readonly message: string };
 
-/** Every error the session functions return. */
+/** Every error the session functions return (archives: see `ArchiveError` in core/archive.ts). */
 export type SessionError =
   | InvalidThreadIdError
   | SessionProblem
+  | ArchiveError
   | {
       readonly _tag: "SessionNotFound";
       readonly path: string;
