@@ -283,7 +283,11 @@ const sincePoint = async (
   if ("digest" in since && since.digest !== undefined && since.digest !== digest)
     return err(conflict(path, threadId, "diverged", size, range));
   const position =
-    given !== null ? given.position : positionOfWhole(await readRange(path, 0, length));
+    given !== null
+      ? given.position
+      : length === 0
+        ? { completedTurns: 0, lastTurnId: null }
+        : positionOfWhole(await readRange(path, 0, length));
   if (position === null)
     return err(
       optionIssue("options.since.length", "is not at the end of a line of a readable rollout"),
