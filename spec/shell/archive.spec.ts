@@ -15,6 +15,7 @@ import {
   type SessionArchive,
 } from "../../lib/index.js";
 import { resumeThread } from "../../lib/core/thread.js";
+import { hostile } from "../support/core-arbitraries.js";
 
 const ROLLOUT = join(process.cwd(), "golden/codex-cli-0.169.0/resume/rollout.jsonl");
 const ID = "01a20fb5-345b-7f51-b6d3-8f2a9ee94142";
@@ -184,6 +185,25 @@ describe("exportSession / importSession", () => {
     expect(decodeArchive(otherThread).isErr()).toBe(true);
     expect((await exportSession("--flag"))._unsafeUnwrapErr()._tag).toBe("InvalidThreadId");
   });
+});
+
+describe("exportSession / importSession with hostile arguments", () => {
+  it("return a typed Err in every argument slot: no throw, no rejection", () =>
+    fc.assert(
+      fc.asyncProperty(hostile, fc.nat(3), async (input, slot) => {
+        const h = await home(full);
+        const calls = [
+          () => exportSession(input.make() as string, { codexHome: h }),
+          () => exportSession(ID, input.make() as object),
+          () => importSession(input.make(), { codexHome: h }),
+          () => exportSession(ID, { codexHome: h, since: input.make() as never }),
+        ];
+        const r = await (calls[slot] ?? calls[0])!();
+        expect(r.isErr() || slot === 1).toBe(true);
+        if (r.isErr()) expect(typeof r.error._tag).toBe("string");
+      }),
+      { numRuns: 60 },
+    ));
 });
 
 describe("runTurn's token policy, before anything runs", () => {

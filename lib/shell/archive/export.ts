@@ -108,14 +108,8 @@ const locate = async (
   return found.map((s) => s.path);
 };
 
-/**
- * Exports a thread's rollout as a {@link SessionArchive}: whole, or (with `options.since`) only
- * what was appended since that point — which must be a point of the local rollout (its length,
- * the digest of the 4 KiB before it, and its digest when given), else `ArchiveConflict`. Only
- * whole lines are exported: a line the CLI is still writing waits for the next export.
- * Never rejects.
- */
-export const exportSession = (
+/** exportSession without the guard against arguments that throw when read. */
+const exportSessionUnguarded = (
   threadId: string,
   options: ExportOptions = {},
 ): ResultAsync<SessionArchive, SessionError> => {
@@ -190,4 +184,23 @@ export const exportSession = (
       ...encodeBytes(delta, compress),
     } as SessionArchive);
   }, sessions);
+};
+
+/**
+ * Exports a thread's rollout as a {@link SessionArchive}: whole, or (with `options.since`) only
+ * what was appended since that point — which must be a point of the local rollout (its length,
+ * the digest of the 4 KiB before it, and its digest when given), else `ArchiveConflict`. Only
+ * whole lines are exported: a line the CLI is still writing waits for the next export.
+ * Never rejects.
+ */
+export const exportSession = (
+  threadId: string,
+  options: ExportOptions = {},
+): ResultAsync<SessionArchive, SessionError> => {
+  try {
+    return exportSessionUnguarded(threadId, options);
+  } catch {
+    // A hostile argument (a throwing getter or proxy) is an error value, never a throw.
+    return errAsync(optionIssue("options", "could not be read (it threw while being inspected)"));
+  }
 };

@@ -81,15 +81,8 @@ const verifyDigest = async (
   return ok(null);
 };
 
-/**
- * Imports a {@link SessionArchive} (a value or its JSON) into the store: decoded, digest
- * verified, written at the same path under `sessions/` atomically (a temporary file, then a
- * rename). A delta applies only onto its exact base; a local rollout that is ahead or has
- * diverged is refused with `ArchiveConflict`; one behind is brought forward; an equal one is
- * left as it is. Returns the imported rollout's summary (`completedTurns` from the archive when
- * the file is too large to count cheaply). Never rejects.
- */
-export const importSession = (
+/** importSession without the guard against arguments that throw when read. */
+const importSessionUnguarded = (
   archive: unknown,
   options: ImportOptions = {},
 ): ResultAsync<SessionSummary, SessionError> => {
@@ -158,3 +151,23 @@ export const archiveBytes = (archive: SessionArchive): Result<Buffer, ArchiveErr
           ? ok(bytes)
           : err(invalidArchive([{ path: "archive.digest", message: "does not verify" }])),
       );
+
+/**
+ * Imports a {@link SessionArchive} (a value or its JSON) into the store: decoded, digest
+ * verified, written at the same path under `sessions/` atomically (a temporary file, then a
+ * rename). A delta applies only onto its exact base; a local rollout that is ahead or has
+ * diverged is refused with `ArchiveConflict`; one behind is brought forward; an equal one is
+ * left as it is. Returns the imported rollout's summary (`completedTurns` from the archive when
+ * the file is too large to count cheaply). Never rejects.
+ */
+export const importSession = (
+  archive: unknown,
+  options: ImportOptions = {},
+): ResultAsync<SessionSummary, SessionError> => {
+  try {
+    return importSessionUnguarded(archive, options);
+  } catch {
+    // A hostile argument (a throwing getter or proxy) is an error value, never a throw.
+    return errAsync(optionIssue("options", "could not be read (it threw while being inspected)"));
+  }
+};
