@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { benchArchive } from "./archive.js";
 import { benchDecode } from "./decode.js";
 import { benchListSessions } from "./sessions.js";
 import { benchStartThread, benchStartThreadTypical } from "./start-thread.js";
@@ -46,6 +47,16 @@ if (want("sessions")) {
     `${fmt(r.seconds)} s`,
     `${fmt(r.ratioWhenBodies10x)}× with 10× bodies`,
     "< 1 s, ≤ 1.2×",
+  ]);
+}
+if (want("archive")) {
+  const r = await benchArchive();
+  raw["archive"] = r;
+  rows.push([
+    `export + import of one turn's delta (${Math.round(r.deltaBytes / 1024)} KB), turn 50 vs turn 1`,
+    `${fmt(r.turn50Ms)} ms vs ${fmt(r.turn1Ms)} ms (${Math.round(r.rolloutBytesAt50 / 1024)} KB at 50)`,
+    `${fmt(r.ratio)}×`,
+    "≤ 1.2×",
   ]);
 }
 if (want("turns")) {

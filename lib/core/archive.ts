@@ -205,6 +205,31 @@ export const invalidArchive = (issues: readonly Issue[]): ArchiveError => ({
   issues,
 });
 
+/** Builds an `ArchiveConflict` error; the message says what was found and that nothing changed. */
+export const archiveConflict = (
+  path: string,
+  threadId: string,
+  reason: ConflictReason,
+  localLength: number,
+  range: { baseLength: number; length: number },
+): ArchiveError => {
+  const says: Record<ConflictReason, string> = {
+    ahead: "the local rollout is ahead of the archive (it holds more turns); it was left alone",
+    behind: "the local rollout is behind the point given as `since`",
+    diverged: "the local rollout and the archive have different histories; it was left alone",
+    missing_base: "the local rollout does not hold the base this delta applies to",
+  };
+  return {
+    _tag: "ArchiveConflict",
+    path,
+    message: `${says[reason]} (thread ${threadId}: local ${localLength} bytes, archive ${range.baseLength}–${range.length})`,
+    threadId,
+    reason,
+    localLength,
+    archive: range,
+  };
+};
+
 /** Decodes an archive (a value or its JSON text). Never throws. */
 export const decodeArchive = (u: unknown): Result<SessionArchive, ArchiveError> => {
   let value = u;

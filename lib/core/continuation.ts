@@ -66,10 +66,23 @@ export const ContinuationClaim = closed(
 /** What a token claims. */
 export type ContinuationClaim = t.TypeOf<typeof ContinuationClaim>;
 
-/** What a decoded token is: ours (signed or not) with its claim, or a legacy opaque string. */
+/**
+ * What a decoded token is: ours with its claim — `signed` (its signature verified with the
+ * secret), `unverified` (it carries a signature but no secret was given to check it) or
+ * `unsigned` — or a legacy opaque string.
+ */
 export type DecodedToken =
-  | { readonly kind: "signed" | "unsigned"; readonly claim: ContinuationClaim }
+  | { readonly kind: "signed" | "unverified" | "unsigned"; readonly claim: ContinuationClaim }
   | { readonly kind: "legacy"; readonly token: string };
+
+/**
+ * The token policy beyond the secret. With a secret, only a token signed with it is accepted:
+ * a legacy (opaque) token is refused unless `acceptLegacyTokens` is set (an explicit opt-in for
+ * threads of a legacy producer, which guard themselves by the server's own token).
+ */
+export interface TokenPolicy {
+  readonly acceptLegacyTokens?: boolean;
+}
 
 const WirePayload = closed(
   "TokenPayload",
@@ -122,11 +135,24 @@ export interface TokenProblem {
 }
 
 /**
- * Reads a token: its kind and claim, checking the signature when `secret` is given (a token
- * without one is then rejected). Pure; used by both the decoder and the resume validator.
+ * Reads a token: its kind and claim, checking the signature when `secret` is given (anything
+ * not signed with it — unsigned, signed with another key, or legacy unless the policy accepts
+ * legacy tokens — is then rejected with reason `signature`). Without a secret a signature is
+ * not checked, and the token is `unverified`. Pure; used by the decoder and the validator.
  */
-export const readToken = (token: string, secret?: string): Either<TokenProblem, DecodedToken> => {
-  if (!looksOurs(token)) return right({ kind: "legacy", token });
+export const readToken = (
+  token: string,
+  secret?: string,
+  policy: TokenPolicy = {},
+): Either<TokenProblem, DecodedToken> => {
+  if (!looksOurs(token))
+    return secret !== undefined && policy.acceptLegacyTokens !== true
+      ? left({
+          reason: "signature",
+          message:
+            "a legacy (opaque) token is not signed; with a secret configured it is accepted only with acceptLegacyTokens",
+        })
+      : right({ kind: "legacy", token });
   const version = /^cfp(\d+)\./.exec(token);
   if (version === null) return left({ reason: "malformed", message: "token has no version" });
   if (version[1] !== String(TOKEN_VERSION))
@@ -152,16 +178,20 @@ export const readToken = (token: string, secret?: string): Either<TokenProblem, 
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual))
       return left({ reason: "signature", message: "token signature does not match" });
   }
-  return right({ kind: signature === undefined ? "unsigned" : "signed", claim });
+  return right({
+    kind: signature === undefined ? "unsigned" : secret === undefined ? "unverified" : "signed",
+    claim,
+  });
 };
 
 /**
  * Decodes a token: a legacy token comes back opaque; ours with its claim, its signature
- * checked when `secret` is given. Never throws.
+ * checked when `secret` is given (see {@link readToken} for the policy). Never throws.
  */
 export const decodeContinuationToken = (
   token: unknown,
   secret?: string,
+  policy: TokenPolicy = {},
 ): Result<DecodedToken, ThreadError> => {
   const s = decodeAll(ContinuationToken, token, "continuationToken");
   const issues = [...(isLeft(s) ? s.left : []), ...secretIssue(secret)];
@@ -174,7 +204,7 @@ export const decodeContinuationToken = (
         issues,
       ),
     );
-  const r = readToken(s.right, secret);
+  const r = readToken(s.right, secret, policy);
   return isLeft(r)
     ? err(
         decodingError(

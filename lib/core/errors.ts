@@ -12,7 +12,7 @@ export interface Issue {
 
 /** Why a continuation token does not match the thread or the observed session. */
 export type MismatchReason =
-  "thread_id" | "stale" | "forked" | "signature" | "malformed" | "version";
+  "thread_id" | "stale" | "forked" | "signature" | "malformed" | "version" | "missing";
 
 /** A position in a thread: how many turns completed and the id of the last one. */
 export interface Position {
@@ -48,6 +48,16 @@ export type ThreadError =
       readonly threadId: string | null;
       readonly expected: Position | null;
       readonly observed: Position | null;
+    }
+  | {
+      /** A token-bearing thread whose session is not in the store the CLI will read. */
+      readonly _tag: "SessionMissing";
+      readonly path: string;
+      readonly message: string;
+      readonly threadId: string | null;
+      /** The store searched (`$CODEX_HOME/sessions`). */
+      readonly store: string;
+      readonly expected: Position | null;
     };
 
 /** Builds a decoding error from its issues; the message lists every issue. */

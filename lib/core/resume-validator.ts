@@ -8,7 +8,7 @@ import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { closed, decodeAll } from "./internal/decode.js";
 import type { MismatchReason, Position, ThreadError } from "./errors.js";
-import { NonNegativeInt, readToken } from "./continuation.js";
+import { NonNegativeInt, readToken, type TokenPolicy } from "./continuation.js";
 import { emit, type TelemetrySink } from "./telemetry.js";
 import type { Thread } from "./thread.js";
 
@@ -21,20 +21,30 @@ export const ObservedSession = closed(
     completedTurns: NonNegativeInt,
     continuationToken: t.string,
     forked: t.boolean,
+    /** The session was looked for in this store (`$CODEX_HOME/sessions`) and is not there. */
+    missingFrom: t.string,
   },
 );
 /**
- * What was observed of a session: its position, the latest server-issued token (legacy), and
- * whether its history interleaves two writers.
+ * What was observed of a session: its position, the latest server-issued token (legacy),
+ * whether its history interleaves two writers — or, `missingFrom`, that it is not in the
+ * store searched.
  */
 export type ObservedSession = t.TypeOf<typeof ObservedSession>;
 
-/** What the validator needs: a sink, and optionally a clock and the token secret. */
-export interface ResumeValidatorDeps {
+/**
+ * What the validator needs: a sink, and optionally a clock, the token secret and the policy.
+ * With a `secret`, only tokens signed with it pass (`acceptLegacyTokens` opts legacy opaque
+ * tokens back in); `requireToken` refuses a resumed thread that carries no token.
+ */
+export interface ResumeValidatorDeps extends TokenPolicy {
   readonly sink: TelemetrySink;
   /** The clock that stamps the event (without it, the timestamp is null). */
   readonly now?: () => Date;
+  /** The HMAC key tokens are signed with: a non-empty string. */
   readonly secret?: string;
+  /** Refuse a thread with an id but no continuation token (reason `signature`). */
+  readonly requireToken?: boolean;
 }
 
 const positionOf = (o: ObservedSession | undefined): Position | null =>
@@ -63,12 +73,13 @@ const explain: Record<MismatchReason, string> = {
   signature: "the continuation token's signature does not verify",
   malformed: "the continuation token cannot be read",
   version: "the continuation token's version is not supported",
+  missing: "the thread's session is not in the store the CLI will read",
 };
 
 type Verdict =
   | {
       readonly ok: true;
-      readonly tokenKind: "signed" | "unsigned" | "legacy" | "none";
+      readonly tokenKind: "signed" | "unverified" | "unsigned" | "legacy" | "none";
       readonly expected: Position | null;
     }
   | {
@@ -82,8 +93,9 @@ type Verdict =
 const judge = (
   thread: Thread,
   observed: unknown,
-  secret: string | undefined,
+  policy: Policy,
 ): { verdict: Verdict; seen: Position | null } => {
+  const { secret } = policy;
   const o = decodeAll(ObservedSession, observed ?? {}, "observed");
   if (isLeft(o))
     return {
@@ -97,11 +109,27 @@ const judge = (
     };
   const seen = positionOf(o.right);
   const token: unknown = thread.continuationToken;
+  if (policy.secretProblem !== null)
+    return {
+      verdict: { ok: false, reason: "signature", expected: null, detail: policy.secretProblem },
+      seen,
+    };
   if (token === null || token === undefined)
-    return { verdict: { ok: true, tokenKind: "none", expected: null }, seen };
+    return {
+      verdict:
+        policy.requireToken && thread.threadId !== null
+          ? {
+              ok: false,
+              reason: "signature",
+              expected: null,
+              detail: "a continuation token is required (requireToken) and the thread has none",
+            }
+          : { ok: true, tokenKind: "none", expected: null },
+      seen,
+    };
   if (typeof token !== "string")
     return { verdict: { ok: false, reason: "malformed", expected: null }, seen };
-  const r = readToken(token, secret);
+  const r = readToken(token, secret, policy);
   if (isLeft(r))
     return {
       verdict: { ok: false, reason: r.left.reason, expected: null, detail: r.left.message },
@@ -112,23 +140,54 @@ const judge = (
     const latest = o.right.continuationToken;
     return {
       verdict:
-        o.right.forked === true
-          ? { ok: false, reason: "forked", expected: null }
-          : latest !== undefined && latest !== r.right.token
-            ? { ok: false, reason: "stale", expected: null }
-            : { ok: true, tokenKind: "legacy", expected: null },
+        o.right.missingFrom !== undefined
+          ? { ok: false, reason: "missing", expected: null, detail: o.right.missingFrom }
+          : o.right.forked === true
+            ? { ok: false, reason: "forked", expected: null }
+            : latest !== undefined && latest !== r.right.token
+              ? { ok: false, reason: "stale", expected: null }
+              : { ok: true, tokenKind: "legacy", expected: null },
       seen,
     };
   }
   const { claim } = r.right;
   const expected = { completedTurns: claim.completedTurns, lastTurnId: claim.lastTurnId };
-  const reason = claim.threadId !== thread.threadId ? "thread_id" : compare(expected, o.right);
+  const reason =
+    claim.threadId !== thread.threadId
+      ? "thread_id"
+      : o.right.missingFrom !== undefined
+        ? "missing"
+        : compare(expected, o.right);
   return {
     verdict:
       reason === null
         ? { ok: true, tokenKind: r.right.kind, expected }
-        : { ok: false, reason, expected },
+        : reason === "missing" && o.right.missingFrom !== undefined
+          ? { ok: false, reason, expected, detail: o.right.missingFrom }
+          : { ok: false, reason, expected },
     seen,
+  };
+};
+
+/** The secret and policy as read from `deps`, with what is wrong with the secret (or null). */
+interface Policy extends TokenPolicy {
+  readonly secret: string | undefined;
+  readonly secretProblem: string | null;
+  readonly requireToken: boolean;
+}
+
+/** Reads the secret and the policy from `deps` once; a secret that is not a non-empty string is a problem. */
+const readPolicy = (deps: ResumeValidatorDeps): Policy => {
+  const secret: unknown = deps.secret;
+  const problem =
+    secret === undefined || (typeof secret === "string" && secret.length > 0)
+      ? null
+      : "the configured secret (deps.secret) must be a non-empty string";
+  return {
+    secret: typeof secret === "string" && problem === null ? secret : undefined,
+    secretProblem: problem,
+    acceptLegacyTokens: deps.acceptLegacyTokens === true,
+    requireToken: deps.requireToken === true,
   };
 };
 
@@ -164,7 +223,7 @@ export const validateResume =
     let judged: { verdict: Verdict; seen: Position | null };
     try {
       threadId = typeof thread.threadId === "string" ? thread.threadId : null;
-      judged = judge(thread, observed, deps.secret);
+      judged = judge(thread, observed, readPolicy(deps));
     } catch {
       judged = {
         verdict: {
@@ -196,6 +255,15 @@ export const validateResume =
       expected: verdict.expected,
       observed: seen,
     });
+    if (verdict.reason === "missing")
+      return err({
+        _tag: "SessionMissing",
+        path: "thread.threadId",
+        message: `the thread's session is not in ${verdict.detail ?? "the store"} (the store the CLI will read); import it there with importSession before resuming`,
+        threadId,
+        store: verdict.detail ?? "",
+        expected: verdict.expected,
+      });
     return err({
       _tag: "ContinuationMismatch",
       path: "thread.continuationToken",

@@ -54,7 +54,13 @@ export const TelemetryEvent = t.intersection(
       t.type({
         name: t.literal("codex.thread.resume.validated"),
         ...base,
-        tokenKind: t.keyof({ signed: null, unsigned: null, legacy: null, none: null }),
+        tokenKind: t.keyof({
+          signed: null,
+          unverified: null,
+          unsigned: null,
+          legacy: null,
+          none: null,
+        }),
         expected: t.union([Position, t.null]),
         observed: t.union([Position, t.null]),
       }),
@@ -68,6 +74,7 @@ export const TelemetryEvent = t.intersection(
           signature: null,
           malformed: null,
           version: null,
+          missing: null,
         }),
         expected: t.union([Position, t.null]),
         observed: t.union([Position, t.null]),

@@ -4,7 +4,7 @@
  * the Turn. `runTurn` returns the outcome; `runStreamed` also streams the events.
  */
 import { randomUUID } from "node:crypto";
-import { ResultAsync, errAsync, okAsync } from "neverthrow";
+import { ResultAsync, err, errAsync, ok, okAsync, type Result } from "neverthrow";
 import type { ThreadEvent } from "../core/events.js";
 import type { TurnError } from "../core/errors.js";
 import {
@@ -55,8 +55,15 @@ export interface RunDeps {
   readonly transport?: Transport;
   /** The clock for telemetry timestamps (default: the system clock). */
   readonly now?: () => Date;
-  /** Signs and verifies continuation tokens. */
+  /** Signs and verifies continuation tokens: a non-empty string (checked before anything runs). */
   readonly secret?: string;
+  /**
+   * With a `secret`, also accept legacy (opaque, unsigned) tokens of a legacy producer. Off by
+   * default: with a secret, only tokens signed with it pass.
+   */
+  readonly acceptLegacyTokens?: boolean;
+  /** Refuse to resume a thread that carries no continuation token. */
+  readonly requireToken?: boolean;
   /** The longest output line accepted, in bytes (default 64 MiB). */
   readonly maxLineBytes?: number;
   /** Reads the session store before and after a turn; `false` turns observation off. */
@@ -75,8 +82,8 @@ const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /**
  * The default observer: the thread's rollout in the store the CLI uses (found from the
- * thread's `env` as the CLI would), scanned in full for its exact position. Ephemeral threads
- * have none.
+ * thread's `env` as the CLI would), scanned in full for its exact position; when it is not
+ * there, `observed.missingFrom` names the store searched. Ephemeral threads have none.
  */
 export const observeFromStore: ObserveSession = async (thread) => {
   if (thread.threadId === null || thread.threadOptions.ephemeral === true) return null;
@@ -86,7 +93,11 @@ export const observeFromStore: ObserveSession = async (thread) => {
     ...(env !== undefined ? { env } : {}),
     scan: "full",
   });
-  if (found.isErr()) return null;
+  if (found.isErr())
+    // Not there (or the store cannot be read): say so, with the store searched.
+    return found.error._tag === "SessionNotFound" || found.error._tag === "StoreUnreadable"
+      ? { observed: { missingFrom: found.error.path } }
+      : null;
   const s = found.value;
   return {
     observed: observedFrom(s),
@@ -121,6 +132,37 @@ const safeObserve = async (
 };
 
 const message = (e: TurnError): string => e.message;
+
+/** The run's policy read from `deps` once, or the error of a bad value (never echoed). */
+const readDeps = (
+  deps: RunDeps,
+): Result<{ secret?: string; acceptLegacyTokens: boolean; requireToken: boolean }, TurnError> => {
+  const bad = (path: string, what: string): Result<never, TurnError> =>
+    err({
+      _tag: "InvalidOptions",
+      path,
+      message: `invalid run deps: ${path}: ${what}`,
+      issues: [{ path, message: what }],
+    });
+  try {
+    const secret: unknown = deps.secret;
+    const legacy: unknown = deps.acceptLegacyTokens;
+    const require: unknown = deps.requireToken;
+    if (secret !== undefined && (typeof secret !== "string" || secret.length === 0))
+      return bad("deps.secret", "must be a non-empty string when given");
+    if (legacy !== undefined && typeof legacy !== "boolean")
+      return bad("deps.acceptLegacyTokens", "must be a boolean when given");
+    if (require !== undefined && typeof require !== "boolean")
+      return bad("deps.requireToken", "must be a boolean when given");
+    return ok({
+      ...(secret !== undefined ? { secret } : {}),
+      acceptLegacyTokens: legacy === true,
+      requireToken: require === true,
+    });
+  } catch {
+    return bad("deps", "could not be read");
+  }
+};
 
 /** Whether a signal is aborted now (a call, so a check made before an await is not reused). */
 const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
@@ -158,6 +200,9 @@ const start = (
 
   const outcome = (async (): Promise<ResultAsync<TurnOutcome, TurnError>> => {
     // 1. Validate everything before any effect.
+    const policy = readDeps(deps);
+    if (policy.isErr()) return errAsync(policy.error);
+    const { secret, acceptLegacyTokens, requireToken } = policy.value;
     const th = parseWith(Thread, threadArg, "thread", "InvalidOptions", "not a Thread");
     if (th.isErr()) return errAsync(th.error);
     const thread = threadArg;
@@ -176,12 +221,14 @@ const start = (
     const transportKind = transport.kind;
 
     // 2. A resumed thread with a token: the session must be where the token says.
-    if (threadId !== null && thread.continuationToken !== null) {
+    if (threadId !== null && (thread.continuationToken !== null || requireToken)) {
       const seen = await safeObserve(observe, thread);
       const v = validateResume({
         sink: sink ?? (() => undefined),
         now,
-        ...(deps.secret !== undefined ? { secret: deps.secret } : {}),
+        acceptLegacyTokens,
+        requireToken,
+        ...(secret !== undefined ? { secret } : {}),
       })(thread, seen?.observed);
       if (v.isErr()) return errAsync(v.error);
     }
@@ -348,7 +395,7 @@ const start = (
           : undefined;
       const ctx: FinishContext = {
         structured: turnOptions.outputSchema !== undefined,
-        ...(deps.secret !== undefined ? { secret: deps.secret } : {}),
+        ...(secret !== undefined ? { secret } : {}),
         ...(position !== undefined ? { position } : {}),
         ...(after?.metadata !== undefined ? { metadata: after.metadata } : {}),
         ...(after?.turnUsage !== undefined ? { turnUsage: after.turnUsage } : {}),

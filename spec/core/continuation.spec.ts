@@ -135,9 +135,9 @@ describe("decodeContinuationToken", () => {
     );
   });
 
-  it("reads a signed token without a secret, but cannot then verify it", () => {
+  it("reads a signed token without a secret, but reports it unverified", () => {
     const signed = mintContinuationToken(claim, SECRET)._unsafeUnwrap();
-    expect(decodeContinuationToken(signed)._unsafeUnwrap()).toEqual({ kind: "signed", claim });
+    expect(decodeContinuationToken(signed)._unsafeUnwrap()).toEqual({ kind: "unverified", claim });
   });
 
   it("rejects an unsigned token when a secret is given", () => {
@@ -221,10 +221,13 @@ describe("decodeContinuationToken", () => {
     ]);
     for (const token of tokens) {
       expect(decodeContinuationToken(token)._unsafeUnwrap()).toEqual({ kind: "legacy", token });
-      expect(decodeContinuationToken(token, SECRET)._unsafeUnwrap()).toEqual({
-        kind: "legacy",
-        token,
+      // With a secret, a legacy token is refused unless the caller opts in.
+      expect(decodeContinuationToken(token, SECRET)._unsafeUnwrapErr()).toMatchObject({
+        _tag: "InvalidContinuationToken",
       });
+      expect(
+        decodeContinuationToken(token, SECRET, { acceptLegacyTokens: true })._unsafeUnwrap(),
+      ).toEqual({ kind: "legacy", token });
     }
   });
 

@@ -35,17 +35,27 @@ const threadWith = (continuationToken: string | null, threadId = THREAD_ID): Thr
   resumeThread(threadId, { apiKey: "sk-test-key-0001" }, {}, { continuationToken })._unsafeUnwrap();
 
 /** Runs the validator once with a recording sink; returns the result and the events. */
-const run = (thread: Thread, observed?: ObservedSession, secret: string | null = SECRET) => {
+const run = (
+  thread: Thread,
+  observed?: ObservedSession,
+  secret: string | null = SECRET,
+  policy: { acceptLegacyTokens?: boolean; requireToken?: boolean } = {},
+) => {
   const rec = recordingSink();
-  const result = validateResume({ sink: rec.sink, ...(secret ? { secret } : {}) })(
+  const result = validateResume({ sink: rec.sink, ...policy, ...(secret ? { secret } : {}) })(
     thread,
     observed,
   );
   return { result, events: [...rec.events] };
 };
 
-const reasonOf = (thread: Thread, observed: ObservedSession | undefined, secret: string) => {
-  const { result, events } = run(thread, observed, secret);
+const reasonOf = (
+  thread: Thread,
+  observed: ObservedSession | undefined,
+  secret: string,
+  policy: { acceptLegacyTokens?: boolean; requireToken?: boolean } = {},
+) => {
+  const { result, events } = run(thread, observed, secret, policy);
   expect(events).toHaveLength(1);
   if (result.isOk()) {
     expect(events[0]?.name).toBe("codex.thread.resume.validated");
@@ -157,26 +167,102 @@ describe("validateResume", () => {
     });
   });
 
-  describe("with a legacy server token", () => {
+  describe("with a legacy server token (opted in with acceptLegacyTokens)", () => {
     const legacy = () => threadWith("cont-auto-run", "thread_auto_123");
+    const optIn = { acceptLegacyTokens: true };
 
     it("accepts it when it equals the one the server issued last", () => {
-      const { result, events } = run(legacy(), { continuationToken: "cont-auto-run" });
+      const { result, events } = run(
+        legacy(),
+        { continuationToken: "cont-auto-run" },
+        SECRET,
+        optIn,
+      );
       expect(result.isOk()).toBe(true);
       expect(events[0]).toMatchObject({ tokenKind: "legacy", expected: null });
     });
 
     it("reports stale when the server has issued another one since", () => {
-      expect(reasonOf(legacy(), { continuationToken: "cont-auto-run-2" }, SECRET)).toBe("stale");
+      expect(reasonOf(legacy(), { continuationToken: "cont-auto-run-2" }, SECRET, optIn)).toBe(
+        "stale",
+      );
     });
 
     it("accepts it when there is nothing to compare it with", () => {
-      expect(reasonOf(legacy(), { completedTurns: 4 }, SECRET)).toBe("ok");
+      expect(reasonOf(legacy(), { completedTurns: 4 }, SECRET, optIn)).toBe("ok");
     });
 
     it("reports forked when the session is known to be forked", () => {
-      expect(reasonOf(legacy(), { continuationToken: "cont-auto-run", forked: true }, SECRET)).toBe(
-        "forked",
+      expect(
+        reasonOf(legacy(), { continuationToken: "cont-auto-run", forked: true }, SECRET, optIn),
+      ).toBe("forked");
+    });
+  });
+
+  describe("the token policy with a secret", () => {
+    it("refuses anything not signed with it: legacy, opaque, unsigned, another key", () => {
+      for (const t of ["x", "cont-auto-run", token({}, null), token({}, "another-secret")])
+        expect(reasonOf(threadWith(t), { completedTurns: 2, lastTurnId: "turn_2" }, SECRET)).toBe(
+          "signature",
+        );
+    });
+
+    it("accepts a legacy token without a secret, and with one only when opted in", () => {
+      const legacy = threadWith("cont-auto-run");
+      expect(reasonOf(legacy, {}, SECRET)).toBe("signature");
+      expect(reasonOf(legacy, {}, SECRET, { acceptLegacyTokens: true })).toBe("ok");
+      expect(run(legacy, {}, null).result.isOk()).toBe(true);
+    });
+
+    it("rejects an empty secret instead of verifying with the empty key", () => {
+      const signedEmpty = `${token({}, null)}.${"A".repeat(43)}`;
+      for (const t of [signedEmpty, token()]) {
+        const rec = recordingSink();
+        const r = validateResume({ sink: rec.sink, secret: "" })(threadWith(t), {});
+        expect(r._unsafeUnwrapErr()).toMatchObject({ reason: "signature" });
+        expect(r._unsafeUnwrapErr().message).toContain("non-empty string");
+        expect(rec.events).toHaveLength(1);
+      }
+    });
+
+    it("reports a signature it cannot check (no secret) as unverified, not signed", () => {
+      const { result, events } = run(threadWith(token()), { completedTurns: 2 }, null);
+      expect(result.isOk()).toBe(true);
+      expect(events[0]).toMatchObject({ tokenKind: "unverified" });
+      expect(run(threadWith(token()), { completedTurns: 2 }).events[0]).toMatchObject({
+        tokenKind: "signed",
+      });
+    });
+
+    it("with requireToken, refuses a resumed thread whose token is null", () => {
+      expect(reasonOf(threadWith(null), {}, SECRET, { requireToken: true })).toBe("signature");
+      expect(reasonOf(threadWith(null), {}, SECRET)).toBe("ok");
+      const fresh = startThread({})._unsafeUnwrap();
+      expect(reasonOf(fresh, undefined, SECRET, { requireToken: true })).toBe("ok");
+    });
+  });
+
+  describe("a session that is not in the store", () => {
+    it("is a SessionMissing error naming the store, reported as a mismatch (reason missing)", () => {
+      const rec = recordingSink();
+      const r = validateResume({ sink: rec.sink, secret: SECRET })(threadWith(token()), {
+        missingFrom: "/b/.codex/sessions",
+      });
+      expect(r._unsafeUnwrapErr()).toMatchObject({
+        _tag: "SessionMissing",
+        store: "/b/.codex/sessions",
+        threadId: THREAD_ID,
+      });
+      expect(r._unsafeUnwrapErr().message).toContain("/b/.codex/sessions");
+      expect(rec.events).toEqual([
+        expect.objectContaining({ name: "codex.thread.resume.mismatch", reason: "missing" }),
+      ]);
+      expect(rec.events.every((e) => isRight(TelemetryEvent.decode(e)))).toBe(true);
+    });
+
+    it("checks the token first: a forged token is a signature mismatch even then", () => {
+      expect(reasonOf(threadWith("x"), { missingFrom: "/b/.codex/sessions" }, SECRET)).toBe(
+        "signature",
       );
     });
   });

@@ -7,6 +7,7 @@
  * thread and prompt alone.
  *
  * All threads of a test share one stub and one CODEX_HOME, as the threads of one process do.
+ * Wall time is not asserted here (speed lives in bench/); a hang still fails by jest's time-out.
  * Measured on the project's 2-core machine: about 6–7 s for each batch of 50 turns, 2–3 s for
  * the chains.
  */
@@ -23,8 +24,6 @@ import { API_KEY, UUID, expectNoKey, withStubEnv } from "../support/run-env.js";
 /** How many turns run at once; how many two-turn chains run at once. */
 const TURNS = 50;
 const CHAINS = 10;
-/** The wall time each test must stay under (the whole file stays under ~30 s). */
-const BUDGET_MS = { turns: 20_000, chains: 12_000 };
 
 /** A prompt no other turn has: a number and a random tag (to find it in any text). */
 const promptOf = (what: string, i: number): string =>
@@ -64,7 +63,6 @@ describe("concurrent turns with the real CLI", () => {
   it(`${TURNS} streamed turns at once on ${TURNS} threads: all Ok, nothing crosses threads`, async () => {
     await withStubEnv(undefined, async (env) => {
       const prompts = Array.from({ length: TURNS }, (_, i) => promptOf("concurrent turn", i));
-      const started = performance.now();
       const runs = await Promise.all(
         prompts.map(async (prompt) => {
           const telemetry = recordingSink();
@@ -74,7 +72,6 @@ describe("concurrent turns with the real CLI", () => {
           return { prompt, events, telemetry, result: await streamed.outcome };
         }),
       );
-      const ms = performance.now() - started;
 
       const outcomes = runs.map((r) => okOf(r.result, r.prompt));
       const ids = outcomes.map((o) => o.thread.threadId);
@@ -115,18 +112,15 @@ describe("concurrent turns with the real CLI", () => {
         expect(replyIndex(turn.finalResponse, prompt)).toBe(request.index);
       });
       expect(env.stub.requests).toHaveLength(TURNS);
-      expect(ms).toBeLessThan(BUDGET_MS.turns);
     });
   }, 60_000);
 
   it(`${TURNS} runTurn calls at once without observation: all Ok, each its own reply`, async () => {
     await withStubEnv(undefined, async (env) => {
       const prompts = Array.from({ length: TURNS }, (_, i) => promptOf("plain turn", i));
-      const started = performance.now();
       const results = await Promise.all(
         prompts.map((p) => runTurn(env.thread(), p, {}, { observe: false })),
       );
-      const ms = performance.now() - started;
       const outcomes = results.map((r, i) => okOf(r, prompts[i]!));
       expect(new Set(outcomes.map((o) => o.thread.threadId)).size).toBe(TURNS);
       outcomes.forEach(({ thread, turn }, i) => {
@@ -142,7 +136,6 @@ describe("concurrent turns with the real CLI", () => {
         });
       });
       expect(env.stub.requests).toHaveLength(TURNS);
-      expect(ms).toBeLessThan(BUDGET_MS.turns);
     });
   }, 60_000);
 
@@ -151,7 +144,6 @@ describe("concurrent turns with the real CLI", () => {
       const firsts = Array.from({ length: CHAINS }, (_, i) => promptOf("chain first", i));
       const seconds = Array.from({ length: CHAINS }, (_, i) => promptOf("chain second", i));
       const all = [...firsts, ...seconds];
-      const started = performance.now();
       const chains = await Promise.all(
         firsts.map(async (first, i) => {
           const second = seconds[i]!;
@@ -173,7 +165,6 @@ describe("concurrent turns with the real CLI", () => {
           return { first, second, one, two, t1, t2 };
         }),
       );
-      const ms = performance.now() - started;
 
       const ids = chains.map((c) => c.one.thread.threadId);
       expect(new Set(ids).size).toBe(CHAINS);
@@ -200,7 +191,6 @@ describe("concurrent turns with the real CLI", () => {
         expect(JSON.stringify(two.thread)).not.toContain(API_KEY);
       }
       expect(env.stub.requests).toHaveLength(2 * CHAINS);
-      expect(ms).toBeLessThan(BUDGET_MS.chains);
     });
   }, 60_000);
 });
