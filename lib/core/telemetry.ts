@@ -84,6 +84,8 @@ export const TelemetryEvent = t.intersection(
         ...base,
         transport: t.string,
         resumed: t.boolean,
+        /** The model the turn asks for (`threadOptions.model`); null: the CLI's default. */
+        model: nullableString,
       }),
       t.type({
         name: t.literal("codex.turn.stop"),

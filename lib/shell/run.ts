@@ -247,6 +247,7 @@ const start = (
       threadId,
       transport: transportKind,
       resumed: threadId !== null,
+      model: thread.threadOptions.model ?? null,
     });
     /** The end of a started turn: an exception (when it failed), then the stop. */
     const reportEnd = (

@@ -28,7 +28,7 @@ const everyEvent: TelemetryEvent[] = [
     expected: position,
     observed: { completedTurns: 3, lastTurnId: "turn_3" },
   },
-  { name: "codex.turn.start", ...base, transport: "exec", resumed: true },
+  { name: "codex.turn.start", ...base, transport: "exec", resumed: true, model: "gpt-5" },
   {
     name: "codex.turn.stop",
     ...base,

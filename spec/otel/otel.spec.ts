@@ -1,21 +1,33 @@
 /**
  * codex-fp/otel: the telemetry of real turns (the CLI's recordings in golden/, replayed through
- * runTurn) and of synthetic sequences becomes OpenTelemetry spans, checked with the SDK's
- * in-memory exporter.
+ * runTurn) and of synthetic sequences becomes OpenTelemetry spans and metrics named by the GenAI
+ * semantic conventions, checked with the SDK's in-memory span and metric exporters.
  */
 import { join } from "node:path";
 import {
   context,
   ROOT_CONTEXT,
+  SpanKind,
   SpanStatusCode,
   trace,
+  type Attributes,
   type Context,
   type ContextManager,
+  type Meter,
   type Tracer,
 } from "@opentelemetry/api";
 import {
+  AggregationTemporality,
+  DataPointType,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type HistogramMetricData,
+} from "@opentelemetry/sdk-metrics";
+import {
   BasicTracerProvider,
   InMemorySpanExporter,
+  SamplingDecision,
   SimpleSpanProcessor,
   type ReadableSpan,
 } from "@opentelemetry/sdk-trace-base";
@@ -36,9 +48,12 @@ import {
 } from "../../lib/index.js";
 import {
   CODEX_ATTRIBUTES as A,
+  DURATION_BUCKETS,
+  GEN_AI_METRICS,
   MAX_MESSAGE_LENGTH,
-  TURN_SPAN_NAME,
+  TOKEN_BUCKETS,
   otelSink,
+  turnSpanName,
   type OtelSinkOptions,
 } from "../../lib/otel/index.js";
 import { cliScenarios, GOLDEN } from "../../scripts/golden-lib.js";
@@ -56,18 +71,46 @@ const BASIC_ID = "01a20fb5-32b6-73c3-8683-50ee63f5dba7";
 const SECRET = "sign-me";
 const API_KEY = "sk-otel-test-key-0123456789";
 
+const TURN_SPAN_NAME = turnSpanName();
+
 let exporter: InMemorySpanExporter;
 let provider: BasicTracerProvider;
 let tracer: Tracer;
+let metricExporter: InMemoryMetricExporter;
+let meterProvider: MeterProvider;
+let meter: Meter;
 
 beforeEach(() => {
   exporter = new InMemorySpanExporter();
   provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   tracer = provider.getTracer("codex-fp-spec");
+  metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  meterProvider = new MeterProvider({
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: metricExporter,
+        // Never on its own during a test: the spec collects with forceFlush.
+        exportIntervalMillis: 3_600_000,
+      }),
+    ],
+  });
+  meter = meterProvider.getMeter("codex-fp-spec");
 });
 afterEach(async () => {
   await provider.shutdown();
+  await meterProvider.shutdown();
 });
+
+/** The histograms recorded so far, by name (collected through the in-memory exporter). */
+const histograms = async (): Promise<Map<string, HistogramMetricData>> => {
+  await meterProvider.forceFlush();
+  const out = new Map<string, HistogramMetricData>();
+  for (const rm of metricExporter.getMetrics())
+    for (const sm of rm.scopeMetrics)
+      for (const m of sm.metrics)
+        if (m.dataPointType === DataPointType.HISTOGRAM) out.set(m.descriptor.name, m);
+  return out;
+};
 
 const spans = (): ReadableSpan[] => exporter.getFinishedSpans();
 const turnSpans = (): ReadableSpan[] => spans().filter((s) => s.name === TURN_SPAN_NAME);
@@ -124,8 +167,8 @@ describe("otelSink over replayed turns", () => {
       [A.exitCode]: 0,
       [A.inputTokens]: 24,
       [A.outputTokens]: 5,
-      [A.cachedInputTokens]: 6,
-      [A.cacheWriteInputTokens]: 0,
+      [A.cacheReadInputTokens]: 6,
+      [A.cacheCreationInputTokens]: 0,
       [A.reasoningOutputTokens]: 1,
     });
     expect(typeof span.attributes[A.durationMs]).toBe("number");
@@ -253,6 +296,187 @@ describe("otelSink over replayed turns", () => {
   });
 });
 
+describe("otelSink and the GenAI semantic conventions", () => {
+  const MODEL = "gpt-5.1-codex";
+  const withModel = (): Thread => startThread({}, { model: MODEL })._unsafeUnwrap();
+
+  it("names a turn as the conventions ask: invoke_agent, kind CLIENT, operation, provider, agent, model, conversation", async () => {
+    const r = await runTurn(withModel(), "hi", {}, replay(recording("basic"), sinkOf({ meter })));
+    expect(r.isOk()).toBe(true);
+    const span = only(spans());
+    expect(span.name).toBe("invoke_agent codex");
+    expect(span.kind).toBe(SpanKind.CLIENT);
+    expect(span.attributes).toMatchObject({
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.agent.name": "codex",
+      "gen_ai.request.model": MODEL,
+      "gen_ai.conversation.id": BASIC_ID,
+      "gen_ai.usage.input_tokens": 24,
+      "gen_ai.usage.output_tokens": 5,
+      "gen_ai.usage.cache_read.input_tokens": 6,
+      "gen_ai.usage.cache_creation.input_tokens": 0,
+    });
+    expect(span.attributes["error.type"]).toBeUndefined();
+  });
+
+  it("gives samplers the operation, provider and model when the span starts", async () => {
+    const seen: Attributes[] = [];
+    const sampling = new BasicTracerProvider({
+      sampler: {
+        shouldSample: (_ctx, _trace, _name, _kind, attributes) => {
+          seen.push({ ...attributes });
+          return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+        },
+      },
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const sink = otelSink({ tracer: sampling.getTracer("sampled") });
+    await runTurn(withModel(), "hi", {}, replay(recording("basic"), sink));
+    await sampling.shutdown();
+    expect(only(seen)).toMatchObject({
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": MODEL,
+    });
+  });
+
+  it("leaves gen_ai.request.model out when the thread sets no model (the CLI's default)", async () => {
+    await runTurn(newThread(), "hi", {}, replay(recording("basic"), sinkOf({ meter })));
+    expect(only(spans()).attributes).not.toHaveProperty(["gen_ai.request.model"]);
+    const duration = (await histograms()).get(GEN_AI_METRICS.operationDuration.name);
+    expect(only(duration?.dataPoints ?? []).attributes).not.toHaveProperty([
+      "gen_ai.request.model",
+    ]);
+  });
+
+  it("records gen_ai.client.token.usage and gen_ai.client.operation.duration with their units, attributes and buckets", async () => {
+    await runTurn(withModel(), "hi", {}, replay(recording("basic"), sinkOf({ meter })));
+    const span = only(spans());
+    const byName = await histograms();
+    expect([...byName.keys()].sort()).toEqual([
+      "gen_ai.client.operation.duration",
+      "gen_ai.client.token.usage",
+    ]);
+
+    const tokens = byName.get("gen_ai.client.token.usage")!;
+    expect(tokens.descriptor.unit).toBe("{token}");
+    const common = {
+      "gen_ai.operation.name": "invoke_agent",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": MODEL,
+    };
+    const byType = new Map(tokens.dataPoints.map((p) => [p.attributes["gen_ai.token.type"], p]));
+    expect([...byType.keys()].sort()).toEqual(["input", "output"]);
+    expect(byType.get("input")?.attributes).toEqual({ ...common, "gen_ai.token.type": "input" });
+    expect(byType.get("input")?.value).toMatchObject({ count: 1, sum: 24 });
+    expect(byType.get("output")?.value).toMatchObject({ count: 1, sum: 5 });
+    expect(byType.get("input")?.value.buckets.boundaries).toEqual([
+      1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+    ]);
+    expect(TOKEN_BUCKETS).toEqual(byType.get("input")?.value.buckets.boundaries);
+
+    const duration = byName.get("gen_ai.client.operation.duration")!;
+    expect(duration.descriptor.unit).toBe("s");
+    const point = only(duration.dataPoints);
+    expect(point.attributes).toEqual(common);
+    expect(point.value.count).toBe(1);
+    expect(point.value.sum).toBeCloseTo(Number(span.attributes[A.durationMs]) / 1000, 6);
+    expect(point.value.buckets.boundaries).toEqual([
+      0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+    ]);
+    expect(DURATION_BUCKETS).toEqual(point.value.buckets.boundaries);
+  });
+
+  it("puts the failed turn's error.type on its duration, and counts tokens only when the CLI reported usage", async () => {
+    const r = await runTurn(withModel(), "hi", {}, replay(recording("fail500"), sinkOf({ meter })));
+    const tag = r._unsafeUnwrapErr()._tag;
+    const span = only(spans());
+    const byName = await histograms();
+    const point = only(byName.get(GEN_AI_METRICS.operationDuration.name)?.dataPoints ?? []);
+    expect(point.attributes["error.type"]).toBe(tag);
+    const tokenPoints = byName.get(GEN_AI_METRICS.tokenUsage.name)?.dataPoints ?? [];
+    expect(tokenPoints.length).toBe(span.attributes[A.inputTokens] === undefined ? 0 : 2);
+  });
+
+  it("sums many turns into one histogram per attribute set", async () => {
+    const sink = sinkOf({ meter });
+    for (let i = 0; i < 3; i++)
+      await runTurn(withModel(), "hi", {}, replay(recording("basic"), sink));
+    const tokens = (await histograms()).get(GEN_AI_METRICS.tokenUsage.name)!;
+    const input = tokens.dataPoints.find((p) => p.attributes["gen_ai.token.type"] === "input");
+    expect(input?.value).toMatchObject({ count: 3, sum: 72 });
+  });
+});
+
+describe("otelSink's GenAI names over synthetic sequences", () => {
+  const T0 = "2030-01-01T00:00:00.000Z";
+  const start = (threadId: string, extra: object = {}): TelemetryEvent => ({
+    name: "codex.turn.start",
+    timestamp: T0,
+    threadId,
+    transport: "exec",
+    resumed: true,
+    model: "gpt-5",
+    ...extra,
+  });
+  const stop = (threadId: string, extra: object = {}): TelemetryEvent => ({
+    name: "codex.turn.stop",
+    timestamp: T0,
+    threadId,
+    transport: "exec",
+    durationMs: 2500,
+    outcome: "ok",
+    usage: null,
+    exitCode: 0,
+    ...extra,
+  });
+
+  it("marks a turn that failed without an exception error.type _OTHER, on the span and the metric", async () => {
+    const sink = sinkOf({ meter });
+    sink(start("t-1"));
+    sink(stop("t-1", { outcome: "error", exitCode: 2 }));
+    expect(only(spans()).attributes["error.type"]).toBe("_OTHER");
+    const byName = await histograms();
+    const point = only(byName.get(GEN_AI_METRICS.operationDuration.name)?.dataPoints ?? []);
+    expect(point.attributes["error.type"]).toBe("_OTHER");
+    expect(point.value.sum).toBe(2.5);
+    expect(byName.get(GEN_AI_METRICS.tokenUsage.name)?.dataPoints ?? []).toHaveLength(0);
+  });
+
+  it("takes the agent and provider names from its options", async () => {
+    const sink = sinkOf({ meter, agentName: "reviewer", providerName: "azure.ai.openai" });
+    sink(start("t-1"));
+    sink(stop("t-1"));
+    const span = only(spans());
+    expect(span.name).toBe("invoke_agent reviewer");
+    expect(span.attributes).toMatchObject({
+      "gen_ai.agent.name": "reviewer",
+      "gen_ai.provider.name": "azure.ai.openai",
+    });
+    const point = only(
+      (await histograms()).get(GEN_AI_METRICS.operationDuration.name)?.dataPoints ?? [],
+    );
+    expect(point.attributes["gen_ai.provider.name"]).toBe("azure.ai.openai");
+  });
+
+  it("records no metrics without a meter, and reports a meter that throws without losing the span", () => {
+    const none = sinkOf();
+    none(start("t-0"));
+    expect(() => none(stop("t-0"))).not.toThrow();
+    const errors: unknown[] = [];
+    const boom = () => {
+      throw new Error("meter down");
+    };
+    const broken = { createHistogram: boom } as unknown as Meter;
+    const sink = sinkOf({ meter: broken, onError: (e) => errors.push(e) });
+    sink(start("t-1"));
+    expect(() => sink(stop("t-1"))).not.toThrow();
+    expect(errors).toHaveLength(1);
+    expect(spans().map((s) => s.ended)).toEqual([true, true]);
+  });
+});
+
 describe("otelSink and resume checks", () => {
   const resumeId = "01a20fb5-345b-7f51-b6d3-8f2a9ee94142";
   const tokenFor = (completedTurns: number) =>
@@ -337,6 +561,7 @@ describe("otelSink over synthetic sequences", () => {
     threadId,
     transport: "exec",
     resumed: threadId !== null,
+    model: null,
     ...extra,
   });
   const stop = (

@@ -202,13 +202,13 @@ await stub.close();
     const r = node(
       "otel.mjs",
       `import { trace } from "@opentelemetry/api";
-import { otelSink, TURN_SPAN_NAME } from "codex-fp/otel";
+import { otelSink, turnSpanName } from "codex-fp/otel";
 const sink = otelSink({ tracer: trace.getTracer("consumer") });
-sink({ name: "codex.turn.start", timestamp: null, threadId: null, transport: "exec", resumed: false });
-console.log(TURN_SPAN_NAME, typeof sink);
+sink({ name: "codex.turn.start", timestamp: null, threadId: null, transport: "exec", resumed: false, model: null });
+console.log(turnSpanName(), typeof sink);
 `,
     );
-    expect(ok(r, "otel.mjs").trim()).toBe("codex.turn function");
+    expect(ok(r, "otel.mjs").trim()).toBe("invoke_agent codex function");
   });
 
   it("loads @opentelemetry/api only from codex-fp/otel", () => {
@@ -221,7 +221,8 @@ console.log(TURN_SPAN_NAME, typeof sink);
       .filter((f) => f.endsWith(".js") || f.endsWith(".d.ts"))
       .filter((f) => readFileSync(f, "utf8").includes("@opentelemetry/api"))
       .map((f) => relative(dist, f));
-    expect(using.sort()).toEqual(["otel/index.d.ts", "otel/index.js"]);
+    expect(using.length).toBeGreaterThan(0);
+    expect(using.filter((f) => !f.startsWith("otel/"))).toEqual([]);
   });
 
   it("loads bullmq and ioredis only from codex-fp/fleet", () => {
