@@ -105,6 +105,15 @@ if (want("app-server") && existsSync(join(import.meta.dirname, "app-server.ts"))
     "≤ 0.3×",
   ]);
 }
+if (want("fleet")) {
+  const { hasRedisServer } = await import("../spec/support/redis.js");
+  if (hasRedisServer()) {
+    const { benchFleet, fleetRows } = await import("./fleet.js");
+    const r = await benchFleet();
+    raw["fleet"] = r;
+    rows.push(...fleetRows(r));
+  } else out("fleet: skipped (redis-server is not installed: apt-get install -y redis-server)");
+}
 
 const header = ["benchmark", "measured", "ratio", "aim"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

@@ -225,6 +225,20 @@ console.log(turnSpanName(), typeof sink);
     expect(using.filter((f) => !f.startsWith("otel/"))).toEqual([]);
   });
 
+  it("loads bullmq and ioredis only from codex-fp/fleet", () => {
+    const dist = join(project, "node_modules", "codex-fp", "dist");
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+      );
+    const using = files(dist)
+      .filter((f) => f.endsWith(".js"))
+      .filter((f) => /from "(bullmq|ioredis)"/.test(readFileSync(f, "utf8")))
+      .map((f) => relative(dist, f));
+    expect(using.length).toBeGreaterThan(0);
+    expect(using.filter((f) => !f.startsWith("fleet/"))).toEqual([]);
+  });
+
   it("resolves the types with TypeScript's NodeNext resolution, from ESM and CJS files", () => {
     writeFileSync(
       join(project, "check.ts"),

@@ -1,0 +1,218 @@
+/**
+ * `openFleet`: the submitting side. `submitTurn` puts a turn on the queue (the thread without
+ * its client options, the input, the JSON turn options), waits for a worker to run it, and
+ * returns the new Thread rebuilt with the submitter's own client options and secrets.
+ */
+import { ResultAsync, errAsync, okAsync } from "neverthrow";
+import { Queue, QueueEvents } from "bullmq";
+import type { TurnError } from "../core/errors.js";
+import { normalizeInput } from "../core/input.js";
+import { parseWith } from "../core/internal/parse.js";
+import { closed } from "../core/internal/decode.js";
+import { TurnOptions, type CodexOptions, type ThreadOptions } from "../core/options.js";
+import { deserializeThread, serializeThread } from "../core/serialize.js";
+import { Thread, updateThread } from "../core/thread.js";
+import type { Turn } from "../core/turn.js";
+import type { TurnOutcome } from "../shell/run.js";
+import { connectStore, redisOptions } from "./connection.js";
+import {
+  fleetClosed,
+  jobFailed,
+  redisUnavailable,
+  unguardedThread,
+  type FleetError,
+} from "./errors.js";
+import {
+  DEFAULT_QUEUE,
+  FLEET_JOB_FORMAT,
+  FleetConnection,
+  FleetJobResult,
+  FleetQueueName,
+  decodeAs,
+  failureFromText,
+  type FleetJobData,
+  type FleetPosition,
+} from "./wire.js";
+
+/** Codec of `openFleet`'s options. */
+export const FleetOptions = closed(
+  "FleetOptions",
+  { connection: FleetConnection },
+  { queue: FleetQueueName },
+);
+/** Options of `openFleet`. */
+export interface FleetOptions {
+  /** Where Redis is. */
+  readonly connection: { readonly host: string; readonly port: number } & Record<string, unknown>;
+  /** The queue's name (default `codex-fp-turns`). */
+  readonly queue?: string;
+}
+
+/** A turn run by the fleet: the new Thread and the Turn, and where it ran. */
+export interface FleetTurnOutcome extends TurnOutcome {
+  readonly fleet: {
+    /** The worker that ran (and committed) the turn. */
+    readonly workerId: string;
+    readonly jobId: string;
+    /** The head the turn committed. */
+    readonly head: FleetPosition;
+  };
+}
+
+/** A connection to a fleet. */
+export interface Fleet {
+  /**
+   * Runs a turn of `thread` on some worker and waits for it. A thread with an id must carry
+   * its continuation token: a snapshot that is not the fleet's head is refused with
+   * `ContinuationMismatch`. `turnOptions.signal` stops the waiting (a job not started yet is
+   * withdrawn); the other turn options travel with the job.
+   */
+  submitTurn(
+    thread: Thread,
+    input: unknown,
+    turnOptions?: unknown,
+  ): ResultAsync<FleetTurnOutcome, TurnError | FleetError>;
+  /** Closes the queue and its event stream. */
+  close(): ResultAsync<void, FleetError>;
+}
+
+/** Opens a fleet; fails with a typed error on bad options or when Redis does not answer. */
+export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError> => {
+  const o = decodeAs(
+    FleetOptions,
+    options,
+    "options",
+    "InvalidFleetOptions",
+    "invalid fleet options",
+  );
+  if (o.isErr()) return errAsync(o.error);
+  const { connection } = o.value;
+  const name = o.value.queue ?? DEFAULT_QUEUE;
+  // Probe Redis first: BullMQ would otherwise retry a dead server forever.
+  return connectStore(connection)
+    .map((probe) => void probe.quit().catch(() => probe.disconnect()))
+    .andThen(() =>
+      ResultAsync.fromPromise(
+        (async () => {
+          const queue = new Queue(name, { connection: redisOptions(connection) });
+          const events = new QueueEvents(name, { connection: redisOptions(connection) });
+          queue.on("error", () => undefined);
+          events.on("error", () => undefined);
+          await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+          return { queue, events };
+        })(),
+        (e) => redisUnavailable("connection", e),
+      ),
+    )
+    .map(({ queue, events }) => {
+      let closed = false;
+      let closing: ResultAsync<void, FleetError> | null = null;
+      const submitTurn: Fleet["submitTurn"] = (thread, input, turnOptions) => {
+        if (closed) return errAsync(fleetClosed("fleet"));
+        const th = parseWith(Thread, thread, "thread", "InvalidOptions", "not a Thread");
+        if (th.isErr()) return errAsync(th.error);
+        const opts = parseWith(
+          TurnOptions,
+          turnOptions ?? {},
+          "turnOptions",
+          "InvalidOptions",
+          "invalid turn options",
+        );
+        if (opts.isErr()) return errAsync(opts.error);
+        const inp = normalizeInput(input);
+        if (inp.isErr()) return errAsync(inp.error);
+        if (thread.threadId !== null && thread.continuationToken === null)
+          return errAsync(unguardedThread(thread.threadId));
+        const { signal, ...jsonOptions } = opts.value;
+        if (signal?.aborted === true)
+          return errAsync({
+            _tag: "Aborted",
+            path: "turnOptions.signal",
+            message: "the turn was aborted before it was submitted",
+          });
+        const data: FleetJobData = {
+          format: FLEET_JOB_FORMAT,
+          // No client options leave this process: the worker uses its own.
+          thread: JSON.parse(serializeThread(updateThread(thread, { codexOptions: {} }))) as Record<
+            string,
+            unknown
+          >,
+          input: input as FleetJobData["input"],
+          turnOptions: jsonOptions,
+        };
+        return ResultAsync.fromPromise(
+          queue.add("turn", data, {
+            attempts: 1,
+            removeOnComplete: { age: 3600, count: 10_000 },
+            removeOnFail: { age: 24 * 3600, count: 10_000 },
+          }),
+          (e) => redisUnavailable("queue.add", e),
+        ).andThen((job) => {
+          const jobId = job.id ?? null;
+          const waiting = job.waitUntilFinished(events).then(
+            (value: unknown) => ({ ok: true as const, value }),
+            (e: unknown) => ({
+              ok: false as const,
+              reason: e instanceof Error ? e.message : String(e),
+            }),
+          );
+          const aborted =
+            signal === undefined
+              ? null
+              : new Promise<{ ok: false; aborted: true }>((resolve) =>
+                  signal.addEventListener("abort", () => resolve({ ok: false, aborted: true }), {
+                    once: true,
+                  }),
+                );
+          return ResultAsync.fromSafePromise(
+            aborted === null ? waiting : Promise.race([waiting, aborted]),
+          ).andThen((r): ResultAsync<FleetTurnOutcome, TurnError | FleetError> => {
+            if ("aborted" in r) {
+              // A job no worker took yet is withdrawn; a running one finishes on its worker.
+              void job.remove().catch(() => undefined);
+              return errAsync({
+                _tag: "Aborted",
+                path: "turnOptions.signal",
+                message: "the turn was aborted; if a worker had started it, it may still commit",
+              });
+            }
+            if (!r.ok)
+              return errAsync(
+                failureFromText(r.reason) ?? jobFailed(jobId, `the job failed: ${r.reason}`),
+              );
+            const res = decodeAs(
+              FleetJobResult,
+              r.value,
+              "result",
+              "InvalidJobResult",
+              "invalid job result",
+            );
+            if (res.isErr()) return errAsync(res.error);
+            const back = deserializeThread(JSON.stringify(res.value.thread));
+            if (back.isErr()) return errAsync(back.error);
+            // The submitter's own client options and thread options, secrets included.
+            const rebuilt = updateThread(back.value, {
+              codexOptions: thread.codexOptions as CodexOptions,
+              threadOptions: thread.threadOptions as ThreadOptions,
+            });
+            return okAsync({
+              thread: rebuilt,
+              turn: res.value.turn as Turn,
+              fleet: { workerId: res.value.workerId, jobId: jobId ?? "", head: res.value.head },
+            });
+          });
+        });
+      };
+      return {
+        submitTurn,
+        close: () =>
+          (closing ??= ResultAsync.fromPromise(
+            (async () => {
+              closed = true;
+              await Promise.allSettled([queue.close(), events.close()]);
+            })(),
+            () => fleetClosed("fleet"),
+          )),
+      };
+    });
+};

@@ -1,0 +1,215 @@
+/**
+ * `startFleetWorker`: a BullMQ worker that runs fleet turns on this machine. Secrets (API key,
+ * env, config) live only in its options; jobs carry none. A stalled job (its worker died:
+ * its lock was not renewed within `lockDurationMs`) is taken again by another worker, from the
+ * last committed head.
+ */
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import * as t from "io-ts";
+import { ResultAsync, errAsync, okAsync } from "neverthrow";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { closed } from "../core/internal/decode.js";
+import { CodexOptions, ThreadOptions } from "../core/options.js";
+import { Redacted } from "../core/redacted.js";
+import type { TelemetryEvent } from "../core/telemetry.js";
+import { runTurn } from "../shell/run.js";
+import { resolveCodexHome } from "../shell/sessions.js";
+import { openAppServer, type AppServer } from "../shell/app-server/index.js";
+import { connectStore, redisOptions } from "./connection.js";
+import { decodeFailure, fleetClosed, type FleetError } from "./errors.js";
+import { processJob, type ProcessorContext } from "./processor.js";
+import { sessionStore, storeNamespace } from "./store.js";
+import type { FleetSink } from "./telemetry.js";
+import { DEFAULT_QUEUE, FleetConnection, FleetQueueName, decodeAs } from "./wire.js";
+
+const PositiveInt = (name: string, min: number) =>
+  new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => typeof u === "number" && Number.isInteger(u) && u >= min,
+    (u, c) =>
+      typeof u === "number" && Number.isInteger(u) && u >= min
+        ? t.success(u)
+        : t.failure(u, c, `expected a whole number ≥ ${min}`),
+    (a) => a,
+  );
+
+const Fn = new t.Type<FleetSink, FleetSink, unknown>(
+  "function",
+  (u): u is FleetSink => typeof u === "function",
+  (u, c) =>
+    typeof u === "function" ? t.success(u as FleetSink) : t.failure(u, c, "expected a function"),
+  (a) => a,
+);
+
+/** Codec of `startFleetWorker`'s options (client and thread options are decoded by their own). */
+export const FleetWorkerOptions = closed(
+  "FleetWorkerOptions",
+  { connection: FleetConnection },
+  {
+    queue: FleetQueueName,
+    concurrency: PositiveInt("concurrency", 1),
+    codexHome: t.string,
+    codexOptions: t.unknown,
+    threadOptions: t.unknown,
+    lockDurationMs: PositiveInt("lockDurationMs", 500),
+    transport: t.keyof({ exec: null, "app-server": null }),
+    sink: Fn,
+    workerId: t.string,
+  },
+);
+/** Options of `startFleetWorker`. */
+export interface FleetWorkerOptions {
+  /** Where Redis is (the queue and the session store). */
+  readonly connection: { readonly host: string; readonly port: number } & Record<string, unknown>;
+  /** The queue's name (default `codex-fp-turns`); also the store's key namespace. */
+  readonly queue?: string;
+  /** Turns run at once by this worker (default 1). */
+  readonly concurrency?: number;
+  /** This machine's `CODEX_HOME` (default: from `codexOptions.env`, else the environment). */
+  readonly codexHome?: string;
+  /** Client options with this machine's secrets: API key, env, config. Never sent anywhere. */
+  readonly codexOptions?: unknown;
+  /** Thread options that override the job's on this machine (e.g. `workingDirectory`). */
+  readonly threadOptions?: unknown;
+  /** How long a job's lock lives without renewal (default 30000): a dead worker's job is taken again after it. */
+  readonly lockDurationMs?: number;
+  /** `exec` (a `codex exec` per turn, the default) or `app-server` (one server per worker). */
+  readonly transport?: "exec" | "app-server";
+  /** Where telemetry goes: turn events and fleet events. */
+  readonly sink?: FleetSink;
+  /** This worker's name in results and telemetry (default host:pid:random). */
+  readonly workerId?: string;
+}
+
+/** A running fleet worker. */
+export interface FleetWorker {
+  /** The worker's name, as results and telemetry report it. */
+  readonly workerId: string;
+  /** Stops taking jobs, waits for the running ones, closes connections (and the app-server). */
+  close(): ResultAsync<void, FleetError>;
+}
+
+/** Starts a worker; fails with a typed error on bad options or when Redis does not answer. */
+export const startFleetWorker = (
+  options: FleetWorkerOptions,
+): ResultAsync<FleetWorker, FleetError> => {
+  const o = decodeAs(
+    FleetWorkerOptions,
+    options,
+    "options",
+    "InvalidFleetOptions",
+    "invalid worker options",
+  );
+  if (o.isErr()) return errAsync(o.error);
+  const opts = o.value;
+  const c = CodexOptions.decode(opts.codexOptions ?? {});
+  const th = ThreadOptions.decode(opts.threadOptions ?? {});
+  if (c._tag === "Left" || th._tag === "Left") {
+    const redecoded = decodeAs(
+      t.type({ codexOptions: CodexOptions, threadOptions: ThreadOptions }),
+      { codexOptions: opts.codexOptions ?? {}, threadOptions: opts.threadOptions ?? {} },
+      "options",
+      "InvalidFleetOptions",
+      "invalid worker options",
+    );
+    return errAsync(
+      redecoded.isErr()
+        ? redecoded.error
+        : decodeFailure("InvalidFleetOptions", "invalid worker options", []),
+    );
+  }
+  let codexOptions = c.right;
+  if (opts.codexHome !== undefined) {
+    const base = codexOptions.env?.reveal() ?? (process.env as Record<string, string>);
+    codexOptions = { ...codexOptions, env: Redacted.of({ ...base, CODEX_HOME: opts.codexHome }) };
+  }
+  const codexHome = resolveCodexHome({
+    ...(opts.codexHome !== undefined ? { codexHome: opts.codexHome } : {}),
+    ...(codexOptions.env !== undefined ? { env: codexOptions.env.reveal() } : {}),
+  });
+  const queue = opts.queue ?? DEFAULT_QUEUE;
+  const lockMs = opts.lockDurationMs ?? 30_000;
+  const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const sink = opts.sink;
+  const turnSink = sink === undefined ? undefined : (e: TelemetryEvent) => sink(e);
+
+  const server: ResultAsync<AppServer | null, FleetError> =
+    opts.transport === "app-server"
+      ? openAppServer(codexOptions, turnSink !== undefined ? { sink: turnSink } : {}).mapErr(
+          (e): FleetError => ({
+            _tag: "InvalidFleetOptions",
+            path: "transport",
+            message: e.message,
+            issues: [],
+          }),
+        )
+      : okAsync(null);
+
+  return connectStore(opts.connection).andThen((redis: Redis) =>
+    server
+      .orElse((e) => {
+        redis.disconnect();
+        return errAsync(e);
+      })
+      .map((app) => {
+        const ctx: ProcessorContext = {
+          store: sessionStore(redis, storeNamespace(queue)),
+          workerId,
+          codexOptions,
+          threadOptions: th.right,
+          codexHome,
+          lockTtlMs: lockMs,
+          sink,
+          now: () => new Date(),
+          runTurn: (thread, input, turnOptions) =>
+            runTurn(thread, input, turnOptions, {
+              ...(turnSink !== undefined ? { sink: turnSink } : {}),
+              ...(app !== null ? { transport: app.transport } : {}),
+            }),
+        };
+        const worker = new Worker(
+          queue,
+          async (job: Job, token?: string) => {
+            const verdict = await processJob(ctx, {
+              id: job.id ?? "",
+              data: job.data as unknown,
+              attempt: job.attemptsStarted,
+            });
+            if (verdict.kind === "done") return verdict.result;
+            if (verdict.kind === "busy") {
+              // Another job holds the thread: try again shortly, without counting an attempt.
+              await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 200), token);
+              throw new DelayedError(); // throws-ok BullMQ's way to say "moved to delayed"
+            }
+            // A typed verdict: the job fails with it, and is not retried.
+            throw new UnrecoverableError(JSON.stringify(verdict.error)); // throws-ok BullMQ's failure channel
+          },
+          {
+            connection: redisOptions(opts.connection),
+            concurrency: opts.concurrency ?? 1,
+            lockDuration: lockMs,
+            stalledInterval: lockMs,
+            maxStalledCount: 1,
+            name: workerId,
+          },
+        );
+        // Worker errors (a lost connection …) are retried by BullMQ; they must not crash the process.
+        worker.on("error", () => undefined);
+        let closing: ResultAsync<void, FleetError> | null = null;
+        return {
+          workerId,
+          close: () =>
+            (closing ??= ResultAsync.fromPromise(
+              (async () => {
+                await worker.close();
+                if (app !== null) await app.close();
+                await redis.quit().catch(() => redis.disconnect());
+              })(),
+              () => fleetClosed("worker"),
+            )),
+        };
+      }),
+  );
+};
