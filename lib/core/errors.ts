@@ -48,6 +48,14 @@ export type ThreadError =
       readonly threadId: string | null;
       readonly expected: Position | null;
       readonly observed: Position | null;
+    }
+  | {
+      /** A serialized thread lists secrets (`apiKey`, `env`, `config.…`) nobody supplied. */
+      readonly _tag: "MissingSecrets";
+      readonly path: string;
+      readonly message: string;
+      /** The paths of the secrets still missing. */
+      readonly paths: readonly string[];
     };
 
 /** Builds a decoding error from its issues; the message lists every issue. */

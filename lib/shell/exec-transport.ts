@@ -18,7 +18,8 @@ import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";
 import { createLineSplitter } from "./internal/lines.js";
-import { redactJson, redactTail } from "./internal/redact.js";
+import { mayHoldSecret, parseRedacted, redactTail } from "./internal/redact.js";
+import { secretValues } from "../core/secrets.js";
 import type {
   CancelReason,
   Transport,
@@ -112,17 +113,6 @@ export const classifyExit = (
 type ExitResult =
   { ok: true; value: TransportExit } | { ok: false; error: ShellError | DecodeError };
 
-/** The values redacted from the child's output: the API key and env values of key-like names. */
-export const secretsOf = (
-  env: Readonly<Record<string, string>>,
-  apiKey: string | undefined,
-): string[] => [
-  ...(apiKey === undefined ? [] : [apiKey]),
-  ...Object.entries(env)
-    .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
-    .map(([, v]) => v),
-];
-
 const run = (
   binary: CodexBinary,
   request: TransportTurnRequest,
@@ -141,7 +131,8 @@ const run = (
     processEnv: options.processEnv ?? process.env,
     pathDirs: binary.pathDirs,
   });
-  const secrets = secretsOf(command.env, thread.codexOptions.apiKey?.reveal());
+  const o = thread.codexOptions;
+  const secrets = secretValues(o.apiKey?.reveal(), o.config, command.env);
   const tailBytes = options.stderrTailBytes ?? DEFAULT_STDERR_TAIL;
   // Keep a little more than the tail, so a secret the cut falls near is still seen whole.
   const keep = tailBytes + Math.max(0, ...secrets.map((s) => s.length));
@@ -196,19 +187,13 @@ const run = (
     c.stdin?.end(request.input.prompt);
     const splitter = createLineSplitter(request.maxLineBytes);
     // A server may echo the key (a 401 body, a command's output): it never reaches an event.
-    // Lines that hold one (raw or JSON-escaped) are redacted string by string after parsing,
-    // so the JSON stays valid whatever the key's characters.
-    const hot = secrets.filter((x) => x.length >= 4);
-    const needles = [...new Set(hot.flatMap((x) => [x, JSON.stringify(x).slice(1, -1)]))];
+    // Lines that hold one (in any form) are redacted string by string after parsing, so the
+    // JSON stays valid whatever the key's characters (the same code as app-server's).
     const decode = (line: string) => {
-      if (!needles.some((x) => line.includes(x))) return decodeEventLine(line);
-      let value: unknown;
-      try {
-        value = JSON.parse(line) as unknown;
-      } catch {
-        return decodeEventLine(line); // not JSON: the error names only the line's length
-      }
-      return decodeEventValue(redactJson(value, hot));
+      if (!mayHoldSecret(line, secrets)) return decodeEventLine(line);
+      const value = parseRedacted(line, secrets);
+      // not JSON: the error names only the line's length
+      return value === undefined ? decodeEventLine(line) : decodeEventValue(value);
     };
     const onLine = (raw: string) => {
       if (failure !== null || cancelled !== null || raw.trim() === "") return;

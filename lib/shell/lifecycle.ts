@@ -38,6 +38,7 @@ import type { Link } from "./app-server/link.js";
 import type { ThreadPage, ThreadRecord } from "./app-server/summary.js";
 import { linkSourceOf } from "./app-server/transport.js";
 import { redact } from "./internal/redact.js";
+import { secretValues } from "../core/secrets.js";
 import { resolveCodexHome } from "./sessions.js";
 import type { Transport } from "./transport.js";
 
@@ -310,12 +311,7 @@ const cliContext = (
   const binary = resolveCodexBinary(options.codexPathOverride ?? deps.codexPath);
   if (binary.isErr()) return err(binary.error as LifecycleError);
   const env = buildEnv(options, deps.processEnv ?? process.env, binary.value.pathDirs);
-  const secrets = [
-    ...(options.apiKey !== undefined ? [options.apiKey.reveal()] : []),
-    ...Object.entries(env)
-      .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
-      .map(([, v]) => v),
-  ];
+  const secrets = secretValues(options.apiKey?.reveal(), options.config, env);
   return ok({ binary: binary.value, options, env, secrets });
 };
 

@@ -6,6 +6,7 @@
  * fresh one; `close()` ends it (its whole process group), and a process that exits kills any
  * server it left open, so no child is orphaned.
  */
+import { secretValues } from "../../core/secrets.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
@@ -99,11 +100,6 @@ const track = (child: ChildProcess): void => {
   child.once("exit", () => live.delete(child));
 };
 
-const secretsOf = (env: Readonly<Record<string, string>>): string[] =>
-  Object.entries(env)
-    .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
-    .map(([, v]) => v);
-
 interface Started {
   readonly link: Link;
   readonly info: ServerInfo;
@@ -137,10 +133,7 @@ const start = async (
     requestTimeoutMs: deps.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     maxLineBytes: deps.maxLineBytes ?? DEFAULTS.maxLineBytes,
     stderrTailBytes: DEFAULTS.stderrTailBytes,
-    secrets: [
-      ...(options.apiKey !== undefined ? [options.apiKey.reveal()] : []),
-      ...secretsOf(env),
-    ],
+    secrets: secretValues(options.apiKey?.reveal(), options.config, env),
   });
   const link = createLink(rpc);
   const hello = await rpc.request("initialize", {
