@@ -176,6 +176,8 @@ export const routeSecrets = (config: unknown): RoutedConfig => {
     }
   };
   walk(config, [], out);
+  // Numbered in path order, so the names do not depend on the order keys were inserted in.
+  moved.sort(([a], [b]) => (a.join(".") < b.join(".") ? -1 : a.join(".") > b.join(".") ? 1 : 0));
   let n = 0;
   for (const [, route, value] of moved) {
     if (route === null) continue;

@@ -123,7 +123,7 @@ export const serializeThread = (thread: Thread): string => {
         : { ...rest, config: withoutSecrets(config, "codexOptions.config", left) };
     const out: SerializedThread = {
       format: SERIALIZED_THREAD_FORMAT,
-      secrets: left,
+      secrets: left.sort(),
       threadId: thread.threadId,
       codexOptions: stored as SerializedThread["codexOptions"],
       threadOptions: thread.threadOptions as ThreadOptions,

@@ -486,6 +486,7 @@ describe("the stub over plain HTTP", () => {
       index,
       path: "/v1/responses",
       body: {},
+      headers: {},
       userText: "",
       hasFunctionCallOutput: false,
     });

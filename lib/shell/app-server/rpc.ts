@@ -24,7 +24,7 @@ import {
   type TransportError,
 } from "../../core/transport-errors.js";
 import { createLineSplitter } from "../internal/lines.js";
-import { redact } from "../internal/redact.js";
+import { parseRedacted, redact } from "../internal/redact.js";
 import {
   decodeNote,
   decodeResult,
@@ -254,12 +254,10 @@ export const connect = (child: ChildProcess, options: RpcOptions): RpcConnection
 
   const onLine = (line: string) => {
     if (line.trim() === "") return;
-    let m: unknown;
-    try {
-      m = JSON.parse(line) as unknown;
-    } catch {
-      return; // not a protocol line: the server logs on stderr, so this is noise
-    }
+    // A key the server echoes (a 401 body, a model reply) is redacted in every string of the
+    // message before anything reads it: results, notifications, errors (the exec code).
+    const m = parseRedacted(line, options.secrets);
+    if (m === undefined) return; // not a protocol line: the server logs on stderr, so this is noise
     if (JSONRPCResponse.is(m)) onResponse(m.id, { result: m.result });
     else if (JSONRPCError.is(m)) onResponse(m.id, { error: m.error });
     else if (JSONRPCRequest.is(m)) onServerRequest(m.id, m.method);
