@@ -52,6 +52,11 @@ export const dottedConfig = (
       if (v !== undefined) walk(v, prefix === "" ? k : `${prefix}.${k}`);
   };
   walk(config, "");
+  // A provider's bearer token wins over its env_key, as it does over exec (where the token is
+  // passed as the env_key): the CLI would otherwise insist on the env_key's variable.
+  for (const k of Object.keys(out))
+    if (/^model_providers\.[^.]+\.experimental_bearer_token$/.test(k))
+      delete out[k.replace(/experimental_bearer_token$/, "env_key")];
   return out;
 };
 
