@@ -342,6 +342,7 @@ describe("the stub over plain HTTP", () => {
         index: 1,
         path: "/v1/responses",
         body: JSON.parse(userInput("  hi there \n")),
+        headers: expect.objectContaining({ "content-type": "application/json" }) as unknown,
         userText: "hi there",
         hasFunctionCallOutput: false,
       },

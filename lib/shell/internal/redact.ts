@@ -2,9 +2,9 @@
  * Redaction of secrets from what a child prints, the same code for every transport (exec,
  * app-server, lifecycle commands). A secret is searched in each form a program may print it
  * in: as it is, JSON-escaped (a key holding `"` or `\`), and percent-encoded (a URL). Every
- * non-empty secret is redacted; one shorter than {@link SHORT_SECRET} characters only where
- * it stands alone (not inside a longer run of letters and digits), so that a 3-character key
- * is hidden without erasing every word that contains its letters.
+ * secret is redacted; one shorter than {@link SHORT_SECRET} characters only where it stands
+ * alone (not inside a longer run of letters and digits), so that a 3-character key is hidden
+ * without erasing every word that contains its letters, and only if it holds a letter or digit.
  */
 
 /** Secrets shorter than this are matched only where they stand alone. */
@@ -28,11 +28,18 @@ export const secretForms = (secret: string): string[] => {
 
 const cache = new WeakMap<readonly string[], string[]>();
 
+/**
+ * True for a secret worth searching: any of {@link SHORT_SECRET} characters or more, and a
+ * shorter one holding a letter or digit (a key like `:` would erase the syntax of every line).
+ */
+const searchable = (s: string): boolean =>
+  s.length >= SHORT_SECRET || (s.length > 0 && /[\p{L}\p{N}]/u.test(s));
+
 /** Every form of every secret, longest first (a longer secret may contain a shorter one). */
 const formsOf = (secrets: readonly string[]): string[] => {
   let forms = cache.get(secrets);
   if (forms === undefined) {
-    forms = [...new Set(secrets.filter((s) => s.length > 0).flatMap(secretForms))].sort(
+    forms = [...new Set(secrets.filter(searchable).flatMap(secretForms))].sort(
       (a, b) => b.length - a.length,
     );
     cache.set(secrets, forms);
