@@ -116,6 +116,12 @@ const check = (
           context: contextAt(c, path, v),
           message: "keys must not be empty",
         });
+      else if (hasLoneSurrogate(k))
+        errors.push({
+          value: v,
+          context: contextAt(c, path, v),
+          message: "keys must not contain a lone surrogate (TOML cannot hold it)",
+        });
       else if (onPath && !TOML_BARE_KEY.test(k))
         errors.push({
           value: v,
