@@ -217,7 +217,10 @@ export function startModelStub(
       path,
       body: body.value,
       headers: Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+        Object.entries(req.headers).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.join(", ") : (v ?? ""),
+        ]),
       ),
       userText: lastUserText(input),
       hasFunctionCallOutput: toolOutputAfterLastUser(input) !== null,
