@@ -2,11 +2,16 @@
  * The pure argv/env builder: the `codex exec` command line and environment for a turn. The
  * same flags, in the same order, as `@openai/codex-sdk` for the same options; `config` is
  * flattened into TOML `--config` overrides; the thread id goes after `resume` only as a
- * validated ThreadId; the API key travels in the environment, never in argv.
+ * validated ThreadId; the API key and every secret of `config` travel in the environment,
+ * never in argv (lib/core/secrets.ts says how each secret reaches the CLI).
  */
-import type { ConfigObject, ConfigValue } from "./config-value.js";
-import { TOML_BARE_KEY } from "./config-value.js";
-import { isRecord } from "./internal/decode.js";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { err, ok, type Result } from "neverthrow";
+import type { ConfigObject } from "./config-value.js";
+import { ConfigObject as ConfigObjectCodec, TOML_BARE_KEY } from "./config-value.js";
+import { decodingError, type DecodingError } from "./errors.js";
+import { decodeAll, isRecord } from "./internal/decode.js";
+import { routeSecrets } from "./secrets.js";
 import type { CodexOptions, ThreadOptions, TurnOptions } from "./options.js";
 import type { NormalizedInput } from "./input.js";
 import type { DeepReadonly } from "./thread.js";
@@ -16,30 +21,47 @@ export const ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
 /** The originator we report: the official SDK's, so the CLI treats us the same. */
 export const ORIGINATOR = "codex_sdk_ts";
 
-const tomlString = (s: string): string => JSON.stringify(s);
+const SHORT_ESCAPES: Record<string, string> = {
+  "\b": "\\b",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\f": "\\f",
+  "\r": "\\r",
+  '"': '\\"',
+  "\\": "\\\\",
+};
 
-/** A config value as a TOML literal (strings JSON-quoted, arrays and inline tables). */
-export const toTomlValue = (v: DeepReadonly<ConfigValue>): string => {
+/**
+ * A TOML basic string: `"` and `\` escaped, every control character (U+0000–U+001F and
+ * U+007F, which TOML forbids raw) as an escape. The string must hold no lone surrogate.
+ */
+const tomlString = (s: string): string =>
+  `"${s.replace(
+    /["\\\u0000-\u001f\u007f]/g,
+    (ch) => SHORT_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  )}"`;
+
+/** A valid config value as a TOML literal (secrets must have been routed out before). */
+const tomlValue = (v: unknown): string => {
   if (typeof v === "string") return tomlString(v);
   if (typeof v === "number") return `${v}`;
   if (typeof v === "boolean") return v ? "true" : "false";
-  if (Array.isArray(v))
-    return `[${v.map((x: DeepReadonly<ConfigValue>) => toTomlValue(x)).join(", ")}]`;
-  const parts = Object.entries(v as Record<string, DeepReadonly<ConfigValue>>)
+  if (Array.isArray(v)) return `[${v.map(tomlValue).join(", ")}]`;
+  const parts = Object.entries(v as Record<string, unknown>)
     .filter(([, c]) => c !== undefined)
-    .map(([k, c]) => `${TOML_BARE_KEY.test(k) ? k : tomlString(k)} = ${toTomlValue(c)}`);
+    .map(([k, c]) => `${TOML_BARE_KEY.test(k) ? k : tomlString(k)} = ${tomlValue(c)}`);
   return `{${parts.join(", ")}}`;
 };
 
-/** The config object as `key.path=value` overrides, depth first, in key order. */
-export const flattenConfig = (config: DeepReadonly<ConfigObject>): string[] => {
+/** A valid (routed) config as `key.path=value` overrides, depth first, in key order. */
+const flattenValid = (config: unknown): string[] => {
   const out: string[] = [];
-  const walk = (value: DeepReadonly<ConfigValue>, prefix: string): void => {
+  const walk = (value: unknown, prefix: string): void => {
     if (!isRecord(value)) {
-      out.push(`${prefix}=${toTomlValue(value)}`);
+      out.push(`${prefix}=${tomlValue(value)}`);
       return;
     }
-    const entries = Object.entries(value as Record<string, DeepReadonly<ConfigValue>>);
+    const entries = Object.entries(value);
     if (prefix !== "" && entries.length === 0) {
       out.push(`${prefix}={}`);
       return;
@@ -52,6 +74,41 @@ export const flattenConfig = (config: DeepReadonly<ConfigObject>): string[] => {
   walk(config, "");
   return out;
 };
+
+/** Why a config could not be written as TOML: each issue at its path under `config`. */
+export type ConfigTomlError = DecodingError<"InvalidOptions">;
+
+const invalidConfig = (u: unknown, path: string): Result<ConfigObject, ConfigTomlError> => {
+  const d = decodeAll(ConfigObjectCodec, u, path);
+  return isLeft(d)
+    ? err(
+        decodingError(
+          "InvalidOptions",
+          d.left[0]?.path ?? path,
+          "invalid config",
+          d.left,
+        ) as ConfigTomlError,
+      )
+    : ok(d.right);
+};
+
+/**
+ * A config value as a TOML literal (strings as basic strings with every control character
+ * escaped, arrays and inline tables). A value TOML cannot hold (a lone surrogate, a
+ * non-finite number …) or a secret (it never goes on a command line) is an `InvalidOptions`
+ * error at its path.
+ */
+export const toTomlValue = (v: unknown): Result<string, ConfigTomlError> =>
+  // In an array, keys are inline-table keys (any string), not a --config path.
+  invalidConfig({ value: [v] }, "toml").map((c) => tomlValue((c["value"] as unknown[])[0]));
+
+/**
+ * The config object as `key.path=value` overrides, depth first, in key order. Secrets are
+ * replaced by the names of the environment variables that carry them (see `buildEnv`). An
+ * invalid config is an `InvalidOptions` error listing each problem at its path.
+ */
+export const flattenConfig = (config: unknown): Result<string[], ConfigTomlError> =>
+  invalidConfig(config, "config").map((c) => flattenValid(routeSecrets(c).config));
 
 /** What one turn's command needs besides the thread. */
 export interface CommandRequest {
@@ -79,7 +136,8 @@ export interface Command {
 /** The global `--config` overrides: structured config, raw overrides, then the base URL. */
 export const configArgs = (o: DeepReadonly<CodexOptions>): string[] => {
   const args: string[] = [];
-  for (const c of o.config ? flattenConfig(o.config) : []) args.push("--config", c);
+  for (const c of o.config ? flattenValid(routeSecrets(o.config).config) : [])
+    args.push("--config", c);
   for (const c of o.configOverrides ?? []) args.push("--config", c);
   if (o.baseUrl) args.push("--config", `openai_base_url=${tomlString(o.baseUrl)}`);
   return args;
@@ -96,6 +154,7 @@ export const buildEnv = (
   else for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) env[k] = v;
   if (!env[ORIGINATOR_ENV]) env[ORIGINATOR_ENV] = ORIGINATOR;
   if (o.apiKey !== undefined) env["CODEX_API_KEY"] = o.apiKey.reveal();
+  if (o.config !== undefined) Object.assign(env, routeSecrets(o.config).env);
   if (pathDirs.length > 0) {
     const rest = (env["PATH"] ?? "")
       .split(":")

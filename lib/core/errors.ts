@@ -58,6 +58,14 @@ export type ThreadError =
       /** The store searched (`$CODEX_HOME/sessions`). */
       readonly store: string;
       readonly expected: Position | null;
+    }
+  | {
+      /** A serialized thread lists secrets (`apiKey`, `env`, `config.…`) nobody supplied. */
+      readonly _tag: "MissingSecrets";
+      readonly path: string;
+      readonly message: string;
+      /** The paths of the secrets still missing. */
+      readonly paths: readonly string[];
     };
 
 /** Builds a decoding error from its issues; the message lists every issue. */

@@ -14,6 +14,7 @@ import {
 } from "./internal/decode.js";
 import { ConfigObject } from "./config-value.js";
 import { Redacted } from "./redacted.js";
+import { hasUrlCredentials, isSecretPath } from "./secrets.js";
 
 const ArgString = checkedString<string>("string", argvProblem);
 
@@ -34,7 +35,10 @@ const DirectoryPath = checkedString<string>(
 const HttpUrl = checkedString<string>("URL", (s) => {
   try {
     const u = new URL(s);
-    return u.protocol === "http:" || u.protocol === "https:" ? null : "must be an http(s) URL";
+    if (u.protocol !== "http:" && u.protocol !== "https:") return "must be an http(s) URL";
+    return u.username !== "" || u.password !== "" || hasUrlCredentials(s)
+      ? "must not hold a user name or password (user:key@host): pass the key as apiKey"
+      : null;
   } catch {
     return "must be an absolute http(s) URL";
   }
@@ -100,9 +104,30 @@ export const Env = secret(
   ),
 );
 
+/** The problem of a raw override, which goes on the command line as it is: no secrets. */
+const overrideProblem = (s: string): string | null => {
+  const eq = s.indexOf("=");
+  if (eq <= 0) return 'must have the form "key=value"';
+  const keys = s.slice(0, eq).trim().split(".");
+  if (
+    isSecretPath(keys) ||
+    hasUrlCredentials(
+      s
+        .slice(eq + 1)
+        .trim()
+        .replace(/^["']/, ""),
+    )
+  )
+    return (
+      "looks like a secret: raw overrides go on the command line (visible in ps), so " +
+      "put secrets in `config`, which passes them through the environment"
+    );
+  return null;
+};
+
 const ConfigOverride = checkedString<string>(
   "key=value",
-  (s) => argvProblem(s) ?? (/^[^=]+=/.test(s) ? null : 'must have the form "key=value"'),
+  (s) => argvProblem(s) ?? overrideProblem(s),
 );
 
 /** Codec of the options that hold for every thread of a client (the SDK's `new Codex(...)`). */

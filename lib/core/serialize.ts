@@ -1,12 +1,14 @@
 /**
  * The serialized thread: a strict, versioned JSON format for storing a thread and resuming it
- * on another machine. Secrets are not part of it: the API key and `env` are left out and can
- * be supplied again when deserializing.
+ * on another machine. Secrets are not part of it: the API key, `env` and every Redacted value
+ * of `config` are left out, their paths listed under `secrets`, and must be supplied again
+ * when deserializing.
  */
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll, describe } from "./internal/decode.js";
+import { closed, decodeAll, describe, isRecord } from "./internal/decode.js";
+import { Redacted } from "./redacted.js";
 import { guard } from "./internal/guard.js";
 import { decodingError, type ThreadError } from "./errors.js";
 import { ConfigObject } from "./config-value.js";
@@ -18,7 +20,9 @@ import { Usage } from "./usage.js";
 import { makeThread, type Thread } from "./thread.js";
 
 /** The format tag and version written into every serialized thread. */
-export const SERIALIZED_THREAD_FORMAT = "codex-fp/thread@1";
+export const SERIALIZED_THREAD_FORMAT = "codex-fp/thread@2";
+/** The previous format (no `secrets` list), still read. */
+const FORMAT_V1 = "codex-fp/thread@1";
 
 /** Codec of the client options as stored: everything but the secrets. */
 const StoredCodexOptions = closed(
@@ -64,7 +68,7 @@ const usageCounts = (u: Usage): Usage =>
 export const SerializedThread = closed(
   "SerializedThread",
   {
-    format: t.literal(SERIALIZED_THREAD_FORMAT),
+    format: t.union([t.literal(SERIALIZED_THREAD_FORMAT), t.literal(FORMAT_V1)]),
     threadId: t.union([ThreadId, t.null]),
     codexOptions: StoredCodexOptions,
     threadOptions: ThreadOptions,
@@ -73,20 +77,53 @@ export const SerializedThread = closed(
     continuationToken: t.union([ContinuationToken, t.null]),
     cumulativeUsage: t.union([StoredUsage, t.null]),
   },
-  {},
+  { secrets: t.array(t.string) },
 );
 /** A serialized thread, parsed. */
 export type SerializedThread = t.TypeOf<typeof SerializedThread>;
 
+/** A copy of `u` without its Redacted values; the dotted path of each one left out. */
+const withoutSecrets = (u: unknown, path: string, left: string[]): unknown => {
+  if (Redacted.is(u)) {
+    left.push(path);
+    return undefined;
+  }
+  if (Array.isArray(u)) return u.map((v: unknown, i) => withoutSecrets(v, `${path}.${i}`, left));
+  if (isRecord(u)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(u)) {
+      const kept = withoutSecrets(v, `${path}.${k}`, left);
+      if (kept !== undefined)
+        Object.defineProperty(out, k, {
+          value: kept,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+    }
+    return out;
+  }
+  return u;
+};
+
 /**
- * The thread as JSON, without secrets (no API key, no env). Returns `"null"` for a value that
- * is not a thread, which `deserializeThread` rejects.
+ * The thread as JSON, without secrets: no API key, no env, no Redacted config value; the
+ * paths left out are listed under `secrets`. Returns `"null"` for a value that is not a
+ * thread, which `deserializeThread` rejects.
  */
 export const serializeThread = (thread: Thread): string => {
   try {
-    const { apiKey: _apiKey, env: _env, ...stored } = thread.codexOptions;
+    const { apiKey, env, config, ...rest } = thread.codexOptions;
+    const left: string[] = [];
+    if (apiKey !== undefined) left.push("codexOptions.apiKey");
+    if (env !== undefined) left.push("codexOptions.env");
+    const stored =
+      config === undefined
+        ? rest
+        : { ...rest, config: withoutSecrets(config, "codexOptions.config", left) };
     const out: SerializedThread = {
       format: SERIALIZED_THREAD_FORMAT,
+      secrets: left.sort(),
       threadId: thread.threadId,
       codexOptions: stored as SerializedThread["codexOptions"],
       threadOptions: thread.threadOptions as ThreadOptions,
@@ -101,11 +138,60 @@ export const serializeThread = (thread: Thread): string => {
   }
 };
 
-/** Secrets to put back into a deserialized thread (they are never serialized). */
+/**
+ * Secrets to put back into a deserialized thread (they are never serialized): the API key,
+ * env, and `config`, a nested object holding the values of the config paths the serialized
+ * thread lists under `secrets` (plain or Redacted; they come back Redacted). Every listed
+ * secret must be supplied; `apiKey: null` or `env: null` says to go on without it (the CLI
+ * then uses what it inherits).
+ */
 export interface ThreadSecrets {
   readonly apiKey?: unknown;
   readonly env?: unknown;
+  readonly config?: unknown;
 }
+
+const OPTION_SECRETS = { "codexOptions.apiKey": "apiKey", "codexOptions.env": "env" } as const;
+
+const valueAt = (root: unknown, keys: readonly string[]): unknown =>
+  keys.reduce<unknown>((n, k) => (isRecord(n) && !Redacted.is(n) ? n[k] : undefined), root);
+
+/** `config` with `value` placed at `keys` (copying the tables on the way). */
+const placeAt = (root: unknown, keys: readonly string[], value: unknown): unknown => {
+  const [k, ...rest] = keys;
+  if (k === undefined) return value;
+  const table: Record<string, unknown> = isRecord(root) ? { ...root } : {};
+  Object.defineProperty(table, k, {
+    value: placeAt(table[k], rest, value),
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return table;
+};
+
+/** The config with the supplied secrets put back; the paths with no value supplied. */
+const restoreSecrets = (
+  wanted: readonly string[],
+  config: unknown,
+  secrets: ThreadSecrets | undefined,
+): { config: unknown; missing: string[] } => {
+  const missing: string[] = [];
+  let out = config;
+  for (const path of wanted) {
+    if (path === "codexOptions.apiKey" || path === "codexOptions.env") {
+      if (secrets?.[OPTION_SECRETS[path]] === undefined) missing.push(path);
+      continue;
+    }
+    const keys = path.split(".").slice(2);
+    const value = path.startsWith("codexOptions.config.")
+      ? valueAt(secrets?.config, keys)
+      : undefined;
+    if (value === undefined) missing.push(path);
+    else out = placeAt(out, keys, Redacted.is(value) ? value : Redacted.of(value));
+  }
+  return { config: out, missing };
+};
 
 const invalid = (message: string) =>
   decodingError("InvalidSerializedThread", "thread", "invalid serialized thread", [
@@ -136,11 +222,20 @@ export const deserializeThread = (
             s.left,
           ),
         );
-      const { format: _format, ...parts } = s.right;
+      const { format: _format, secrets: wanted, ...parts } = s.right;
+      const restored = restoreSecrets(wanted ?? [], parts.codexOptions.config, secrets);
+      if (restored.missing.length > 0)
+        return err({
+          _tag: "MissingSecrets",
+          path: "secrets",
+          message: `the serialized thread left out secrets that were not supplied: ${restored.missing.join(", ")}`,
+          paths: restored.missing,
+        });
       const withSecrets = {
         ...parts.codexOptions,
-        ...(secrets?.apiKey !== undefined ? { apiKey: secrets.apiKey } : {}),
-        ...(secrets?.env !== undefined ? { env: secrets.env } : {}),
+        ...(restored.config !== undefined ? { config: restored.config } : {}),
+        ...(secrets?.apiKey != null ? { apiKey: secrets.apiKey } : {}),
+        ...(secrets?.env != null ? { env: secrets.env } : {}),
       };
       const c = decodeAll(CodexOptions, withSecrets, "codexOptions");
       if (isLeft(c)) {

@@ -17,7 +17,7 @@ import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";
 import { createLineSplitter } from "./internal/lines.js";
-import { redactJson } from "./internal/redact.js";
+import { mayHoldSecret, parseRedacted } from "./internal/redact.js";
 import { classifyExit, secretsOf, spawnCli, type CliChild } from "./process/index.js";
 import type {
   CancelReason,
@@ -65,7 +65,7 @@ const run = (
     processEnv: options.processEnv ?? process.env,
     pathDirs: binary.pathDirs,
   });
-  const secrets = secretsOf(command.env, thread.codexOptions.apiKey?.reveal());
+  const secrets = secretsOf(command.env, thread.codexOptions);
   let failure: ShellError | DecodeError | null = null;
   let cancelled: CancelReason | null = null;
   let child: CliChild | null = null;
@@ -101,19 +101,13 @@ const run = (
   child = c;
   const splitter = createLineSplitter(request.maxLineBytes);
   // A server may echo the key (a 401 body, a command's output): it never reaches an event.
-  // Lines that hold one (raw or JSON-escaped) are redacted string by string after parsing,
-  // so the JSON stays valid whatever the key's characters.
-  const hot = secrets.filter((x) => x.length >= 4);
-  const needles = [...new Set(hot.flatMap((x) => [x, JSON.stringify(x).slice(1, -1)]))];
+  // Lines that hold one (in any form) are redacted string by string after parsing, so the
+  // JSON stays valid whatever the key's characters (the same code as app-server's).
   const decode = (line: string) => {
-    if (!needles.some((x) => line.includes(x))) return decodeEventLine(line);
-    let value: unknown;
-    try {
-      value = JSON.parse(line) as unknown;
-    } catch {
-      return decodeEventLine(line); // not JSON: the error names only the line's length
-    }
-    return decodeEventValue(redactJson(value, hot));
+    if (!mayHoldSecret(line, secrets)) return decodeEventLine(line);
+    const value = parseRedacted(line, secrets);
+    // not JSON: the error names only the line's length
+    return value === undefined ? decodeEventLine(line) : decodeEventValue(value);
   };
   const onLine = (raw: string) => {
     if (failure !== null || cancelled !== null || raw.trim() === "") return;

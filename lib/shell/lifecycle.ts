@@ -293,7 +293,7 @@ const cliContext = (
     binary: binary.value,
     options,
     env,
-    secrets: secretsOf(env, options.apiKey?.reveal()),
+    secrets: secretsOf(env, options),
   });
 };
 

@@ -55,6 +55,11 @@ export interface StubRequest {
   readonly path: string;
   /** The parsed JSON body (a JSON object). */
   readonly body: unknown;
+  /**
+   * The request's headers, names lowercased (repeated ones joined with ", "), e.g. to check
+   * the `authorization` the CLI sent. They hold the credentials the client sent: a test stub's.
+   */
+  readonly headers: Readonly<Record<string, string>>;
   /** The text of the last `user` message of `input`, trimmed; `null` when there is none. */
   readonly userText: string | null;
   /**
@@ -211,6 +216,12 @@ export function startModelStub(
       index: served,
       path,
       body: body.value,
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.join(", ") : (v ?? ""),
+        ]),
+      ),
       userText: lastUserText(input),
       hasFunctionCallOutput: toolOutputAfterLastUser(input) !== null,
     };

@@ -98,6 +98,7 @@ describe("serializeThread", () => {
     const json = JSON.parse(serializeThread(sample())) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual([
       "format",
+      "secrets",
       "threadId",
       "codexOptions",
       "threadOptions",
@@ -107,7 +108,8 @@ describe("serializeThread", () => {
       "cumulativeUsage",
     ]);
     expect(json["format"]).toBe(SERIALIZED_THREAD_FORMAT);
-    expect(SERIALIZED_THREAD_FORMAT).toBe("codex-fp/thread@1");
+    expect(SERIALIZED_THREAD_FORMAT).toBe("codex-fp/thread@2");
+    expect(json["secrets"]).toEqual(["codexOptions.apiKey", "codexOptions.env"]);
     expect(json["codexOptions"]).toEqual({
       baseUrl: "https://api.example.com/v1",
       config: { model_reasoning_summary: "auto" },
@@ -155,9 +157,11 @@ describe("deserializeThread", () => {
 
   it("is idempotent on its own output", () => {
     fc.assert(
-      fc.property(threads, ({ thread }) => {
+      fc.property(threads, ({ thread, apiKey, env }) => {
         const once = serializeThread(thread);
-        expect(serializeThread(deserializeThread(once)._unsafeUnwrap())).toBe(once);
+        expect(serializeThread(deserializeThread(once, { apiKey, env })._unsafeUnwrap())).toBe(
+          once,
+        );
       }),
       { numRuns: 100 },
     );
@@ -173,14 +177,23 @@ describe("deserializeThread", () => {
     expect(back.metadata).toEqual(metadataFromJson(rolloutHead())._unsafeUnwrap());
   });
 
-  it("leaves the secrets out when none are given", () => {
-    const back = deserializeThread(serializeThread(sample()))._unsafeUnwrap();
+  it("says which secrets are missing, and leaves them out only when told to (null)", () => {
+    expect(deserializeThread(serializeThread(sample()))._unsafeUnwrapErr()).toEqual({
+      _tag: "MissingSecrets",
+      path: "secrets",
+      message: expect.stringContaining("codexOptions.apiKey, codexOptions.env") as unknown,
+      paths: ["codexOptions.apiKey", "codexOptions.env"],
+    });
+    const back = deserializeThread(serializeThread(sample()), {
+      apiKey: null,
+      env: null,
+    })._unsafeUnwrap();
     expect(back.codexOptions.apiKey).toBeUndefined();
     expect(back.codexOptions.env).toBeUndefined();
   });
 
   it("rejects an invalid API key supplied with it, as InvalidApiKey", () => {
-    const r = deserializeThread(serializeThread(sample()), { apiKey: "sk bad key" });
+    const r = deserializeThread(serializeThread(sample()), { apiKey: "sk bad key", env: null });
     expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "InvalidApiKey" });
     expect(JSON.stringify(r._unsafeUnwrapErr())).not.toContain("sk bad key");
   });
@@ -234,7 +247,7 @@ describe("deserializeThread", () => {
 
   it("rejects another format, a missing field, and invalid values", () => {
     const cases: [(s: Record<string, unknown>) => void, string][] = [
-      [(s) => (s["format"] = "codex-fp/thread@2"), "thread.format"],
+      [(s) => (s["format"] = "codex-fp/thread@3"), "thread.format"],
       [(s) => delete s["labels"], "thread.labels"],
       [(s) => (s["threadId"] = "--last"), "thread.threadId"],
       [(s) => (s["continuationToken"] = "not a token"), "thread.continuationToken"],

@@ -31,7 +31,12 @@ import { call, expectSoundThread, fuzzIt, okOrTagged } from "./support/harness.j
 import { ROLLOUT_ID, rolloutHead, validThread } from "./support/threads.js";
 import { readFileSync } from "node:fs";
 
-const ERRORS = ["InvalidSerializedThread", "InvalidApiKey", "InvalidOptions"] as const;
+const ERRORS = [
+  "InvalidSerializedThread",
+  "InvalidApiKey",
+  "InvalidOptions",
+  "MissingSecrets",
+] as const;
 
 const KEYS = [
   "format",

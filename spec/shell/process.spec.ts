@@ -195,7 +195,7 @@ describe("a stopped app-server turn leaves no agent command", () => {
         env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin" },
         secrets: [],
       })._unsafeUnwrap();
-      const rpc = connect(child, { requestTimeoutMs: 1_000, maxLineBytes: 1024 });
+      const rpc = connect(child, { requestTimeoutMs: 1_000, maxLineBytes: 1024, secrets: [] });
       child.kill();
       await child.done;
       expect(rpc.isClosed()).toBe(true);

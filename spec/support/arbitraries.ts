@@ -11,6 +11,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 
 import { Redacted } from "../../lib/index.js";
+import { isSecretPath } from "../../lib/core/secrets.js";
 import { CLI_GOLDEN, GOLDEN, LEGACY_GOLDEN } from "./core-helpers.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -206,6 +207,9 @@ export const validApiKey: fc.Arbitrary<string> = word(40).map((w) => `sk-test-${
 
 const labels = fc.dictionary(word(8), printable, { maxKeys: 3 });
 
+/** Config keys that do not make a value secret (secrets are generated apart). */
+const plainKey = (k: string): boolean => !isSecretPath([k]) && !["env", "http_headers"].includes(k);
+
 const configValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },
@@ -215,7 +219,7 @@ const configValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (x === 0 ? 0 : x)),
     fc.boolean(),
     fc.array(tie("value"), { maxLength: 3 }),
-    fc.dictionary(word(8), tie("value"), { maxKeys: 3 }),
+    fc.dictionary(word(8).filter(plainKey), tie("value"), { maxKeys: 3 }),
   ),
 })).value;
 
@@ -224,7 +228,7 @@ export const validStoredCodexOptions = fc.record(
   {
     codexPathOverride: word().map((w) => `/opt/codex/${w}`),
     baseUrl: word().map((w) => `https://${w}.example.com/v1`),
-    config: fc.dictionary(word(8), configValue, { maxKeys: 3 }),
+    config: fc.dictionary(word(8).filter(plainKey), configValue, { maxKeys: 3 }),
     configOverrides: fc.array(
       fc.tuple(word(8), word(8)).map(([k, v]) => `${k}="${v}"`),
       { maxLength: 2 },

@@ -342,6 +342,7 @@ describe("the stub over plain HTTP", () => {
         index: 1,
         path: "/v1/responses",
         body: JSON.parse(userInput("  hi there \n")),
+        headers: expect.objectContaining({ "content-type": "application/json" }) as unknown,
         userText: "hi there",
         hasFunctionCallOutput: false,
       },
@@ -486,6 +487,7 @@ describe("the stub over plain HTTP", () => {
       index,
       path: "/v1/responses",
       body: {},
+      headers: {},
       userText: "",
       hasFunctionCallOutput: false,
     });

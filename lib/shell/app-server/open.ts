@@ -101,11 +101,12 @@ const start = async (
   deps: AppServerDeps,
 ): Promise<Result<Started, TransportError>> => {
   const env = buildEnv(options, deps.processEnv ?? process.env, binary.pathDirs);
+  const secrets = secretsOf(env, options);
   const spawned = spawnCli({
     path: binary.path,
     args: ["app-server", ...configArgs(options)],
     env,
-    secrets: secretsOf(env, options.apiKey?.reveal()),
+    secrets,
     stderrTailBytes: DEFAULTS.stderrTailBytes,
     ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}),
   });
@@ -118,6 +119,7 @@ const start = async (
   const rpc = connect(child, {
     requestTimeoutMs: deps.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     maxLineBytes: deps.maxLineBytes ?? DEFAULTS.maxLineBytes,
+    secrets,
   });
   const link = createLink(rpc);
   const hello = await rpc.request("initialize", {

@@ -16,6 +16,7 @@ import type {
   UserInput,
 } from "../../generated/app-server/index.js";
 import type { ConfigValue } from "../../core/config-value.js";
+import { Redacted } from "../../core/redacted.js";
 import type { NormalizedInput } from "../../core/input.js";
 import { isRecord } from "../../core/internal/decode.js";
 import type { TurnOptions } from "../../core/options.js";
@@ -33,6 +34,11 @@ export const dottedConfig = (
 ): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
   const walk = (value: unknown, prefix: string): void => {
+    // Secrets go in the request itself (stdin of the server, which no other user can read).
+    if (Redacted.is(value)) {
+      out[prefix] = value.reveal();
+      return;
+    }
     if (!isRecord(value)) {
       out[prefix] = value;
       return;
@@ -46,6 +52,11 @@ export const dottedConfig = (
       if (v !== undefined) walk(v, prefix === "" ? k : `${prefix}.${k}`);
   };
   walk(config, "");
+  // A provider's bearer token wins over its env_key, as it does over exec (where the token is
+  // passed as the env_key): the CLI would otherwise insist on the env_key's variable.
+  for (const k of Object.keys(out))
+    if (/^model_providers\.[^.]+\.experimental_bearer_token$/.test(k))
+      delete out[k.replace(/experimental_bearer_token$/, "env_key")];
   return out;
 };
 

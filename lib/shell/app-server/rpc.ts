@@ -23,6 +23,7 @@ import {
   type TransportError,
 } from "../../core/transport-errors.js";
 import { createLineSplitter } from "../internal/lines.js";
+import { parseRedacted } from "../internal/redact.js";
 import type { CliChild } from "../process/index.js";
 import {
   decodeNote,
@@ -41,6 +42,8 @@ export interface RpcOptions {
   readonly requestTimeoutMs: number;
   /** Lines longer than this many bytes close the connection. */
   readonly maxLineBytes: number;
+  /** Values redacted from every message before anything reads it (a key the server echoes). */
+  readonly secrets: readonly string[];
 }
 
 /** What a thread's subscriber is told: a decoded notification, an undecodable one, or the end. */
@@ -244,12 +247,10 @@ export const connect = (server: CliChild, options: RpcOptions): RpcConnection =>
 
   const onLine = (line: string) => {
     if (line.trim() === "") return;
-    let m: unknown;
-    try {
-      m = JSON.parse(line) as unknown;
-    } catch {
-      return; // not a protocol line: the server logs on stderr, so this is noise
-    }
+    // A key the server echoes (a 401 body, a model reply) is redacted in every string of the
+    // message before anything reads it: results, notifications, errors (the exec code).
+    const m = parseRedacted(line, options.secrets);
+    if (m === undefined) return; // not a protocol line: the server logs on stderr, so this is noise
     if (JSONRPCResponse.is(m)) onResponse(m.id, { result: m.result });
     else if (JSONRPCError.is(m)) onResponse(m.id, { error: m.error });
     else if (JSONRPCRequest.is(m)) onServerRequest(m.id, m.method);

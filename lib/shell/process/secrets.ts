@@ -1,16 +1,13 @@
 /**
- * The values redacted from a CLI child's output: the API key, and the values of environment
- * variables whose names say they are secret. One definition for every transport and command;
- * the runner only applies the list it is given.
+ * The values redacted from a CLI child's output: the API key, the secret values of `config`,
+ * and the environment variables that hold secrets (see core/secrets.ts for the policy). One
+ * definition for every transport and command; the runner only applies the list it is given.
  */
+import type { CodexOptions } from "../../core/options.js";
+import { secretValues } from "../../core/secrets.js";
 
-/** The secrets of a child started with `env` and `apiKey`. */
+/** The secrets of a child started with `env` for a client with `options`. */
 export const secretsOf = (
   env: Readonly<Record<string, string>>,
-  apiKey: string | undefined,
-): string[] => [
-  ...(apiKey === undefined ? [] : [apiKey]),
-  ...Object.entries(env)
-    .filter(([k]) => /KEY|TOKEN|SECRET|PASSWORD/i.test(k))
-    .map(([, v]) => v),
-];
+  options: Pick<CodexOptions, "apiKey" | "config">,
+): string[] => secretValues(options.apiKey?.reveal(), options.config, env);

@@ -95,6 +95,7 @@ export const THREAD_ERROR_TAGS = [
   "InvalidContinuationToken",
   "InvalidSerializedThread",
   "ContinuationMismatch",
+  "MissingSecrets",
 ] as const;
 /** The `_tag`s of DecodeError. */
 export const DECODE_ERROR_TAGS = ["InvalidJson", "InvalidEvent"] as const;
