@@ -92,7 +92,7 @@ describe("generated app-server codecs", () => {
     for (const name of ["JSONRPCResponse", "ThreadStartResponse", "ThreadItem", "Thread"])
       expect(committed[name]).toBeDefined();
     // Built or read only (types): no codec at run time.
-    for (const name of ["ThreadStartParams", "UserInput", "ApplyPatchApprovalResponse"])
+    for (const name of ["ThreadStartParams", "TurnStartParams", "ApplyPatchApprovalResponse"])
       expect(committed[name]).toBeUndefined();
     // Not used at all: not emitted.
     for (const name of ["ClientRequest", "ServerNotification", "ConfigReadResponse"]) {
