@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { benchArchive } from "./archive.js";
 import { benchDecode } from "./decode.js";
 import { benchFold } from "./fold.js";
+import { benchImport } from "./import.js";
 import { benchListSessions } from "./sessions.js";
 import { benchStartThread, benchStartThreadTypical } from "./start-thread.js";
 import { benchTurns } from "./turns.js";
@@ -84,6 +85,16 @@ if (want("turns")) {
     `${fmt(r.firstEventCodexFpMs, 0)} ms vs ${fmt(r.firstEventOfficialSdkMs, 0)} ms`,
     `${fmt(r.firstEventCodexFpMs / r.firstEventOfficialSdkMs)}×`,
     "no later",
+  ]);
+}
+if (want("import")) {
+  const r = benchImport();
+  raw["import"] = r;
+  rows.push([
+    r.name,
+    `${fmt(r.codexFpMs, 0)} ms vs ${fmt(r.depsMs, 0)} ms (median of ${r.runs}); .d.ts ${fmt(r.dtsBytes / 1e6)} MB`,
+    `${fmt(r.ratio)}×`,
+    "≤ 1.3×",
   ]);
 }
 if (want("app-server") && existsSync(join(import.meta.dirname, "app-server.ts"))) {

@@ -23,10 +23,10 @@ function argValue(args: readonly string[], flag: string): string | undefined {
   return v;
 }
 
-function main(args: readonly string[]): number {
+async function main(args: readonly string[]): Promise<number> {
   const codex = argValue(args, "--codex") ?? resolveCodexBinary();
   const outDir = path.resolve(argValue(args, "--out") ?? OUTPUT_DIR);
-  const files = generateWithCodex(codex);
+  const files = await generateWithCodex(codex);
   if (args.includes("--check")) {
     const current = readOutputDir(outDir);
     const stale = [...new Set([...files.keys(), ...current.keys()])].filter(
@@ -47,4 +47,4 @@ function main(args: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -5,27 +5,45 @@ import * as t from "io-ts";
 import { PathReporter } from "io-ts/PathReporter";
 import * as ts from "typescript";
 import * as G from "../../lib/generated/app-server/index.js";
+import { ResponseCodecs } from "../../lib/shell/app-server/protocol.js";
 import {
   generateFromBundles,
-  generateWithCodex,
+  generateFromSchemas,
   OUTPUT_DIR,
   readOutputDir,
+  schemasFromCodex,
+  type CodexSchemas,
   type SchemaObject,
 } from "../../scripts/codegen-lib.js";
 
 const ROOT = process.cwd();
 const GOLDEN_DIR = path.join(ROOT, "golden", `app-server-${G.CODEX_CLI_VERSION}`);
+/** Running the CLI twice and formatting thousands of lines is slow on a loaded machine. */
+const SLOW = 300_000;
+
+/** The pinned CLI's schemas, read once for every test of this file. */
+let schemas: CodexSchemas;
+/** Codecs of every definition of the schemas (not only the library's), loaded. */
+let F: Record<string, unknown>;
+beforeAll(async () => {
+  schemas = schemasFromCodex();
+  F = loadGenerated(await generateFromSchemas(schemas, "all"), "index.ts");
+}, SLOW);
 
 describe("generated app-server codecs", () => {
-  it("are up to date with the pinned codex CLI's generate-json-schema output", () => {
-    const fresh = generateWithCodex();
-    const committed = readOutputDir(path.join(ROOT, OUTPUT_DIR));
-    expect([...committed.keys()]).toEqual([...fresh.keys()]);
-    for (const [file, text] of fresh) {
-      // Compare per file so a failure names the stale module; run `npm run codegen` to fix.
-      expect({ file, upToDate: committed.get(file) === text }).toEqual({ file, upToDate: true });
-    }
-  });
+  it(
+    "are up to date with the pinned codex CLI's generate-json-schema output",
+    async () => {
+      const fresh = await generateFromSchemas(schemas);
+      const committed = readOutputDir(path.join(ROOT, OUTPUT_DIR));
+      expect([...committed.keys()]).toEqual([...fresh.keys()]);
+      for (const [file, text] of fresh) {
+        // Compare per file so a failure names the stale module; run `npm run codegen` to fix.
+        expect({ file, upToDate: committed.get(file) === text }).toEqual({ file, upToDate: true });
+      }
+    },
+    SLOW,
+  );
 
   it("record the CLI version they came from", () => {
     const pkg = JSON.parse(
@@ -51,7 +69,7 @@ describe("generated app-server codecs", () => {
       "turn/steer",
       "turn/interrupt",
     ]) {
-      expect(G.ClientRequestParams).toHaveProperty([m]);
+      expect(F.ClientRequestParams).toHaveProperty([m]);
       expect(G.EXPERIMENTAL_CLIENT_REQUEST_METHODS).not.toContain(m);
     }
     for (const m of [
@@ -64,8 +82,40 @@ describe("generated app-server codecs", () => {
       "thread/status/changed",
       "error",
     ]) {
-      expect(G.ServerNotificationParams).toHaveProperty([m]);
+      expect(F.ServerNotificationParams).toHaveProperty([m]);
     }
+  });
+
+  it("hold codecs only for what the library decodes, types for the rest it uses", () => {
+    const committed = G as Record<string, unknown>;
+    // Decoded: the JSON-RPC envelopes, the responses, the notifications the library acts on.
+    for (const name of ["JSONRPCResponse", "ThreadStartResponse", "ThreadItem", "Thread"])
+      expect(committed[name]).toBeDefined();
+    // Built or read only (types): no codec at run time.
+    for (const name of ["ThreadStartParams", "TurnStartParams", "ApplyPatchApprovalResponse"])
+      expect(committed[name]).toBeUndefined();
+    // Not used at all: not emitted.
+    for (const name of ["ClientRequest", "ServerNotification", "ConfigReadResponse"]) {
+      expect(F[name]).toBeDefined();
+      expect(committed[name]).toBeUndefined();
+    }
+    expect(Object.keys(G.ServerNotificationParams).sort()).toEqual(
+      [
+        "error",
+        "warning",
+        "thread/started",
+        "thread/status/changed",
+        "thread/closed",
+        "thread/deleted",
+        "thread/archived",
+        "thread/tokenUsage/updated",
+        "turn/started",
+        "turn/completed",
+        "turn/plan/updated",
+        "item/started",
+        "item/completed",
+      ].sort(),
+    );
   });
 });
 
@@ -81,22 +131,29 @@ interface Recorded {
 type Msg = { readonly [key: string]: unknown };
 
 /** Result codec per request method, for the methods the recordings use. */
-const RESPONSES: { readonly [method: string]: t.Mixed } = {
-  initialize: G.InitializeResponse,
-  "thread/start": G.ThreadStartResponse,
-  "thread/resume": G.ThreadResumeResponse,
-  "thread/fork": G.ThreadForkResponse,
-  "thread/archive": G.ThreadArchiveResponse,
-  "thread/unarchive": G.ThreadUnarchiveResponse,
-  "thread/unsubscribe": G.ThreadUnsubscribeResponse,
-  "thread/delete": G.ThreadDeleteResponse,
-  "thread/list": G.ThreadListResponse,
-  "thread/loaded/list": G.ThreadLoadedListResponse,
-  "thread/read": G.ThreadReadResponse,
-  "thread/name/set": G.ThreadSetNameResponse,
-  "turn/start": G.TurnStartResponse,
-  "turn/steer": G.TurnSteerResponse,
-  "turn/interrupt": G.TurnInterruptResponse,
+const RESPONSES: { readonly [method: string]: string } = {
+  initialize: "InitializeResponse",
+  "thread/start": "ThreadStartResponse",
+  "thread/resume": "ThreadResumeResponse",
+  "thread/fork": "ThreadForkResponse",
+  "thread/archive": "ThreadArchiveResponse",
+  "thread/unarchive": "ThreadUnarchiveResponse",
+  "thread/unsubscribe": "ThreadUnsubscribeResponse",
+  "thread/delete": "ThreadDeleteResponse",
+  "thread/list": "ThreadListResponse",
+  "thread/loaded/list": "ThreadLoadedListResponse",
+  "thread/read": "ThreadReadResponse",
+  "thread/name/set": "ThreadSetNameResponse",
+  "turn/start": "TurnStartResponse",
+  "turn/steer": "TurnSteerResponse",
+  "turn/interrupt": "TurnInterruptResponse",
+};
+
+/** The codec `name` of every definition (F). */
+const full = (name: string): t.Mixed => {
+  const c = F[name];
+  if (c === undefined) throw new Error(`no generated codec ${name}`);
+  return c as t.Mixed;
 };
 
 function decodeOk(codec: t.Mixed, value: unknown, what: string): void {
@@ -136,7 +193,7 @@ describe.each(["handshake.jsonl", "turn.jsonl", "resume.jsonl"])("golden %s", (f
   });
 
   it("decodes every line as a JSON-RPC message", () => {
-    messages.forEach(({ msg }, i) => decodeOk(G.JSONRPCMessage, msg, `${file}:${i + 1}`));
+    messages.forEach(({ msg }, i) => decodeOk(full("JSONRPCMessage"), msg, `${file}:${i + 1}`));
   });
 
   it("decodes client messages as ClientRequest / ClientNotification (and rejects what the server rejected)", () => {
@@ -144,10 +201,10 @@ describe.each(["handshake.jsonl", "turn.jsonl", "resume.jsonl"])("golden %s", (f
       if (from !== "client") return;
       const where = `${file}:${i + 1} ${String(msg.method)}`;
       if ("id" in msg) {
-        if (rejected.has(msg.id)) expect(isRight(G.ClientRequest.decode(msg))).toBe(false);
-        else decodeOk(G.ClientRequest, msg, where);
+        if (rejected.has(msg.id)) expect(isRight(full("ClientRequest").decode(msg))).toBe(false);
+        else decodeOk(full("ClientRequest"), msg, where);
       } else {
-        decodeOk(G.ClientNotification, msg, where);
+        decodeOk(full("ClientNotification"), msg, where);
       }
     });
   });
@@ -157,12 +214,17 @@ describe.each(["handshake.jsonl", "turn.jsonl", "resume.jsonl"])("golden %s", (f
     messages.forEach(({ from, msg }, i) => {
       if (from !== "server" || "id" in msg) return;
       const where = `${file}:${i + 1} ${String(msg.method)}`;
-      decodeOk(G.ServerNotification, msg, where);
-      const byMethod = (G.ServerNotificationParams as { readonly [m: string]: t.Mixed })[
+      decodeOk(full("ServerNotification"), msg, where);
+      const byMethod = (F.ServerNotificationParams as { readonly [m: string]: t.Mixed })[
         String(msg.method)
       ];
       expect(byMethod).toBeDefined();
       decodeOk(byMethod as t.Mixed, msg.params, `${where} params`);
+      // The committed (library) table decodes the notifications it holds.
+      const committed = (G.ServerNotificationParams as { readonly [m: string]: t.Mixed })[
+        String(msg.method)
+      ];
+      if (committed !== undefined) decodeOk(committed, msg.params, `${where} params (committed)`);
       n++;
     });
     expect(n).toBeGreaterThan(0);
@@ -174,13 +236,20 @@ describe.each(["handshake.jsonl", "turn.jsonl", "resume.jsonl"])("golden %s", (f
       const method = methodById.get(msg.id);
       const where = `${file}:${i + 1} response to ${String(method)}`;
       if ("error" in msg) {
-        decodeOk(G.JSONRPCError, msg, where);
+        decodeOk(full("JSONRPCError"), msg, where);
         return;
       }
-      decodeOk(G.JSONRPCResponse, msg, where);
+      decodeOk(full("JSONRPCResponse"), msg, where);
       const codec = method === undefined ? undefined : RESPONSES[method];
       if (codec === undefined) throw new Error(`${where}: add its response codec to RESPONSES`);
-      decodeOk(codec, msg.result, where);
+      decodeOk(full(codec), msg.result, where);
+      // The committed (library) codecs decode the responses to what the library sends.
+      if (method !== undefined && method in ResponseCodecs)
+        decodeOk(
+          ResponseCodecs[method as keyof typeof ResponseCodecs],
+          msg.result,
+          `${where} (committed)`,
+        );
     });
   });
 });
@@ -289,14 +358,18 @@ describe("codegen on a synthetic schema", () => {
       },
     },
   };
-  const files = generateFromBundles({ bundle, cliVersion: "9.9.9" });
+  let files: Map<string, string>;
+  beforeAll(async () => {
+    files = await generateFromBundles({ bundle, cliVersion: "9.9.9" });
+  }, SLOW);
 
   it("emits t.recursion with explicit types for (mutually) recursive definitions only", () => {
     const v2 = files.get("v2.ts") ?? "";
     expect(v2).toContain(`export const Tree: t.Type<Tree> = t.recursion("Tree"`);
     expect(v2).toContain(`export const Expr: t.Type<Expr> = t.recursion("Expr"`);
     expect(v2).toContain(`export const Neg: t.Type<Neg> = t.recursion("Neg"`);
-    expect(v2).toContain(`export type Color = t.TypeOf<typeof Color>;`);
+    expect(v2).toContain(`export type Color = "red" | "green" | "blue";`);
+    expect(v2).toContain(`export const Color: t.Type<Color> =`);
     expect(v2).toContain(`t.keyof({ red: null, green: null, blue: null }, "Color")`);
     expect(files.get("protocol.ts")).toContain(`import * as V2 from "./v2.js";`);
     expect([...files.keys()]).toEqual([
@@ -338,15 +411,38 @@ describe("codegen on a synthetic schema", () => {
     expect(g.CODEX_CLI_VERSION).toBe("9.9.9");
   });
 
-  it("is deterministic", () => {
-    expect(generateFromBundles({ bundle, cliVersion: "9.9.9" })).toEqual(files);
+  it("is deterministic", async () => {
+    expect(await generateFromBundles({ bundle, cliVersion: "9.9.9" })).toEqual(files);
   });
 
-  it("fails loudly on schema constructs it does not understand", () => {
+  it("emits codecs for the selected definitions, types for the typed ones, nothing else", async () => {
+    const picked = await generateFromBundles({
+      bundle,
+      cliVersion: "9.9.9",
+      selection: {
+        codecs: ["v2/Neg"],
+        types: ["v2/Scores"],
+        decodedParams: {},
+        typedParams: {},
+      },
+    });
+    const v2 = picked.get("v2.ts") ?? "";
+    expect(v2).toContain("export const Neg: t.Type<Neg>");
+    expect(v2).toContain("export const Expr: t.Type<Expr>"); // Neg refers to Expr
+    expect(v2).toMatch(/export (interface|type) Scores\b/);
+    expect(v2).not.toContain("export const Scores");
+    expect(v2).not.toContain("Tree");
+    expect(v2).not.toContain("Color");
+    const g = loadGenerated(picked, "index.ts") as Record<string, t.Mixed>;
+    expect(isRight((g.Neg as t.Mixed).decode({ type: "num", value: 1 }))).toBe(true);
+    expect(isRight((g.Neg as t.Mixed).decode({ type: "num" }))).toBe(false);
+  });
+
+  it("fails loudly on schema constructs it does not understand", async () => {
     const bad: SchemaObject = {
       definitions: { X: { type: "object", patternProperties: { "^a": true } } },
     };
-    expect(() => generateFromBundles({ bundle: bad, cliVersion: "0" })).toThrow(
+    await expect(generateFromBundles({ bundle: bad, cliVersion: "0" })).rejects.toThrow(
       /patternProperties/,
     );
   });

@@ -20,7 +20,7 @@ import { secretsOf, spawnCli, type CliChild } from "../process/index.js";
 import type { Transport } from "../transport.js";
 import { createLink, type Link } from "./link.js";
 import type { RpcResult } from "./protocol.js";
-import { connect } from "./rpc.js";
+import type * as Rpc from "./rpc.js";
 import { appServerTransport } from "./transport.js";
 
 /** The effects and limits of an app-server, all optional. */
@@ -88,6 +88,14 @@ export const OPTED_OUT_NOTIFICATIONS: readonly string[] = [
   "deprecationNotice",
 ];
 
+/** The app-server RPC client module (and the generated codecs it decodes with), loaded lazily. */
+const loadRpc = (): ResultAsync<typeof Rpc, TransportError> =>
+  ResultAsync.fromPromise(import("./rpc.js"), (e): TransportError => ({
+    _tag: "SpawnFailed",
+    path: "codex",
+    message: `could not load the app-server client: ${e instanceof Error ? e.message : String(e)}`,
+  }));
+
 interface Started {
   readonly link: Link;
   readonly info: ServerInfo;
@@ -100,6 +108,10 @@ const start = async (
   options: CodexOptions,
   deps: AppServerDeps,
 ): Promise<Result<Started, TransportError>> => {
+  // The RPC client and the generated codecs load on the first open: `import("codex-fp")` never does.
+  const loaded = await loadRpc();
+  if (loaded.isErr()) return err(loaded.error);
+  const { connect } = loaded.value;
   const env = buildEnv(options, deps.processEnv ?? process.env, binary.pathDirs);
   const secrets = secretsOf(env, options);
   const spawned = spawnCli({

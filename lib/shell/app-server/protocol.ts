@@ -6,7 +6,6 @@
 import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import {
-  ClientRequestParams,
   InitializeResponse,
   ServerNotificationParams,
   ThreadArchiveResponse,
@@ -20,6 +19,7 @@ import {
   ThreadUnarchiveResponse,
   TurnInterruptResponse,
   TurnStartResponse,
+  type ClientRequestParamsByMethod,
   type ServerNotificationMethod,
 } from "../../generated/app-server/index.js";
 import type { Issue } from "../../core/errors.js";
@@ -44,7 +44,7 @@ export const ResponseCodecs = {
 /** A request method codex-fp sends. */
 export type RpcMethod = keyof typeof ResponseCodecs;
 /** The params of a request, as its generated codec types them. */
-export type RpcParams<M extends RpcMethod> = t.TypeOf<(typeof ClientRequestParams)[M]>;
+export type RpcParams<M extends RpcMethod> = ClientRequestParamsByMethod[M];
 /** The decoded result of a request. */
 export type RpcResult<M extends RpcMethod> = t.TypeOf<(typeof ResponseCodecs)[M]>;
 
