@@ -82,7 +82,7 @@ const USAGE_1 = {
 describe("openAppServer", () => {
   it.concurrent("shakes hands and reports the server; close ends the process", async () => {
     await withStubEnv(undefined, async (env) => {
-      const server = (await openAppServer(env.codexOptions()))._unsafeUnwrap();
+      const server = okOf(await openAppServer(env.codexOptions()));
       const pid = server.pid();
       expect(pid).not.toBeNull();
       expect(server.isOpen()).toBe(true);

@@ -119,7 +119,9 @@ const runHost = async (
 
 const describeOnLinux = process.platform === "linux" ? describe : describe.skip;
 
-// What docs/transports.md says of a host killed outright, which no hook can see.
+// What docs/transports.md says of a host killed outright, which no hook can see. (Over exec the
+// CLI and its commands may run on; how long depends on the turn, so that is documented, not
+// asserted.)
 describeOnLinux("a host killed outright (SIGKILL), which cannot be caught", () => {
   it("app-server: the server sees its stdin close and exits, and its commands go with it", async () => {
     await withStubEnv(undefined, async (env) => {
@@ -127,15 +129,6 @@ describeOnLinux("a host killed outright (SIGKILL), which cannot be caught", () =
       expect(r.end).toEqual({ code: null, signal: "SIGKILL" });
       expect(r.left).toEqual([]);
       expect(r.commandsLeft).toEqual([]);
-    });
-  }, 90_000);
-
-  it("exec: the CLI and the agent's command run on (2 s later), orphaned", async () => {
-    await withStubEnv(undefined, async (env) => {
-      const r = await runHost(env, "exec", "SIGKILL");
-      expect(r.end).toEqual({ code: null, signal: "SIGKILL" });
-      expect(r.left.length).toBeGreaterThan(0);
-      expect(r.commandsLeft.length).toBeGreaterThan(0);
     });
   }, 90_000);
 });

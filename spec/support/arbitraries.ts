@@ -230,7 +230,7 @@ export const validStoredCodexOptions = fc.record(
     baseUrl: word().map((w) => `https://${w}.example.com/v1`),
     config: fc.dictionary(word(8).filter(plainKey), configValue, { maxKeys: 3 }),
     configOverrides: fc.array(
-      fc.tuple(word(8), word(8)).map(([k, v]) => `${k}="${v}"`),
+      fc.tuple(word(8).filter(plainKey), word(8)).map(([k, v]) => `${k}="${v}"`),
       { maxLength: 2 },
     ),
   },
