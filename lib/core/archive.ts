@@ -291,7 +291,7 @@ export interface LocalView {
  * How a local rollout relates to an archive whose decoded delta bytes are `delta`: `behind`
  * (a strict prefix of the archive's result, at or after its base), `equal`, `ahead` (the
  * archive's result is a strict prefix of it), `diverged`, or `missing_base` (shorter than the
- * base a delta needs, or no file). A whole archive's base is the empty file: any file holds it.
+ * base a delta needs, or no file). A whole archive's base is the empty file (every file holds it).
  */
 export const relate = (
   archive: { readonly base: ArchivePoint | null; readonly length: number },

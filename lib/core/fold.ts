@@ -27,7 +27,7 @@ export type TurnPhase = "start" | "thread" | "turn" | "completed" | "failed";
 
 /**
  * The fold's state: everything learned from the events so far. Immutable from the outside and
- * persistent: any state may be stepped or finished again, any number of times.
+ * persistent — any state may be stepped or finished again, any number of times.
  */
 export interface TurnState {
   readonly phase: TurnPhase;

@@ -77,7 +77,7 @@ export const FleetJobResult = closed(
 /** A job's result. */
 export type FleetJobResult = t.TypeOf<typeof FleetJobResult>;
 
-/** Codec of a typed failure as a job's failed reason carries it: any tagged error, kept whole. */
+/** Codec of a typed failure as a job's failed reason carries it — every tagged error, kept whole. */
 export const WireFailure = open(
   "WireFailure",
   { _tag: t.string, path: t.string, message: t.string },

@@ -332,7 +332,8 @@ describe("buildExecCommand matches the official SDK to the byte", () => {
       }),
       { numRuns: 80 },
     );
-  });
+    // 80 pairs of real processes: on a loaded 2-core machine this takes more than jest's 30 s.
+  }, 180_000);
 
   const hand: [string, Partial<Case>][] = [
     ["no options at all (everything inherited)", {}],

@@ -29,7 +29,7 @@ export const secretForms = (secret: string): string[] => {
 const cache = new WeakMap<readonly string[], string[]>();
 
 /**
- * True for a secret worth searching: any of {@link SHORT_SECRET} characters or more, and a
+ * True for a secret worth searching — one of {@link SHORT_SECRET} characters or more, and a
  * shorter one holding a letter or digit (a key like `:` would erase the syntax of every line).
  */
 const searchable = (s: string): boolean =>
