@@ -18,7 +18,14 @@ export type {
   ViolationKind,
 } from "./core/errors.js";
 export { ThreadId, parseThreadId } from "./core/thread-id.js";
-export { CodexOptions, ThreadOptions, TurnOptions } from "./core/options.js";
+export {
+  CodexOptions,
+  ThreadOptions,
+  TurnOptions,
+  type CodexOptionsInput,
+  type ThreadOptionsInput,
+  type TurnOptionsInput,
+} from "./core/options.js";
 export { Redacted } from "./core/redacted.js";
 export {
   mintContinuationToken,
@@ -52,7 +59,7 @@ export {
 } from "./core/serialize.js";
 export { ThreadEvent } from "./core/events.js";
 export { ThreadItem } from "./core/items.js";
-export type { Input } from "./core/input.js";
+export type { Input, TurnInput } from "./core/input.js";
 export { Turn } from "./core/turn.js";
 export {
   runTurn,

@@ -9,6 +9,9 @@ export {
   CodexOptions,
   ThreadOptions,
   TurnOptions,
+  type CodexOptionsInput,
+  type ThreadOptionsInput,
+  type TurnOptionsInput,
   SandboxMode,
   ModelReasoningEffort,
   WebSearchMode,
@@ -53,5 +56,5 @@ export {
   ErrorItem,
   UnknownItem,
 } from "../core/items.js";
-export { Input, UserInput } from "../core/input.js";
+export { Input, UserInput, type TurnInput } from "../core/input.js";
 export { Turn } from "../core/turn.js";
