@@ -5,7 +5,8 @@
  * `startThread().run()` does; the server is opened once, before timing (`openMs`).
  */
 import { Codex } from "@openai/codex-sdk";
-import { resolveCodexBinary, runTurn, startThread } from "../lib/index.js";
+import { runTurn, startThread } from "../lib/index.js";
+import { resolveCodexBinary } from "../lib/advanced/index.js";
 import { openAppServer } from "../lib/shell/app-server/open.js";
 import { startModelStub } from "../lib/testing/model-stub.js";
 import { makeSandbox } from "../lib/testing/sandbox.js";

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeEventLine, decodeTranscript } from "../lib/index.js";
+import { decodeEventLine, decodeTranscript } from "../lib/codecs/index.js";
 
 /** Every recorded transcript in golden/ (CLI turns and legacy fixtures), as JSONL text. */
 export const recordedTranscripts = (root = "golden"): string[] => {

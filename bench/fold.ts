@@ -3,7 +3,8 @@
  * (no session observation) against a 10k-event turn, in the same process. The aim is a time
  * ratio under 10× (a quadratic fold gives ~100×) and RSS growth under 100 MB.
  */
-import { replayTransport, runTurn, startThread } from "../lib/index.js";
+import { runTurn, startThread } from "../lib/index.js";
+import { replayTransport } from "../lib/advanced/index.js";
 
 /** Milliseconds for each size, their ratio, and the RSS growth over the large turn. */
 export interface FoldBench {

@@ -3,7 +3,8 @@
  * against the same loopback stub, interleaved in one process; plus time to the first event.
  */
 import { Codex } from "@openai/codex-sdk";
-import { resolveCodexBinary, runStreamed, runTurn, startThread } from "../lib/index.js";
+import { runStreamed, runTurn, startThread } from "../lib/index.js";
+import { resolveCodexBinary } from "../lib/advanced/index.js";
 import { startModelStub } from "../lib/testing/model-stub.js";
 import { makeSandbox } from "../lib/testing/sandbox.js";
 

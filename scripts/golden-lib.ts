@@ -6,15 +6,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
-  replayTransport,
   resumeThread,
   runTurn,
   serializeThread,
   startThread,
-  type Recording,
   type Thread,
   type ThreadError,
 } from "../lib/index.js";
+import { replayTransport, type Recording } from "../lib/advanced/index.js";
 import { ok, type Result } from "neverthrow";
 
 /** Where golden data lives. */

@@ -3,6 +3,7 @@
  * normalization into the prompt written on stdin plus the image paths passed as `--image`.
  */
 import * as t from "io-ts";
+import type { InputOf } from "./options.js";
 import type { Result } from "neverthrow";
 import { argvProblem, checkedString, closed } from "./internal/decode.js";
 import { parseWith } from "./internal/parse.js";
@@ -25,6 +26,8 @@ export type UserInput = t.TypeOf<typeof UserInput>;
 export const Input = t.union([t.string, t.array(UserInput)]);
 /** A turn's input. */
 export type Input = t.TypeOf<typeof Input>;
+/** A turn's input as a caller writes it (a prompt, or an array of user inputs). */
+export type TurnInput = InputOf<Input>;
 
 /** The input as the CLI takes it: the prompt for stdin and the images for `--image`. */
 export interface NormalizedInput {

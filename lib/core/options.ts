@@ -16,6 +16,22 @@ import { ConfigObject } from "./config-value.js";
 import { Redacted } from "./redacted.js";
 import { hasUrlCredentials, isSecretPath } from "./secrets.js";
 
+/**
+ * What a caller may pass for a value the codecs decode to `A`: `A` itself, a secret also as its
+ * plain value, an array also readonly. Derived from the decoded type, never written twice.
+ */
+export type InputOf<A> =
+  A extends Redacted<infer X>
+    ? X | Redacted<X>
+    : A extends readonly (infer E)[]
+      ? readonly InputOf<E>[]
+      : A;
+
+/** The accepted shape of an options object whose codec is `closed(name, {}, props)`. */
+export type OptionsInput<P extends t.Props> = {
+  readonly [K in keyof P]?: InputOf<t.TypeOf<P[K]>> | undefined;
+};
+
 const ArgString = checkedString<string>("string", argvProblem);
 
 /** A value placed after a CLI flag: not empty, no NUL, and not read as a flag itself. */
@@ -131,20 +147,21 @@ const ConfigOverride = checkedString<string>(
 );
 
 /** Codec of the options that hold for every thread of a client (the SDK's `new Codex(...)`). */
-export const CodexOptions = closed(
-  "CodexOptions",
-  {},
-  {
-    codexPathOverride: ArgString,
-    baseUrl: HttpUrl,
-    apiKey: ApiKey,
-    config: ConfigObject,
-    configOverrides: t.array(ConfigOverride),
-    env: Env,
-  },
-);
+const codexOptionProps = {
+  codexPathOverride: ArgString,
+  baseUrl: HttpUrl,
+  apiKey: ApiKey,
+  config: ConfigObject,
+  configOverrides: t.array(ConfigOverride),
+  env: Env,
+};
+
+/** Codec of the options that hold for every thread of a client (the SDK's `new Codex(...)`). Unknown keys are errors. */
+export const CodexOptions = closed("CodexOptions", {}, codexOptionProps);
 /** Client options, decoded (the API key and env are Redacted). */
 export type CodexOptions = t.TypeOf<typeof CodexOptions>;
+/** Client options as a caller writes them (a secret as a plain value or a Redacted box). */
+export type CodexOptionsInput = OptionsInput<typeof codexOptionProps>;
 
 /** Codec of the sandbox policy for model-generated commands. */
 export const SandboxMode = t.keyof({
@@ -205,27 +222,28 @@ export const Labels: t.RecordC<t.StringC, t.StringC> = new t.DictionaryType(
 export type Labels = t.TypeOf<typeof Labels>;
 
 /** Codec of the per-thread options (the SDK's `startThread(options)`), plus labels. */
-export const ThreadOptions = closed(
-  "ThreadOptions",
-  {},
-  {
-    model: FlagValue,
-    threadSource: FlagValue,
-    sandboxMode: SandboxMode,
-    workingDirectory: DirectoryPath,
-    skipGitRepoCheck: t.boolean,
-    modelReasoningEffort: ModelReasoningEffort,
-    networkAccessEnabled: t.boolean,
-    webSearchMode: WebSearchMode,
-    webSearchEnabled: t.boolean,
-    approvalPolicy: ApprovalPolicy,
-    additionalDirectories: t.array(DirectoryPath),
-    ephemeral: t.boolean,
-    labels: Labels,
-  },
-);
+const threadOptionProps = {
+  model: FlagValue,
+  threadSource: FlagValue,
+  sandboxMode: SandboxMode,
+  workingDirectory: DirectoryPath,
+  skipGitRepoCheck: t.boolean,
+  modelReasoningEffort: ModelReasoningEffort,
+  networkAccessEnabled: t.boolean,
+  webSearchMode: WebSearchMode,
+  webSearchEnabled: t.boolean,
+  approvalPolicy: ApprovalPolicy,
+  additionalDirectories: t.array(DirectoryPath),
+  ephemeral: t.boolean,
+  labels: Labels,
+};
+
+/** Codec of the per-thread options (the SDK's `startThread(options)`), plus labels. Unknown keys are errors. */
+export const ThreadOptions = closed("ThreadOptions", {}, threadOptionProps);
 /** Per-thread options, decoded. */
 export type ThreadOptions = t.TypeOf<typeof ThreadOptions>;
+/** Per-thread options as a caller writes them. */
+export type ThreadOptionsInput = OptionsInput<typeof threadOptionProps>;
 
 /** Codec of a JSON object (the output schema). */
 export const JsonObject = new t.Type<Record<string, unknown>, Record<string, unknown>, unknown>(
@@ -276,15 +294,16 @@ export const CyberAccessProgram = t.keyof({
 });
 
 /** Codec of the per-turn options. */
-export const TurnOptions = closed(
-  "TurnOptions",
-  {},
-  {
-    outputSchema: JsonObject,
-    timeoutMs: TimeoutMs,
-    signal: AbortSignalCodec,
-    cyberAccessProgram: CyberAccessProgram,
-  },
-);
+const turnOptionProps = {
+  outputSchema: JsonObject,
+  timeoutMs: TimeoutMs,
+  signal: AbortSignalCodec,
+  cyberAccessProgram: CyberAccessProgram,
+};
+
+/** Codec of the per-turn options. Unknown keys are errors. */
+export const TurnOptions = closed("TurnOptions", {}, turnOptionProps);
 /** Per-turn options, decoded. */
 export type TurnOptions = t.TypeOf<typeof TurnOptions>;
+/** Per-turn options as a caller writes them. */
+export type TurnOptionsInput = OptionsInput<typeof turnOptionProps>;

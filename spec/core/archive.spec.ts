@@ -11,7 +11,7 @@ import {
   decodeArchive,
   relate,
   type ArchivePoint,
-} from "../../lib/index.js";
+} from "../../lib/sessions/index.js";
 import { sha256Hex, tailDigest } from "../../lib/core/archive.js";
 
 const ID = "01a20fb5-345b-7f51-b6d3-8f2a9ee94142";

@@ -6,7 +6,7 @@ import { isSecretName } from "../../lib/core/secrets.js";
 import { isRight } from "fp-ts/lib/Either.js";
 import fc from "fast-check";
 
-import { ConfigObject } from "../../lib/index.js";
+import { ConfigObject } from "../../lib/codecs/index.js";
 import { decodeAll } from "../../lib/core/internal/decode.js";
 import { TOML_BARE_KEY } from "../../lib/core/config-value.js";
 

@@ -7,15 +7,14 @@ import { createHmac } from "node:crypto";
 import fc from "fast-check";
 
 import {
-  ContinuationClaim,
-  ContinuationToken,
-  TOKEN_VERSION,
   decodeContinuationToken,
   mintContinuationToken,
   recordingSink,
   resumeThread,
   validateResume,
 } from "../../lib/index.js";
+import { ContinuationToken } from "../../lib/codecs/index.js";
+import { ContinuationClaim, TOKEN_VERSION } from "../../lib/codecs/index.js";
 import { MAX_TOKEN_LENGTH } from "../../lib/core/continuation.js";
 import { anyInput, validThreadId, validTurnId } from "../support/arbitraries.js";
 import { legacyContinuationTokens } from "../support/core-helpers.js";

@@ -3,21 +3,18 @@
  * codec, as every transport builds them.
  */
 import fc from "fast-check";
+import { startThread, type Thread, type ThreadEvent, type Usage } from "../../lib/index.js";
+import { decodeEventValue } from "../../lib/codecs/index.js";
 import {
-  decodeEventValue,
   finishTurn,
   foldTurn,
   initialTurnState,
   logLength,
   logToArray,
   splitUsage,
-  startThread,
   stepTurn,
-  type Thread,
-  type ThreadEvent,
   type TurnState,
-  type Usage,
-} from "../../lib/index.js";
+} from "../../lib/advanced/index.js";
 import { validUsage } from "../support/arbitraries.js";
 
 const ev = (e: object): ThreadEvent => decodeEventValue(e)._unsafeUnwrap();

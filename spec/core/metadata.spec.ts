@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import fc from "fast-check";
 
-import { ThreadMetadata, metadataFromJson } from "../../lib/index.js";
+import { ThreadMetadata, metadataFromJson } from "../../lib/codecs/index.js";
 import { anyInput, validLegacyMetadata } from "../support/arbitraries.js";
 import {
   CLI_GOLDEN,

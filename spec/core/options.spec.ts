@@ -17,20 +17,22 @@ import { isRight } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 
 import {
-  ApiKey,
-  ApprovalPolicy,
   CodexOptions,
-  CyberAccessProgram,
-  Labels,
-  ModelReasoningEffort,
   Redacted,
-  SandboxMode,
   ThreadOptions,
   TurnOptions,
-  WebSearchMode,
   startThread,
   type Issue,
 } from "../../lib/index.js";
+import {
+  ApiKey,
+  ApprovalPolicy,
+  CyberAccessProgram,
+  Labels,
+  ModelReasoningEffort,
+  SandboxMode,
+  WebSearchMode,
+} from "../../lib/codecs/index.js";
 import { decodeAll } from "../../lib/core/internal/decode.js";
 import { anyInput } from "../support/arbitraries.js";
 import { THREAD_ERROR_TAGS, errorProblem, threadProblem } from "../fuzz/support/harness.js";

@@ -7,16 +7,16 @@ import { isRight } from "fp-ts/lib/Either.js";
 import fc from "fast-check";
 
 import {
-  TelemetryEvent,
   mintContinuationToken,
   recordingSink,
   resumeThread,
   startThread,
   validateResume,
   type MismatchReason,
-  type ObservedSession,
   type Thread,
 } from "../../lib/index.js";
+import { TelemetryEvent } from "../../lib/codecs/index.js";
+import { type ObservedSession } from "../../lib/codecs/index.js";
 import { anyInput, validApiKey } from "../support/arbitraries.js";
 
 const SECRET = "resume-secret";

@@ -5,9 +5,7 @@
 import fc from "fast-check";
 
 import {
-  SERIALIZED_THREAD_FORMAT,
   deserializeThread,
-  metadataFromJson,
   mintContinuationToken,
   resumeThread,
   serializeThread,
@@ -15,6 +13,7 @@ import {
   withThreadOptions,
   type Thread,
 } from "../../lib/index.js";
+import { SERIALIZED_THREAD_FORMAT, metadataFromJson } from "../../lib/codecs/index.js";
 import { updateThread } from "../../lib/core/thread.js";
 import {
   anyInput,

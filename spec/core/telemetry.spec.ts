@@ -4,7 +4,8 @@
  */
 import { isRight } from "fp-ts/lib/Either.js";
 
-import { TelemetryEvent, noopSink, recordingSink } from "../../lib/index.js";
+import { noopSink, recordingSink } from "../../lib/index.js";
+import { TelemetryEvent } from "../../lib/codecs/index.js";
 import { emit } from "../../lib/core/telemetry.js";
 
 const position = { completedTurns: 2, lastTurnId: "turn_2" };

@@ -4,7 +4,8 @@
  */
 import fc from "fast-check";
 
-import { MAX_THREAD_ID_LENGTH, ThreadId, parseThreadId } from "../../lib/index.js";
+import { ThreadId, parseThreadId } from "../../lib/index.js";
+import { MAX_THREAD_ID_LENGTH } from "../../lib/codecs/index.js";
 import { anyInput } from "../support/arbitraries.js";
 import { legacyFixtureFiles, legacyThreadStarted } from "../support/core-helpers.js";
 

@@ -8,16 +8,14 @@ import fc from "fast-check";
 
 import {
   ThreadEvent,
-  decodeEventLine,
-  decodeEventValue,
-  decodeTranscript,
-  foldTurn,
   mintContinuationToken,
   resumeThread,
   startThread,
   type ThreadEvent as Event,
   type Thread,
 } from "../../lib/index.js";
+import { decodeEventLine, decodeEventValue, decodeTranscript } from "../../lib/codecs/index.js";
+import { foldTurn } from "../../lib/advanced/index.js";
 import { anyInput, validThreadId, validUsage, type Input } from "../support/arbitraries.js";
 import {
   CODEC_KEYS,

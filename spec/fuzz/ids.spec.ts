@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 
-import { MAX_THREAD_ID_LENGTH, parseThreadId, resumeThread } from "../../lib/index.js";
+import { parseThreadId, resumeThread } from "../../lib/index.js";
+import { MAX_THREAD_ID_LENGTH } from "../../lib/codecs/index.js";
 import {
   anyInput,
   validThreadId,

@@ -7,7 +7,8 @@
 import fc from "fast-check";
 import { isRight } from "fp-ts/lib/Either.js";
 
-import { ThreadMetadata, metadataFromJson, parseThreadId, resumeThread } from "../../lib/index.js";
+import { parseThreadId, resumeThread } from "../../lib/index.js";
+import { ThreadMetadata, metadataFromJson } from "../../lib/codecs/index.js";
 import { normalizeInput } from "../../lib/core/input.js";
 import { anyInput, validLegacyMetadata, type Input } from "../support/arbitraries.js";
 import { legacyThreadStarted, legacyFixtureFiles } from "../support/core-helpers.js";

@@ -6,20 +6,22 @@
 import { isRight } from "fp-ts/lib/Either.js";
 
 import {
-  decodeEventLine,
-  decodeEventValue,
-  decodeTranscript,
   deserializeThread,
-  foldTurn,
-  metadataFromJson,
   resumeThread,
   serializeThread,
   startThread,
-  summarizeRollout,
   withThreadOptions,
   Redacted,
   type ThreadEvent,
 } from "../../lib/index.js";
+import {
+  decodeEventLine,
+  decodeEventValue,
+  decodeTranscript,
+  metadataFromJson,
+} from "../../lib/codecs/index.js";
+import { summarizeRollout } from "../../lib/sessions/index.js";
+import { foldTurn } from "../../lib/advanced/index.js";
 import { buildExecCommand } from "../../lib/core/argv.js";
 import {
   revokedProxy,

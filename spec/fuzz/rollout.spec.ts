@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { isRight } from "fp-ts/lib/Either.js";
 
-import { SessionSummary, parseRolloutLine, summarizeRollout } from "../../lib/index.js";
+import { SessionSummary, parseRolloutLine, summarizeRollout } from "../../lib/sessions/index.js";
 import { anyInput } from "../support/arbitraries.js";
 import {
   CODEC_KEYS,

@@ -7,15 +7,14 @@
 import fc from "fast-check";
 
 import {
-  decodeEventValue,
-  decodeTranscript,
   deserializeThread,
-  foldTurn,
   mintContinuationToken,
   resumeThread,
   serializeThread,
   type Thread,
 } from "../../lib/index.js";
+import { decodeEventValue, decodeTranscript } from "../../lib/codecs/index.js";
+import { foldTurn } from "../../lib/advanced/index.js";
 import {
   anyInput,
   validApiKey,

@@ -8,13 +8,12 @@ import fc from "fast-check";
 import { isRight } from "fp-ts/lib/Either.js";
 
 import {
-  TelemetryEvent,
   decodeContinuationToken,
   mintContinuationToken,
   validateResume,
-  type TelemetryEvent as Event,
   type Thread,
 } from "../../lib/index.js";
+import { TelemetryEvent, type TelemetryEvent as Event } from "../../lib/codecs/index.js";
 import { anyInput, validThreadId, validTurnId, type Input } from "../support/arbitraries.js";
 import { legacyContinuationTokens } from "../support/core-helpers.js";
 import {

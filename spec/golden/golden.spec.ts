@@ -1,16 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import {
-  decodeTranscript,
-  metadataFromJson,
-  replayTransport,
-  resumeThread,
-  runTurn,
-  startThread,
-  validateResume,
-  recordingSink,
-  type ThreadEvent,
-} from "../../lib/index.js";
+import { resumeThread, runTurn, startThread, validateResume, recordingSink, type ThreadEvent } from "../../lib/index.js";
+import { decodeTranscript, metadataFromJson } from "../../lib/codecs/index.js";
+import { replayTransport } from "../../lib/advanced/index.js";
 import {
   GOLDEN,
   allScenarios,

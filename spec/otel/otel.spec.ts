@@ -35,17 +35,16 @@ import {
 import {
   mintContinuationToken,
   recordingSink,
-  replayTransport,
   resumeThread,
   runTurn,
   startThread,
   validateResume,
-  type Recording,
   type RunDeps,
   type TelemetryEvent,
   type TelemetrySink,
   type Thread,
 } from "../../lib/index.js";
+import { replayTransport, type Recording } from "../../lib/advanced/index.js";
 import {
   CODEX_ATTRIBUTES as A,
   DURATION_BUCKETS,

@@ -24,6 +24,15 @@ const PACKED_BUDGET = 1_500_000;
 
 jest.setTimeout(15 * 60_000);
 
+/** The subpaths beside the root, testing, otel and fleet, and one runtime export of each. */
+const SUBPATHS = ["codecs", "sessions", "app-server", "advanced"] as const;
+const PROBE: Record<(typeof SUBPATHS)[number], string> = {
+  codecs: "decodeEventLine",
+  sessions: "listSessions",
+  "app-server": "openAppServer",
+  advanced: "foldTurn",
+};
+
 interface PackResult {
   readonly filename: string;
   readonly size: number;
@@ -125,6 +134,7 @@ describe("the tarball", () => {
       "dist/testing/index.d.ts",
       "dist/otel/index.js",
       "dist/otel/index.d.ts",
+      ...SUBPATHS.flatMap((p) => [`dist/${p}/index.js`, `dist/${p}/index.d.ts`]),
     ])
       expect(paths).toContain(must);
     expect(paths.filter((p) => p.startsWith("docs/"))).not.toHaveLength(0);
@@ -159,7 +169,8 @@ describe("installed in an empty project", () => {
   it("runs an ESM script importing codex-fp", () => {
     const r = node(
       "esm.mjs",
-      `import { startThread, decodeEventLine } from "codex-fp";
+      `import { startThread } from "codex-fp";
+import { decodeEventLine } from "codex-fp/codecs";
 const thread = startThread({}, { model: "gpt-5" });
 const bad = startThread({}, { sandboxMode: "readonly" });
 const event = decodeEventLine('{"type":"thread.started","thread_id":"01a20fb5-32b6-73c3-8683-50ee63f5dba7"}');
@@ -182,6 +193,15 @@ console.log(JSON.stringify({
       event: { type: "thread.started", thread_id: "01a20fb5-32b6-73c3-8683-50ee63f5dba7" },
       junk: true,
     });
+  });
+
+  it("imports every subpath as ESM", () => {
+    const r = node(
+      "subpaths.mjs",
+      SUBPATHS.map((p, i) => `import * as m${i} from "codex-fp/${p}";`).join("\n") +
+        `\nconsole.log(JSON.stringify([${SUBPATHS.map((p, i) => `typeof m${i}.${PROBE[p]}`).join(", ")}]));\n`,
+    );
+    expect(JSON.parse(ok(r, "subpaths.mjs"))).toEqual(SUBPATHS.map(() => "function"));
   });
 
   it("runs codex-fp/testing: the model stub listens and closes", () => {
@@ -242,7 +262,11 @@ console.log(turnSpanName(), typeof sink);
   it("resolves the types with TypeScript's NodeNext resolution, from ESM and CJS files", () => {
     writeFileSync(
       join(project, "check.ts"),
-      `import { startThread, decodeEventLine, type Thread, type TurnError } from "codex-fp";
+      `import { startThread, type Thread, type TurnError } from "codex-fp";
+import { decodeEventLine } from "codex-fp/codecs";
+import { listSessions, type SessionListing } from "codex-fp/sessions";
+import { openAppServer, type AppServer } from "codex-fp/app-server";
+import { foldTurn, type Transport } from "codex-fp/advanced";
 import { startModelStub, type ModelStub } from "codex-fp/testing";
 import { otelSink, type OtelSinkOptions } from "codex-fp/otel";
 
@@ -252,6 +276,8 @@ export const t: Thread | null = thread.isOk() ? thread.value : null;
 export const tag: TurnError["_tag"] | null = null;
 export const stub: Promise<ModelStub> = startModelStub();
 export const sink: (o: OtelSinkOptions) => unknown = otelSink;
+export const subpaths = [listSessions, openAppServer, foldTurn] as const;
+export type Subpaths = [SessionListing, AppServer, Transport];
 const e = decodeEventLine("{}");
 // Real types, not \`any\`: each of these must be an error.
 // @ts-expect-error a Result is not a string
@@ -264,6 +290,11 @@ export { nothing } from "codex-fp";
       join(project, "check-cjs.cts"),
       `import { startThread } from "codex-fp";
 import { startModelStub } from "codex-fp/testing";
+import { decodeEventLine } from "codex-fp/codecs";
+import { listSessions } from "codex-fp/sessions";
+import { openAppServer } from "codex-fp/app-server";
+import { foldTurn } from "codex-fp/advanced";
+export const subpaths = [decodeEventLine, listSessions, openAppServer, foldTurn] as const;
 export const ok: boolean = startThread().isOk();
 export const start: typeof startModelStub = startModelStub;
 `,
@@ -297,13 +328,16 @@ export const start: typeof startModelStub = startModelStub;
       "cjs.cjs",
       `const { startThread } = require("codex-fp");
 const { startModelStub } = require("codex-fp/testing");
-console.log(startThread().isOk(), typeof startModelStub);
+const subpaths = ${JSON.stringify(SUBPATHS)}.map((p) => typeof require("codex-fp/" + p));
+console.log(startThread().isOk(), typeof startModelStub, subpaths.join(","));
 `,
     );
     // Asked of a real node: jest's sandboxed `process` does not show every feature flag.
     const canRequireEsm = run(process.execPath, ["-p", "process.features.require_module"], project);
     if (ok(canRequireEsm, "node -p").trim() === "true") {
-      expect(ok(r, "cjs.cjs").trim()).toBe("true function");
+      expect(ok(r, "cjs.cjs").trim()).toBe(
+        `true function ${SUBPATHS.map(() => "object").join(",")}`,
+      );
       expect(r.stderr).not.toMatch(/ExperimentalWarning/);
     } else {
       expect(r.status).not.toBe(0);

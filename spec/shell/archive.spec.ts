@@ -7,13 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 
-import {
-  decodeArchive,
-  exportSession,
-  importSession,
-  runTurn,
-  type SessionArchive,
-} from "../../lib/index.js";
+import { exportSession, importSession, runTurn } from "../../lib/index.js";
+import { decodeArchive, type SessionArchive } from "../../lib/sessions/index.js";
 import { resumeThread } from "../../lib/core/thread.js";
 import { hostile } from "../support/arbitraries.js";
 

@@ -8,17 +8,16 @@ import { join } from "node:path";
 
 import {
   deserializeThread,
-  execTransport,
   exportSession,
   importSession,
   recordingSink,
   runTurn,
   serializeThread,
   withThreadOptions,
-  type SessionArchive,
   type Thread,
-  type Transport,
 } from "../../lib/index.js";
+import { type SessionArchive } from "../../lib/sessions/index.js";
+import { execTransport, type Transport } from "../../lib/advanced/index.js";
 import { makeSandbox } from "../../lib/testing/sandbox.js";
 import { API_KEY, withStubEnv } from "../support/run-env.js";
 

@@ -1,13 +1,7 @@
 import { appendFileSync, readFileSync } from "node:fs";
-import {
-  execTransport,
-  findSession,
-  recordingSink,
-  resumeLast,
-  runTurn,
-  type Thread,
-  type Transport,
-} from "../../lib/index.js";
+import { recordingSink, resumeLast, runTurn, type Thread } from "../../lib/index.js";
+import { findSession } from "../../lib/sessions/index.js";
+import { execTransport, type Transport } from "../../lib/advanced/index.js";
 import { withStubEnv } from "../support/run-env.js";
 
 /** The exec transport, counting the turns it is asked to start (a spawn each). */

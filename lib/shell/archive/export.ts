@@ -5,7 +5,7 @@
  * only: O(bytes appended).
  */
 import { join, relative, sep } from "node:path";
-import { createSHA256, type IHasher } from "hash-wasm";
+import type { IHasher } from "hash-wasm";
 import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import {
@@ -24,7 +24,7 @@ import { decodeAll } from "../../core/internal/decode.js";
 import type { SessionError } from "../../core/session-errors.js";
 import { parseThreadId } from "../../core/thread-id.js";
 import { findSession, resolveCodexHome, type SessionStoreOptions } from "../sessions.js";
-import { finish, hashPrefix, resumed } from "./hash.js";
+import { createSHA256, finish, hashPrefix, resumed } from "./hash.js";
 import {
   optionIssue,
   readOptions,

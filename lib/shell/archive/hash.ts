@@ -2,7 +2,14 @@
  * SHA-256 that can be saved and resumed (hash-wasm): an archive carries the state after its last
  * byte, so the next delta's digest is computed from the delta alone.
  */
-import { createSHA256, type IHasher } from "hash-wasm";
+import type { IHasher } from "hash-wasm";
+
+/**
+ * A new SHA-256 hasher. hash-wasm (its WebAssembly and the module itself) loads at the first
+ * call, not with `import("codex-fp")`: only archives need it.
+ */
+export const createSHA256 = async (): Promise<IHasher> =>
+  (await import("hash-wasm")).createSHA256();
 import { readRange } from "./io.js";
 
 /** A SHA-256 hasher resumed from a saved state, or null when the state cannot be loaded. */

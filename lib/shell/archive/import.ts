@@ -5,7 +5,6 @@
  * written through a copy (a kernel-side copy, the delta appended, fsynced, renamed over it).
  */
 import { join } from "node:path";
-import { createSHA256 } from "hash-wasm";
 import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
 import {
   TAIL_BYTES,
@@ -23,7 +22,7 @@ import { decodeBytes } from "../../core/archive-bytes.js";
 import type { SessionSummary } from "../../core/rollout.js";
 import type { SessionError } from "../../core/session-errors.js";
 import { readSession, resolveCodexHome, type SessionStoreOptions } from "../sessions.js";
-import { hashPrefix, resumed } from "./hash.js";
+import { createSHA256, hashPrefix, resumed } from "./hash.js";
 import {
   optionIssue,
   readOptions,

@@ -1,0 +1,51 @@
+/**
+ * codex-fp/sessions: the CLI's session store (list, find, read, observe rollouts), resuming the
+ * last session, and portable session archives (export, import, deltas).
+ *
+ * @module codex-fp/sessions
+ */
+export {
+  listSessions,
+  findSession,
+  lastSession,
+  readSession,
+  observeSession,
+  resolveCodexHome,
+  SESSION_READ_LIMITS,
+  type SessionStoreOptions,
+  type SessionReadOptions,
+  type SessionListing,
+} from "../shell/sessions.js";
+export { resumeLast, type ResumeLastOptions } from "../shell/resume-last.js";
+export {
+  exportSession,
+  importSession,
+  type ExportOptions,
+  type ImportOptions,
+} from "../shell/archive.js";
+export {
+  SessionArchive,
+  ArchivePoint,
+  ArchivePosition,
+  ArchiveSince,
+  ArchiveEncoding,
+  SESSION_ARCHIVE_FORMAT,
+  decodeArchive,
+  applyDelta,
+  relate,
+  baseOf,
+  endOf,
+  type ArchiveError,
+  type ArchiveRelation,
+  type ConflictReason,
+  type LocalView,
+} from "../core/archive.js";
+export {
+  SessionSummary,
+  summarizeRollout,
+  observedFrom,
+  parseRolloutLine,
+  parseRolloutName,
+  type RolloutLine,
+} from "../core/rollout.js";
+export type { SessionError, SessionProblem, SessionErrorTag } from "../core/session-errors.js";
