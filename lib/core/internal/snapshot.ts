@@ -6,7 +6,7 @@
  * the nesting depth and the total number of values.
  */
 import { err, ok, type Result } from "neverthrow";
-import type { Issue } from "../errors.js";
+import type { DecodingError, Issue } from "../errors.js";
 
 /** The bounds of a snapshot; the defaults are far above any real input. */
 export interface InputLimits {
@@ -98,4 +98,27 @@ export const snapshot = (
     if (typeof e === "object" && e !== null && mine.has(e)) return err(e as Issue);
     return err(problem(reading, "could not be read (a getter or a Proxy threw)"));
   }
+};
+
+/**
+ * An options argument read once: `undefined` (and `null`) are `{}`, a plain object is its
+ * snapshot, anything else (or an unreadable object) is an `InvalidOptions` error at `root`.
+ */
+export const snapshotOptions = <O extends object>(
+  u: unknown,
+  root: string,
+): Result<Partial<O>, DecodingError<"InvalidOptions">> => {
+  if (u === undefined || u === null) return ok({});
+  const bad = (issue: Issue): DecodingError<"InvalidOptions"> => ({
+    _tag: "InvalidOptions",
+    path: issue.path,
+    message: `invalid options: ${issue.path}: ${issue.message}`,
+    issues: [issue],
+  });
+  const snap = snapshot(u, root);
+  if (snap.isErr()) return err(bad(snap.error));
+  const v = snap.value;
+  if (typeof v !== "object" || v === null || Array.isArray(v) || v === u)
+    return err(bad({ path: root, message: "must be an object" }));
+  return ok(v as Partial<O>);
 };
