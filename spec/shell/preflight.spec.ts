@@ -275,6 +275,42 @@ describe("what was validated is what runs", () => {
     120_000,
   );
 
+  it.concurrent(
+    "a sparse array of length 2**32-1 in the thread or the input: refused at once",
+    async () => {
+      await withStubEnv(undefined, async (env) => {
+        const huge = (): unknown[] => {
+          const a: unknown[] = [];
+          a.length = 2 ** 32 - 1;
+          return a;
+        };
+        const base = threadWith(env);
+        const cases: Array<[Thread, unknown, string]> = [
+          [
+            {
+              ...base,
+              threadOptions: { ...base.threadOptions, additionalDirectories: huge() },
+            } as Thread,
+            "hi",
+            "thread.threadOptions.additionalDirectories",
+          ],
+          [
+            { ...base, codexOptions: { ...base.codexOptions, configOverrides: huge() } } as Thread,
+            "hi",
+            "thread.codexOptions.configOverrides",
+          ],
+          [base, huge(), "input"],
+        ];
+        for (const [thread, input, path] of cases)
+          expect(errOf(await runTurn(thread, input, {}, noObserve))).toMatchObject({
+            _tag: "InvalidOptions",
+            path,
+          });
+        expect(env.stub.requests).toHaveLength(0);
+      });
+    },
+  );
+
   it.concurrent("deps with a throwing getter: a typed error, never a throw", async () => {
     const deps = Object.defineProperty({}, "sink", {
       get: () => {
