@@ -1,6 +1,6 @@
 /**
  * Never throw, never reject (issue 13, part 3): every public runtime function exported from
- * lib/index.ts, called with a hostile value in each argument slot (the others left undefined,
+ * lib/index.ts and its subpaths, called with a hostile value in each argument slot (the others left undefined,
  * or `{}`), returns: no synchronous throw, no rejection, no hang (each call is bounded by a
  * timer). A function that returns a Result gives an Err or an Ok. The exports that are not
  * functions to call (codecs, classes, constants) are skipped by name, with the reason. The
@@ -10,7 +10,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import * as api from "../../lib/index.js";
+import * as advanced from "../../lib/advanced/index.js";
+import * as appServer from "../../lib/app-server/index.js";
+import * as codecs from "../../lib/codecs/index.js";
+import * as root from "../../lib/index.js";
+import * as sessions from "../../lib/sessions/index.js";
+
+/** The public surface: the root and its subpaths (codex-fp, /advanced, /app-server …). */
+const api: Record<string, unknown> = { ...codecs, ...advanced, ...appServer, ...sessions, ...root };
 import { throwingGetter, throwingProxy } from "../support/arbitraries.js";
 
 /** Exports that are not functions to call with arguments, and why. */
