@@ -328,11 +328,19 @@ export const foldTurn = (
   events: Iterable<ThreadEvent>,
   ctx: FinishContext = {},
 ): Result<{ thread: Thread; turn: Turn }, FoldError | ThreadError> => {
-  let s = initialTurnState(thread);
-  for (const e of events) {
-    const r = stepTurn(s, e);
-    if (r.isErr()) return err(r.error);
-    s = r.value;
+  const bad = (path: string, message: string) =>
+    err(decodingError("InvalidOptions", path, "cannot fold the turn", [{ path, message }]));
+  if (!isRecord(thread)) return bad("thread", "not a Thread");
+  try {
+    let s = initialTurnState(thread);
+    for (const e of events) {
+      const r = stepTurn(s, e);
+      if (r.isErr()) return err(r.error);
+      s = r.value;
+    }
+    return finishTurn(thread, s, ctx ?? {});
+  } catch {
+    // A hostile thread, events or context (a getter or a Proxy that throws, a non-iterable).
+    return bad("events", "the thread, the events or the context could not be read");
   }
-  return finishTurn(thread, s, ctx);
 };

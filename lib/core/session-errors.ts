@@ -17,6 +17,7 @@
  * | `ArchiveConflict`    | the local rollout is ahead of / diverged from an archive, or no base  |
  * | `ArchiveWriteFailed` | an imported rollout could not be written                              |
  * | `Aborted`            | the call's `signal` aborted before it settled (`path`: `signal`)      |
+ * | `InvalidOptions`     | the options argument is not an object, or a getter or Proxy threw     |
  */
 import type { Issue, ThreadError } from "./errors.js";
 import type { ArchiveError } from "./archive.js";
@@ -71,7 +72,8 @@ export type SessionError =
       /** The working directory asked for by `lastSession`, if any. */
       readonly cwd: string | null;
     }
-  | { readonly _tag: "Aborted"; readonly path: string; readonly message: string };
+  | { readonly _tag: "Aborted"; readonly path: string; readonly message: string }
+  | Extract<ThreadError, { readonly _tag: "InvalidOptions" }>;
 
 /** The `_tag`s of {@link SessionError}. */
 export type SessionErrorTag = SessionError["_tag"];

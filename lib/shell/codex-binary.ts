@@ -62,6 +62,8 @@ const notFound = (message: string): ShellError => ({
 
 /** Resolves the binary: `override` when given (it must exist), else the installed package. */
 export const resolveCodexBinary = (override?: string): Result<CodexBinary, ShellError> => {
+  if (override !== undefined && typeof override !== "string")
+    return err(notFound("the codex path must be a string when given"));
   if (override !== undefined)
     return isFile(override)
       ? ok({ path: override, pathDirs: [] })

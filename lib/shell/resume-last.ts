@@ -7,6 +7,7 @@ import { ResultAsync, errAsync } from "neverthrow";
 import { buildEnv } from "../core/argv.js";
 import { mintContinuationToken } from "../core/continuation.js";
 import { parseWith } from "../core/internal/parse.js";
+import { snapshotOptions } from "../core/internal/snapshot.js";
 import type { ThreadError } from "../core/errors.js";
 import { CodexOptions } from "../core/options.js";
 import type { SessionError } from "../core/session-errors.js";
@@ -27,8 +28,11 @@ export interface ResumeLastOptions {
 export const resumeLast = (
   codexOptions?: unknown,
   threadOptions?: unknown,
-  options: ResumeLastOptions = {},
+  optionsArg: ResumeLastOptions = {},
 ): ResultAsync<Thread, ThreadError | SessionError> => {
+  const taken = snapshotOptions<ResumeLastOptions>(optionsArg, "options");
+  if (taken.isErr()) return errAsync(taken.error);
+  const options: ResumeLastOptions = taken.value;
   const c = parseWith(
     CodexOptions,
     codexOptions ?? {},

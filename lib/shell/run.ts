@@ -14,7 +14,8 @@ import {
   type FinishContext,
   type TurnState,
 } from "../core/fold.js";
-import { normalizeInput } from "../core/input.js";
+import { Input, normalizeInput } from "../core/input.js";
+import { snapshot } from "../core/internal/snapshot.js";
 import { parseWith } from "../core/internal/parse.js";
 import { TurnOptions } from "../core/options.js";
 import { validateResume, type ObservedSession } from "../core/resume-validator.js";
@@ -26,6 +27,7 @@ import { buildEnv } from "../core/argv.js";
 import { observedFrom } from "../core/rollout.js";
 import { findSession } from "./sessions.js";
 import { execTransport } from "./exec-transport.js";
+import { preflight } from "./preflight.js";
 import type { CancelReason, Transport } from "./transport.js";
 
 /** What a turn produced: the new Thread value (the old one is untouched) and the Turn. */
@@ -183,19 +185,70 @@ const readDeps = (
 /** Whether a signal is aborted now (a call, so a check made before an await is not reused). */
 const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
 
+/** `deps` read once, each field exactly once (a getter or a Proxy cannot answer twice). */
+const takeDeps = (deps: RunDeps): Result<RunDeps, TurnError> => {
+  if (deps === null || (typeof deps !== "object" && typeof deps !== "function")) return ok({});
+  try {
+    const d = deps as Record<keyof RunDeps, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of [
+      "sink",
+      "codexPath",
+      "transport",
+      "now",
+      "secret",
+      "acceptLegacyTokens",
+      "requireToken",
+      "maxLineBytes",
+      "observe",
+    ] as const) {
+      const v = d[key];
+      if (v !== undefined) out[key] = v;
+    }
+    return ok(out as RunDeps);
+  } catch {
+    return err({
+      _tag: "InvalidOptions",
+      path: "deps",
+      message: "invalid run deps: deps: could not be read (a getter or a Proxy threw)",
+      issues: [{ path: "deps", message: "could not be read (a getter or a Proxy threw)" }],
+    });
+  }
+};
+
+/** A snapshot of `u` (see `snapshot`), decoded with `codec`: the one value used from then on. */
+const decodeSnapshot = <A>(
+  codec: Parameters<typeof parseWith<A>>[0],
+  u: unknown,
+  root: string,
+  what: string,
+): Result<A, TurnError> => {
+  const snap = snapshot(u, root);
+  if (snap.isErr())
+    return err({
+      _tag: "InvalidOptions",
+      path: snap.error.path,
+      message: `${what}: ${snap.error.path}: ${snap.error.message}`,
+      issues: [snap.error],
+    });
+  return parseWith(codec, snap.value, root, "InvalidOptions", what);
+};
+
 const start = (
   threadArg: Thread,
-  input: unknown,
+  inputArg: unknown,
   turnOptionsArg: unknown,
-  deps: RunDeps,
+  depsArg: RunDeps,
   buffer: boolean,
 ): StreamedTurn => {
   // One correlation id per turn ties its events together (see TelemetryEvent).
   const correlationId = randomUUID();
+  const taken = takeDeps(depsArg);
+  const deps: RunDeps = taken.isOk() ? taken.value : {};
   const given = deps.sink;
   const sink: TelemetrySink | undefined =
-    given === undefined ? undefined : (e) => given({ ...e, correlationId });
-  const now = deps.now ?? (() => new Date());
+    typeof given !== "function" ? undefined : (e) => given({ ...e, correlationId });
+  const now = typeof deps.now === "function" ? deps.now : () => new Date();
   const stamp = () => {
     try {
       return now().toISOString();
@@ -215,24 +268,48 @@ const start = (
   }, buffer);
 
   const outcome = (async (): Promise<ResultAsync<TurnOutcome, TurnError>> => {
-    // 1. Validate everything before any effect.
+    // 1. Validate everything before any effect: each argument is read once, into a snapshot,
+    // and only the decoded snapshot is used from here on.
+    if (taken.isErr()) return errAsync(taken.error);
     const policy = readDeps(deps);
     if (policy.isErr()) return errAsync(policy.error);
     const { secret, acceptLegacyTokens, requireToken } = policy.value;
-    const th = parseWith(Thread, threadArg, "thread", "InvalidOptions", "not a Thread");
+    const th = decodeSnapshot(Thread, threadArg, "thread", "not a Thread");
     if (th.isErr()) return errAsync(th.error);
-    const thread = threadArg;
-    const opts = parseWith(
+    const thread = th.value;
+    const opts = decodeSnapshot(
       TurnOptions,
       turnOptionsArg ?? {},
       "turnOptions",
-      "InvalidOptions",
       "invalid turn options",
     );
     if (opts.isErr()) return errAsync(opts.error);
     const turnOptions = opts.value;
-    const normalized = normalizeInput(input);
+    const decodedInput = decodeSnapshot(Input, inputArg, "input", "invalid input");
+    if (decodedInput.isErr()) return errAsync(decodedInput.error);
+    const normalized = normalizeInput(decodedInput.value);
     if (normalized.isErr()) return errAsync(normalized.error);
+    // What the CLI would refuse after it started is refused now, before any process.
+    if (transport.kind !== "replay") {
+      const checked = await preflight({
+        thread,
+        input: decodedInput.value,
+        prompt: normalized.value.prompt,
+        // The binary the default exec transport spawns, when it is a given path.
+        binary:
+          deps.transport !== undefined
+            ? null
+            : thread.codexOptions.codexPathOverride !== undefined
+              ? {
+                  path: "codexOptions.codexPathOverride",
+                  file: thread.codexOptions.codexPathOverride,
+                }
+              : typeof deps.codexPath === "string"
+                ? { path: "deps.codexPath", file: deps.codexPath }
+                : null,
+      });
+      if (checked.isErr()) return errAsync(checked.error);
+    }
     const threadId = thread.threadId;
     const transportKind = transport.kind;
     // The turn's deadline counts from here; observing the session honours it and the abort.

@@ -31,6 +31,7 @@ import {
 import type { ObservedSession } from "../core/resume-validator.js";
 import type { SessionError, SessionProblem } from "../core/session-errors.js";
 import { parseThreadId } from "../core/thread-id.js";
+import { snapshotOptions } from "../core/internal/snapshot.js";
 import {
   concurrencyOf,
   nonEmpty,
@@ -93,8 +94,11 @@ const settle = <A>(
  * folder itself exists but cannot be read.
  */
 export const listSessions = (
-  opts: SessionStoreOptions = {},
+  optsArg: SessionStoreOptions = {},
 ): ResultAsync<SessionListing, SessionError> => {
+  const taken = snapshotOptions<SessionStoreOptions>(optsArg, "opts");
+  if (taken.isErr()) return errAsync(taken.error);
+  const opts: SessionStoreOptions = taken.value;
   const dir = sessionsDir(opts);
   return settle(
     async () => {
@@ -135,14 +139,20 @@ export const listSessions = (
  */
 export const readSession = (
   path: string,
-  opts: SessionReadOptions & Pick<SessionStoreOptions, "signal"> = {},
-): ResultAsync<SessionSummary, SessionError> =>
-  settle(
+  optsArg: SessionReadOptions & Pick<SessionStoreOptions, "signal"> = {},
+): ResultAsync<SessionSummary, SessionError> => {
+  const taken = snapshotOptions<SessionReadOptions & Pick<SessionStoreOptions, "signal">>(
+    optsArg,
+    "opts",
+  );
+  if (taken.isErr()) return errAsync(taken.error);
+  const opts: SessionReadOptions & Pick<SessionStoreOptions, "signal"> = taken.value;
+  return settle(
     async () => {
       if (typeof path !== "string" || path === "")
         return err({
           _tag: "SessionUnreadable",
-          path: String(path),
+          path: "path",
           message: "no path given",
           code: null,
         });
@@ -157,9 +167,10 @@ export const readSession = (
       );
       return r.map((x) => x.summary);
     },
-    String(path),
+    typeof path === "string" ? path : "path",
     opts.signal,
   );
+};
 
 /**
  * Finds a thread's rollout in the store and reads it (a full scan by default). The id is
@@ -167,8 +178,11 @@ export const readSession = (
  */
 export const findSession = (
   threadId: string,
-  opts: SessionStoreOptions & SessionReadOptions = {},
+  optsArg: SessionStoreOptions & SessionReadOptions = {},
 ): ResultAsync<SessionSummary, SessionError> => {
+  const taken = snapshotOptions<SessionStoreOptions & SessionReadOptions>(optsArg, "opts");
+  if (taken.isErr()) return errAsync(taken.error);
+  const opts: SessionStoreOptions & SessionReadOptions = taken.value;
   const id = parseThreadId(threadId);
   if (id.isErr()) {
     const e = id.error;
@@ -234,8 +248,11 @@ export const findSession = (
  * the one picked is then read in full (turns counted).
  */
 export const lastSession = (
-  opts: SessionStoreOptions & { readonly cwd?: string } = {},
+  optsArg: SessionStoreOptions & { readonly cwd?: string } = {},
 ): ResultAsync<SessionSummary, SessionError> => {
+  const taken = snapshotOptions<SessionStoreOptions & { readonly cwd?: string }>(optsArg, "opts");
+  if (taken.isErr()) return errAsync(taken.error);
+  const opts: SessionStoreOptions & { readonly cwd?: string } = taken.value;
   const dir = sessionsDir(opts);
   const cwd = nonEmpty(opts.cwd) ? resolve(opts.cwd) : null;
   return settle(
@@ -298,5 +315,8 @@ export const lastSession = (
 export const observeSession = (
   threadId: string,
   opts: SessionStoreOptions = {},
-): ResultAsync<ObservedSession, SessionError> =>
-  findSession(threadId, { ...opts, scan: "full" }).map(observedFrom);
+): ResultAsync<ObservedSession, SessionError> => {
+  const taken = snapshotOptions<SessionStoreOptions>(opts, "opts");
+  if (taken.isErr()) return errAsync(taken.error);
+  return findSession(threadId, { ...taken.value, scan: "full" }).map(observedFrom);
+};

@@ -10,8 +10,9 @@
 import { isLeft } from "fp-ts/lib/Either.js";
 import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
 import { buildEnv, configArgs, ORIGINATOR } from "../../core/argv.js";
-import { decodingError } from "../../core/errors.js";
+import { decodingError, type Issue } from "../../core/errors.js";
 import { decodeAll } from "../../core/internal/decode.js";
+import { snapshotOptions } from "../../core/internal/snapshot.js";
 import { CodexOptions } from "../../core/options.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
 import { transportClosed, type TransportError } from "../../core/transport-errors.js";
@@ -61,6 +62,27 @@ export interface AppServer {
   /** Ends the server (stdin closed, then its process group killed after a grace period). */
   close(): ResultAsync<void, TransportError>;
 }
+
+/** The first dep of the wrong kind (a number that is not a positive finite one …), or null. */
+const depsProblem = (deps: AppServerDeps): Issue | null => {
+  for (const key of ["requestTimeoutMs", "maxLineBytes", "closeGraceMs"] as const) {
+    const v: unknown = deps[key];
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0))
+      return { path: `deps.${key}`, message: "must be a positive finite number when given" };
+  }
+  for (const key of ["codexPath", "cwd"] as const) {
+    const v: unknown = deps[key];
+    if (v !== undefined && typeof v !== "string")
+      return { path: `deps.${key}`, message: "must be a string when given" };
+  }
+  const sink: unknown = deps.sink;
+  if (sink !== undefined && typeof sink !== "function")
+    return { path: "deps.sink", message: "must be a function when given" };
+  const env: unknown = deps.processEnv;
+  if (env !== undefined && (typeof env !== "object" || env === null))
+    return { path: "deps.processEnv", message: "must be an object when given" };
+  return null;
+};
 
 const DEFAULTS = {
   requestTimeoutMs: 30_000,
@@ -165,8 +187,17 @@ const start = async (
  */
 export const openAppServer = (
   codexOptions?: unknown,
-  deps: AppServerDeps = {},
+  depsArg: AppServerDeps = {},
 ): ResultAsync<AppServer, TransportError> => {
+  // The deps read once, and their kinds checked before anything starts.
+  const taken = snapshotOptions<AppServerDeps>(depsArg, "deps");
+  if (taken.isErr()) return errAsync(taken.error as TransportError);
+  const deps: AppServerDeps = taken.value;
+  const badDep = depsProblem(deps);
+  if (badDep !== null)
+    return errAsync(
+      decodingError("InvalidOptions", badDep.path, "invalid deps", [badDep]) as TransportError,
+    );
   const decoded = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
   if (isLeft(decoded)) {
     const issues = decoded.left;

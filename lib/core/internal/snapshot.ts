@@ -1,0 +1,124 @@
+/**
+ * A snapshot of a caller's value, taken before it is decoded: plain objects and arrays copied,
+ * every property read exactly once, so what is validated is what runs (a getter or a Proxy
+ * cannot answer one thing to the check and another to the use). Sizes are bounded and checked
+ * before anything is iterated: an array's length, a string's length, an object's key count,
+ * the nesting depth and the total number of values.
+ */
+import { err, ok, type Result } from "neverthrow";
+import type { DecodingError, Issue } from "../errors.js";
+
+/** The bounds of a snapshot; the defaults are far above any real input. */
+export interface InputLimits {
+  /** The longest array (checked on `length`, before the array is read). */
+  readonly maxArrayLength: number;
+  /** The longest string, in UTF-16 code units. */
+  readonly maxStringLength: number;
+  /** The most keys one object may have. */
+  readonly maxKeys: number;
+  /** The deepest nesting of objects and arrays. */
+  readonly maxDepth: number;
+  /** The most values (objects, arrays and leaves) in the whole input. */
+  readonly maxValues: number;
+}
+
+/** The default bounds: 100,000 elements or keys, 64 MiB strings, depth 64, 1,000,000 values. */
+export const DEFAULT_INPUT_LIMITS: InputLimits = Object.freeze({
+  maxArrayLength: 100_000,
+  maxStringLength: 64 * 1024 * 1024,
+  maxKeys: 100_000,
+  maxDepth: 64,
+  maxValues: 1_000_000,
+});
+
+const isPlain = (o: object): boolean => {
+  const proto: unknown = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null || Array.isArray(o);
+};
+
+/**
+ * A copy of `u` in which plain objects and arrays are new values built from one read of each
+ * own enumerable property; class instances (Redacted, AbortSignal), functions and primitives
+ * are kept as they are. An unreadable value, a cycle or a value over a bound is an issue at its
+ * path (under `root`).
+ */
+export const snapshot = (
+  u: unknown,
+  root: string,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): Result<unknown, Issue> => {
+  let values = 0;
+  const onPath = new Set<object>();
+  const mine = new WeakSet<object>();
+  const problem = (path: string, message: string): Issue => {
+    const issue = { path, message };
+    mine.add(issue);
+    return issue;
+  };
+  let reading = root;
+  const copy = (v: unknown, path: string, depth: number): unknown => {
+    reading = path;
+    if (++values > limits.maxValues) throw problem(path, `more than ${limits.maxValues} values`); // throws-ok caught below
+    if (typeof v === "string" && v.length > limits.maxStringLength)
+      throw problem(path, `longer than ${limits.maxStringLength} characters`); // throws-ok caught below
+    if (typeof v !== "object" || v === null) return v;
+    if (!isPlain(v)) return v;
+    if (depth >= limits.maxDepth) throw problem(path, `nested deeper than ${limits.maxDepth}`); // throws-ok caught below
+    if (onPath.has(v)) throw problem(path, "contains itself"); // throws-ok caught below
+    onPath.add(v);
+    try {
+      if (Array.isArray(v)) {
+        const length: unknown = v.length;
+        if (typeof length !== "number" || length > limits.maxArrayLength)
+          throw problem(path, `longer than ${limits.maxArrayLength} elements`); // throws-ok caught below
+        const out: unknown[] = [];
+        for (let i = 0; i < length; i++) out.push(copy(v[i], `${path}.${i}`, depth + 1));
+        return out;
+      }
+      const keys = Object.keys(v);
+      if (keys.length > limits.maxKeys) throw problem(path, `more than ${limits.maxKeys} keys`); // throws-ok caught below
+      const out: Record<string, unknown> = {};
+      for (const k of keys) {
+        const item = copy((v as Record<string, unknown>)[k], `${path}.${k}`, depth + 1);
+        Object.defineProperty(out, k, {
+          value: item,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    } finally {
+      onPath.delete(v);
+    }
+  };
+  try {
+    return ok(copy(u, root, 0));
+  } catch (e) {
+    if (typeof e === "object" && e !== null && mine.has(e)) return err(e as Issue);
+    return err(problem(reading, "could not be read (a getter or a Proxy threw)"));
+  }
+};
+
+/**
+ * An options argument read once: `undefined` (and `null`) are `{}`, a plain object is its
+ * snapshot, anything else (or an unreadable object) is an `InvalidOptions` error at `root`.
+ */
+export const snapshotOptions = <O extends object>(
+  u: unknown,
+  root: string,
+): Result<Partial<O>, DecodingError<"InvalidOptions">> => {
+  if (u === undefined || u === null) return ok({});
+  const bad = (issue: Issue): DecodingError<"InvalidOptions"> => ({
+    _tag: "InvalidOptions",
+    path: issue.path,
+    message: `invalid options: ${issue.path}: ${issue.message}`,
+    issues: [issue],
+  });
+  const snap = snapshot(u, root);
+  if (snap.isErr()) return err(bad(snap.error));
+  const v = snap.value;
+  if (typeof v !== "object" || v === null || Array.isArray(v) || v === u)
+    return err(bad({ path: root, message: "must be an object" }));
+  return ok(v as Partial<O>);
+};

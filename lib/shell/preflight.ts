@@ -1,0 +1,118 @@
+/**
+ * The checks made before a turn starts any process: what the CLI would refuse after it started
+ * (a working directory that is missing or not a directory, an empty prompt, an image or an
+ * additional directory that cannot be read, a binary that cannot be run) is refused here, as a
+ * typed error at its path, before the transport starts and before any request reaches a model.
+ */
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { errAsync, okAsync, ResultAsync } from "neverthrow";
+import type { TurnError } from "../core/errors.js";
+import type { Input } from "../core/input.js";
+import type { Thread } from "../core/thread.js";
+
+/** What a turn is about to run: the decoded thread and input, and how it will run. */
+export interface PreflightRequest {
+  readonly thread: Thread;
+  /** The decoded input (its image parts are checked at their index: `input.1`). */
+  readonly input: Input;
+  /** The prompt the CLI will read on stdin. */
+  readonly prompt: string;
+  /** The binary the transport will spawn, when it is a given path, and where it was given. */
+  readonly binary: { readonly path: string; readonly file: string } | null;
+}
+
+type Problem = { readonly path: string; readonly message: string } | null;
+
+const invalid = (path: string, message: string): TurnError => ({
+  _tag: "InvalidOptions",
+  path,
+  message: `${path}: ${message}`,
+  issues: [{ path, message }],
+});
+
+/** What is wrong with `p` as a folder the CLI reads, or null when it is one. */
+const checkDirectory = async (path: string, p: string): Promise<Problem> => {
+  try {
+    const s = await stat(resolve(p));
+    if (!s.isDirectory()) return { path, message: `${p} is not a directory` };
+    await access(resolve(p), constants.R_OK | constants.X_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | null)?.code;
+    return {
+      path,
+      message: code === "ENOENT" ? `${p} does not exist` : `${p} cannot be read (${code ?? "?"})`,
+    };
+  }
+};
+
+/** What is wrong with `p` as a file the CLI reads (an image), or null when it is one. */
+const checkReadableFile = async (path: string, p: string): Promise<Problem> => {
+  try {
+    const s = await stat(resolve(p));
+    if (!s.isFile()) return { path, message: `${p} is not a file` };
+    await access(resolve(p), constants.R_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | null)?.code;
+    return {
+      path,
+      message: code === "ENOENT" ? `${p} does not exist` : `${p} cannot be read (${code ?? "?"})`,
+    };
+  }
+};
+
+/** What is wrong with `p` as a binary to run, or null when it can be run. */
+const checkExecutable = async (path: string, p: string): Promise<Problem> => {
+  try {
+    const s = await stat(p);
+    if (!s.isFile()) return { path, message: `${p} is not a file` };
+    await access(p, constants.X_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | null)?.code;
+    return {
+      path,
+      message:
+        code === "ENOENT"
+          ? `no codex binary at ${p}`
+          : code === "EACCES"
+            ? `${p} is not executable`
+            : `${p} cannot be run (${code ?? "?"})`,
+    };
+  }
+};
+
+/**
+ * Refuses, before anything runs, what the CLI would refuse after it started. The first problem
+ * found (in the order: binary, working directory, additional directories, input) is the error.
+ */
+export const preflight = (request: PreflightRequest): ResultAsync<void, TurnError> => {
+  const { thread, input, prompt, binary } = request;
+  if (prompt.trim() === "")
+    return errAsync(invalid("input", "the prompt is empty (the CLI runs no turn without one)"));
+  const checks: Array<() => Promise<Problem>> = [];
+  if (binary !== null) checks.push(() => checkExecutable(binary.path, binary.file));
+  const cwd = thread.threadOptions.workingDirectory;
+  if (cwd !== undefined) checks.push(() => checkDirectory("threadOptions.workingDirectory", cwd));
+  (thread.threadOptions.additionalDirectories ?? []).forEach((d, i) =>
+    checks.push(() => checkDirectory(`threadOptions.additionalDirectories.${i}`, d)),
+  );
+  if (typeof input !== "string")
+    input.forEach((part, i) => {
+      if (part.type === "local_image")
+        checks.push(() => checkReadableFile(`input.${i}.path`, part.path));
+    });
+  const run = async (): Promise<Problem> => {
+    for (const check of checks) {
+      const problem = await check();
+      if (problem !== null) return problem;
+    }
+    return null;
+  };
+  return ResultAsync.fromSafePromise(run()).andThen((problem) =>
+    problem === null ? okAsync(undefined) : errAsync(invalid(problem.path, problem.message)),
+  );
+};

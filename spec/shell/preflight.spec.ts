@@ -1,0 +1,333 @@
+/**
+ * Inputs checked once, before anything runs (issue 13, parts 2 and 5): what the CLI would
+ * refuse after it started is refused before any process starts, as a typed error at its path,
+ * and no request reaches the model (the stub's request count) nor any binary starts (the
+ * recording fake's log). A getter or a Proxy read once validates what runs: the argv the
+ * recording fake saw holds the value that was checked, never a second answer.
+ */
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+
+import { startThread, type Thread } from "../../lib/core/thread.js";
+import { runStreamed, runTurn, type RunDeps } from "../../lib/shell/run.js";
+import { fake, readLog, withStubEnv, type StubEnv } from "../support/run-env.js";
+import { errOf, okOf } from "../support/results.js";
+
+const RECORDER = fake("record.mjs");
+
+/** A thread on the stub, with `codexOptions` and `threadOptions` patched in. */
+const threadWith = (
+  env: StubEnv,
+  threadOptions: Record<string, unknown> = {},
+  codexOptions: Record<string, unknown> = {},
+  extraEnv: Record<string, string> = {},
+): Thread =>
+  okOf(
+    startThread(
+      { ...env.codexOptions({ env: extraEnv }), ...codexOptions },
+      { skipGitRepoCheck: true, workingDirectory: env.sandbox.cwd, ...threadOptions },
+    ),
+  );
+
+const noObserve: RunDeps = { observe: false };
+
+describe("refused before any process starts", () => {
+  it.concurrent(
+    "working directory, additional directories, input, images: typed errors at their paths, no request",
+    async () => {
+      await withStubEnv(undefined, async (env) => {
+        const file = env.scratch.file("plain.txt");
+        await writeFile(file, "not a folder");
+        const missing = env.scratch.file("nowhere");
+        const cases: Array<[Thread, unknown, string, RegExp]> = [
+          [
+            threadWith(env, { workingDirectory: missing }),
+            "hi",
+            "threadOptions.workingDirectory",
+            /does not exist/,
+          ],
+          [
+            threadWith(env, { workingDirectory: file }),
+            "hi",
+            "threadOptions.workingDirectory",
+            /not a directory/,
+          ],
+          [
+            threadWith(env, { additionalDirectories: [env.sandbox.cwd, missing] }),
+            "hi",
+            "threadOptions.additionalDirectories.1",
+            /does not exist/,
+          ],
+          [threadWith(env), "", "input", /prompt is empty/],
+          [threadWith(env), "  \n\t", "input", /prompt is empty/],
+          [threadWith(env), [], "input", /prompt is empty/],
+          [
+            threadWith(env),
+            [
+              { type: "text", text: "look" },
+              { type: "local_image", path: missing },
+            ],
+            "input.1.path",
+            /does not exist/,
+          ],
+          [
+            threadWith(env),
+            [
+              { type: "text", text: "look" },
+              { type: "local_image", path: env.sandbox.cwd },
+            ],
+            "input.1.path",
+            /not a file/,
+          ],
+        ];
+        for (const [thread, input, path, message] of cases) {
+          const e = errOf(await runTurn(thread, input, {}, noObserve), path);
+          expect(e).toMatchObject({ _tag: "InvalidOptions", path });
+          expect(e.message).toMatch(message);
+        }
+        expect(env.stub.requests).toHaveLength(0);
+        // The control: the same thread and a real prompt do reach the model.
+        okOf(await runTurn(threadWith(env), "hi", {}, noObserve));
+        expect(env.stub.requests).toHaveLength(1);
+      });
+    },
+    120_000,
+  );
+
+  it.concurrent(
+    "a codexPathOverride that cannot run is named, and nothing starts",
+    async () => {
+      await withStubEnv(undefined, async (env) => {
+        const log = env.scratch.file("invocations.jsonl");
+        const plain = env.scratch.file("codex-not-executable");
+        await writeFile(plain, "#!/bin/sh\necho hi\n");
+        await chmod(plain, 0o644);
+        const folder = env.scratch.file("a-folder");
+        await mkdir(folder);
+        for (const [bin, message] of [
+          [plain, /is not executable/],
+          [folder, /is not a file/],
+          [env.scratch.file("missing-codex"), /no codex binary/],
+        ] as const) {
+          const thread = threadWith(env, {}, { codexPathOverride: bin }, { FAKE_CODEX_LOG: log });
+          const e = errOf(await runTurn(thread, "hi", {}, noObserve), bin);
+          expect(e).toMatchObject({
+            _tag: "InvalidOptions",
+            path: "codexOptions.codexPathOverride",
+          });
+          expect(e.message).toContain(bin);
+          expect(e.message).toMatch(message);
+        }
+        // deps.codexPath is checked the same way, at its own path.
+        const e = errOf(
+          await runTurn(threadWith(env), "hi", {}, { ...noObserve, codexPath: plain }),
+        );
+        expect(e).toMatchObject({ _tag: "InvalidOptions", path: "deps.codexPath" });
+        // A missing working directory starts no binary either (the recorder logs every start).
+        const recorded = threadWith(
+          env,
+          { workingDirectory: env.scratch.file("gone") },
+          { codexPathOverride: RECORDER },
+          { FAKE_CODEX_LOG: log },
+        );
+        errOf(await runTurn(recorded, "hi", {}, noObserve));
+        expect(readLog(log)).toEqual([]);
+        expect(env.stub.requests).toHaveLength(0);
+        // The control: the recorder does record a turn it is allowed to run.
+        const control = threadWith(
+          env,
+          {},
+          { codexPathOverride: RECORDER },
+          { FAKE_CODEX_LOG: log },
+        );
+        okOf(await runTurn(control, "hi", {}, noObserve));
+        expect(readLog(log)).toHaveLength(1);
+      });
+    },
+    120_000,
+  );
+});
+
+/** An object whose `key` answers `first` on the first read and `then` on every later one. */
+const twoFaced = <T extends object>(base: T, key: string, first: unknown, then: unknown): T => {
+  let reads = 0;
+  const copy = (Array.isArray(base) ? [...(base as unknown[])] : { ...base }) as Record<
+    string,
+    unknown
+  >;
+  delete copy[key];
+  return Object.defineProperty(copy, key, {
+    enumerable: true,
+    get: () => (reads++ === 0 ? first : then),
+  }) as T;
+};
+
+/** A Proxy over `base` whose `key` answers `first` on the first read and `then` after. */
+const twoFacedProxy = <T extends object>(
+  base: T,
+  key: string,
+  first: unknown,
+  then: unknown,
+): T => {
+  let reads = 0;
+  // A copy as the target: a frozen one could not answer differently (a Proxy invariant).
+  return new Proxy(
+    { ...base },
+    {
+      get: (target, k, receiver) =>
+        k === key ? (reads++ === 0 ? first : then) : (Reflect.get(target, k, receiver) as unknown),
+    },
+  );
+};
+
+const FLAG = "--dangerously-bypass-approvals-and-sandbox";
+
+describe("what was validated is what runs", () => {
+  it.concurrent(
+    "getters and Proxies on the thread, its options, the turn options and the input",
+    async () => {
+      await withStubEnv(undefined, async (env) => {
+        const log = env.scratch.file("invocations.jsonl");
+        const base = threadWith(env, {}, { codexPathOverride: RECORDER }, { FAKE_CODEX_LOG: log });
+        const resumed = { ...base, threadId: "0199a0f0-0000-7000-8000-00000000fa4e" } as Thread;
+        type Case = [string, () => [Thread, unknown, unknown]];
+        const cases: Case[] = [
+          [
+            "threadId getter",
+            () => [twoFaced(resumed, "threadId", resumed.threadId, FLAG), "hi", {}],
+          ],
+          [
+            "threadId proxy",
+            () => [twoFacedProxy(resumed, "threadId", resumed.threadId, FLAG), "hi", {}],
+          ],
+          [
+            "model getter",
+            () => [
+              { ...base, threadOptions: twoFaced(base.threadOptions, "model", "gpt-5", FLAG) },
+              "hi",
+              {},
+            ],
+          ],
+          [
+            "workingDirectory proxy",
+            () => [
+              {
+                ...base,
+                threadOptions: twoFacedProxy(
+                  base.threadOptions,
+                  "workingDirectory",
+                  env.sandbox.cwd,
+                  "--cd --help",
+                ),
+              },
+              "hi",
+              {},
+            ],
+          ],
+          [
+            "additionalDirectories element getter",
+            () => [
+              {
+                ...base,
+                threadOptions: {
+                  ...base.threadOptions,
+                  additionalDirectories: twoFaced([env.sandbox.cwd], "0", env.sandbox.cwd, FLAG),
+                },
+              },
+              "hi",
+              {},
+            ],
+          ],
+          [
+            "input element getter",
+            () => [
+              base,
+              twoFaced(
+                [{ type: "text", text: "hi" }],
+                "0",
+                { type: "text", text: "hi" },
+                { type: "local_image", path: FLAG },
+              ),
+              {},
+            ],
+          ],
+          [
+            "turn options getter",
+            () => [base, "hi", twoFaced({}, "outputSchema", undefined, { type: FLAG })],
+          ],
+        ];
+        for (const [what, make] of cases) {
+          for (const run of [
+            (a: [Thread, unknown, unknown]) => runTurn(a[0], a[1], a[2], noObserve),
+            (a: [Thread, unknown, unknown]) => runStreamed(a[0], a[1], a[2], noObserve).outcome,
+          ])
+            okOf(await run(make()), what);
+        }
+        const argvs = readLog(log).map((rec) => rec["argv"] as string[]);
+        expect(argvs).toHaveLength(cases.length * 2);
+        for (const argv of argvs) {
+          expect(argv).not.toContain(FLAG);
+          expect(argv).not.toContain("--cd --help");
+          expect(argv.join(" ")).not.toContain("--help");
+        }
+        expect(env.stub.requests).toHaveLength(0); // the recorder answers itself
+      });
+    },
+    120_000,
+  );
+
+  it.concurrent(
+    "a sparse array of length 2**32-1 in the thread or the input: refused at once",
+    async () => {
+      await withStubEnv(undefined, async (env) => {
+        const huge = (): unknown[] => {
+          const a: unknown[] = [];
+          a.length = 2 ** 32 - 1;
+          return a;
+        };
+        const base = threadWith(env);
+        const cases: Array<[Thread, unknown, string]> = [
+          [
+            {
+              ...base,
+              threadOptions: { ...base.threadOptions, additionalDirectories: huge() },
+            } as Thread,
+            "hi",
+            "thread.threadOptions.additionalDirectories",
+          ],
+          [
+            { ...base, codexOptions: { ...base.codexOptions, configOverrides: huge() } } as Thread,
+            "hi",
+            "thread.codexOptions.configOverrides",
+          ],
+          [base, huge(), "input"],
+        ];
+        for (const [thread, input, path] of cases)
+          expect(errOf(await runTurn(thread, input, {}, noObserve))).toMatchObject({
+            _tag: "InvalidOptions",
+            path,
+          });
+        expect(env.stub.requests).toHaveLength(0);
+      });
+    },
+  );
+
+  it.concurrent("deps with a throwing getter: a typed error, never a throw", async () => {
+    const deps = Object.defineProperty({}, "sink", {
+      get: () => {
+        throw new Error("hostile");
+      },
+    }) as RunDeps;
+    await withStubEnv(undefined, async (env) => {
+      let thrown: unknown = null;
+      let result: Awaited<ReturnType<typeof runTurn>> | null = null;
+      try {
+        result = await runTurn(threadWith(env), "hi", {}, deps);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeNull();
+      expect(errOf(result!)).toMatchObject({ _tag: "InvalidOptions", path: "deps" });
+      expect(env.stub.requests).toHaveLength(0);
+    });
+  });
+});
