@@ -23,7 +23,12 @@ export interface PreflightRequest {
   readonly binary: { readonly path: string; readonly file: string } | null;
 }
 
-type Problem = { readonly path: string; readonly message: string } | null;
+/** A problem found; `missingBinary` marks the one the shell reports as `CodexNotFound`. */
+type Problem = {
+  readonly path: string;
+  readonly message: string;
+  readonly missingBinary?: true;
+} | null;
 
 const invalid = (path: string, message: string): TurnError => ({
   _tag: "InvalidOptions",
@@ -73,14 +78,11 @@ const checkExecutable = async (path: string, p: string): Promise<Problem> => {
     return null;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException | null)?.code;
+    if (code === "ENOENT")
+      return { path, message: `codex binary not found at ${p}`, missingBinary: true };
     return {
       path,
-      message:
-        code === "ENOENT"
-          ? `no codex binary at ${p}`
-          : code === "EACCES"
-            ? `${p} is not executable`
-            : `${p} cannot be run (${code ?? "?"})`,
+      message: code === "EACCES" ? `${p} is not executable` : `${p} cannot be run (${code ?? "?"})`,
     };
   }
 };
@@ -113,6 +115,14 @@ export const preflight = (request: PreflightRequest): ResultAsync<void, TurnErro
     return null;
   };
   return ResultAsync.fromSafePromise(run()).andThen((problem) =>
-    problem === null ? okAsync(undefined) : errAsync(invalid(problem.path, problem.message)),
+    problem === null
+      ? okAsync(undefined)
+      : problem.missingBinary === true
+        ? errAsync<void, TurnError>({
+            _tag: "CodexNotFound",
+            path: problem.path,
+            message: problem.message,
+          })
+        : errAsync(invalid(problem.path, problem.message)),
   );
 };

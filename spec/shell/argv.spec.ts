@@ -34,7 +34,6 @@ import { resumeThread, startThread, type Thread } from "../../lib/core/thread.js
 import { execTransport } from "../../lib/shell/exec-transport.js";
 import { isSecretPath, secretValues } from "../../lib/core/secrets.js";
 import { redactJson } from "../../lib/shell/internal/redact.js";
-import { runStreamed } from "../../lib/shell/run.js";
 import { fake, listDir, makeScratch, type Scratch } from "../support/run-env.js";
 
 type Json = Record<string, unknown>;
@@ -151,18 +150,25 @@ const ours = (c: Case, schemaFile: string | null) => {
   };
 };
 
-/** Runs `c` through our own exec transport and runner; what the fake saw. */
+/**
+ * Runs `c` through our own exec transport (the runner's pre-spawn checks would refuse this
+ * spec's made-up paths and empty prompts before any process starts); what the fake saw.
+ */
 const viaOurs = async (c: Case): Promise<Invocation> => {
-  const streamed = runStreamed(threadOf(c), c.input, c.turnOptions, {
-    observe: false,
-    transport: execTransport({ processEnv: DRIVER_ENV, tmpDir: scratch.dir }),
+  const transport = execTransport({ processEnv: DRIVER_ENV, tmpDir: scratch.dir });
+  const started = await transport.startTurn({
+    thread: threadOf(c),
+    input: normalizeInput(c.input)._unsafeUnwrap(),
+    turnOptions: decodedTurnOptions(c.turnOptions),
+    maxLineBytes: 64 * 1024 * 1024,
   });
+  if (started.isErr()) throw new Error(`our turn failed: ${JSON.stringify(started.error)}`);
   let record: Invocation | null = null;
-  for await (const e of streamed.events as AsyncIterable<ThreadEvent>)
+  for await (const e of started.value.events as AsyncIterable<ThreadEvent>)
     if (e.type === "unknown" && e.eventType === "fake.record")
       record = e.payload["record"] as Invocation;
-  const outcome = await streamed.outcome;
-  if (outcome.isErr()) throw new Error(`our turn failed: ${JSON.stringify(outcome.error)}`);
+  const exit = await started.value.exit;
+  if (!exit.ok) throw new Error(`our turn failed: ${JSON.stringify(exit.error)}`);
   if (record === null) throw new Error("the fake printed no record");
   return record;
 };

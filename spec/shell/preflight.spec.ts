@@ -103,17 +103,15 @@ describe("refused before any process starts", () => {
         await chmod(plain, 0o644);
         const folder = env.scratch.file("a-folder");
         await mkdir(folder);
-        for (const [bin, message] of [
-          [plain, /is not executable/],
-          [folder, /is not a file/],
-          [env.scratch.file("missing-codex"), /no codex binary/],
+        // A missing binary keeps its own tag (as from every entry point); the rest are invalid.
+        for (const [bin, message, tag] of [
+          [plain, /is not executable/, "InvalidOptions"],
+          [folder, /is not a file/, "InvalidOptions"],
+          [env.scratch.file("missing-codex"), /codex binary not found/, "CodexNotFound"],
         ] as const) {
           const thread = threadWith(env, {}, { codexPathOverride: bin }, { FAKE_CODEX_LOG: log });
           const e = errOf(await runTurn(thread, "hi", {}, noObserve), bin);
-          expect(e).toMatchObject({
-            _tag: "InvalidOptions",
-            path: "codexOptions.codexPathOverride",
-          });
+          expect(e).toMatchObject({ _tag: tag, path: "codexOptions.codexPathOverride" });
           expect(e.message).toContain(bin);
           expect(e.message).toMatch(message);
         }
