@@ -72,7 +72,17 @@ describe('import("codex-fp")', () => {
     expect(loaded.has(join(LIB, "shell/app-server/protocol.ts"))).toBe(false);
   });
 
-  it("reaches them only through openAppServer's dynamic import", () => {
+  it("has no lazy path to them either: openAppServer lives in codex-fp/app-server", () => {
+    expect([...lazy].map(rel)).toEqual([]);
+  });
+});
+
+describe('import("codex-fp/app-server")', () => {
+  const { loaded, lazy } = graphOf(join(LIB, "app-server/index.ts"));
+
+  it("loads them only through openAppServer's dynamic import", () => {
+    expect([...loaded].map(rel).filter((f) => f.startsWith("generated/"))).toEqual([]);
+    expect(loaded.has(join(LIB, "shell/app-server/rpc.ts"))).toBe(false);
     expect([...lazy].map(rel)).toEqual(["shell/app-server/rpc.ts"]);
     const { loaded: onOpen } = graphOf(join(LIB, "shell/app-server/rpc.ts"));
     expect(onOpen.has(join(LIB, "generated/app-server/index.ts"))).toBe(true);
