@@ -34,6 +34,7 @@ export default {
       ...shared,
       displayName: "integration",
       testMatch: ["<rootDir>/spec/**/*.spec.ts"],
+      setupFilesAfterEnv: ["<rootDir>/spec/support/preload-lazy.ts"],
       testPathIgnorePatterns: UNIT.map((d) => `<rootDir>/spec/${d}/`),
     },
   ],
