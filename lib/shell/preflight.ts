@@ -37,28 +37,20 @@ const invalid = (path: string, message: string): TurnError => ({
   issues: [{ path, message }],
 });
 
-/** What is wrong with `p` as a folder the CLI reads, or null when it is one. */
-const checkDirectory = async (path: string, p: string): Promise<Problem> => {
+/** What is wrong with `p` as a folder or file the CLI reads, or null when it is one. */
+const checkReadable = async (
+  path: string,
+  p: string,
+  kind: "directory" | "file",
+): Promise<Problem> => {
   try {
     const s = await stat(resolve(p));
-    if (!s.isDirectory()) return { path, message: `${p} is not a directory` };
-    await access(resolve(p), constants.R_OK | constants.X_OK);
-    return null;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException | null)?.code;
-    return {
-      path,
-      message: code === "ENOENT" ? `${p} does not exist` : `${p} cannot be read (${code ?? "?"})`,
-    };
-  }
-};
-
-/** What is wrong with `p` as a file the CLI reads (an image), or null when it is one. */
-const checkReadableFile = async (path: string, p: string): Promise<Problem> => {
-  try {
-    const s = await stat(resolve(p));
-    if (!s.isFile()) return { path, message: `${p} is not a file` };
-    await access(resolve(p), constants.R_OK);
+    if (kind === "directory" ? !s.isDirectory() : !s.isFile())
+      return { path, message: `${p} is not a ${kind}` };
+    await access(
+      resolve(p),
+      kind === "directory" ? constants.R_OK | constants.X_OK : constants.R_OK,
+    );
     return null;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException | null)?.code;
@@ -98,14 +90,15 @@ export const preflight = (request: PreflightRequest): ResultAsync<void, TurnErro
   const checks: Array<() => Promise<Problem>> = [];
   if (binary !== null) checks.push(() => checkExecutable(binary.path, binary.file));
   const cwd = thread.threadOptions.workingDirectory;
-  if (cwd !== undefined) checks.push(() => checkDirectory("threadOptions.workingDirectory", cwd));
+  if (cwd !== undefined)
+    checks.push(() => checkReadable("threadOptions.workingDirectory", cwd, "directory"));
   (thread.threadOptions.additionalDirectories ?? []).forEach((d, i) =>
-    checks.push(() => checkDirectory(`threadOptions.additionalDirectories.${i}`, d)),
+    checks.push(() => checkReadable(`threadOptions.additionalDirectories.${i}`, d, "directory")),
   );
   if (typeof input !== "string")
     input.forEach((part, i) => {
       if (part.type === "local_image")
-        checks.push(() => checkReadableFile(`input.${i}.path`, part.path));
+        checks.push(() => checkReadable(`input.${i}.path`, part.path, "file"));
     });
   const run = async (): Promise<Problem> => {
     for (const check of checks) {
