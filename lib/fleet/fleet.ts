@@ -22,6 +22,7 @@ import {
   unguardedThread,
   type FleetError,
 } from "./errors.js";
+import { redisWatch } from "./watch.js";
 import {
   DEFAULT_QUEUE,
   FLEET_JOB_FORMAT,
@@ -58,6 +59,12 @@ export interface FleetTurnOutcome extends TurnOutcome {
     readonly head: FleetPosition;
   };
 }
+
+/** What ended a submit's wait before its job did. */
+type Interruption =
+  | { readonly interrupted: "lost"; readonly cause: unknown }
+  | { readonly interrupted: "closed" }
+  | { readonly interrupted: "aborted" };
 
 /** A connection to a fleet. */
 export interface Fleet {
@@ -107,6 +114,12 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
     .map(({ queue, events }) => {
       let closed = false;
       let closing: ResultAsync<void, FleetError> | null = null;
+      let markClosed: () => void = () => undefined;
+      const closedSignal = new Promise<void>((resolve) => {
+        markClosed = resolve;
+      });
+      // Any cheap command serves as the PING; it goes through the queue's own connection.
+      const watch = redisWatch(() => queue.getJobCounts("active"));
       const submitTurn: Fleet["submitTurn"] = (thread, input, turnOptions) => {
         if (closed) return errAsync(fleetClosed("fleet"));
         const th = parseWith(Thread, thread, "thread", "InvalidOptions", "not a Thread");
@@ -140,66 +153,74 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
           input: input as FleetJobData["input"],
           turnOptions: jsonOptions,
         };
-        return ResultAsync.fromPromise(
-          queue.add("turn", data, {
-            attempts: 1,
-            removeOnComplete: { age: 3600, count: 10_000 },
-            removeOnFail: { age: 24 * 3600, count: 10_000 },
-          }),
-          (e) => redisUnavailable("queue.add", e),
-        ).andThen((job) => {
-          const jobId = job.id ?? null;
-          const waiting = job.waitUntilFinished(events).then(
-            (value: unknown) => ({ ok: true as const, value }),
+        const watching = watch.watch();
+        const interrupted = Promise.race([
+          watching.lost.then((cause): Interruption => ({ interrupted: "lost", cause })),
+          closedSignal.then((): Interruption => ({ interrupted: "closed" })),
+          ...(signal === undefined
+            ? []
+            : [
+                new Promise<Interruption>((resolve) =>
+                  signal.addEventListener("abort", () => resolve({ interrupted: "aborted" }), {
+                    once: true,
+                  }),
+                ),
+              ]),
+        ]);
+        const job = queue.add("turn", data, {
+          attempts: 1,
+          removeOnComplete: { age: 3600, count: 10_000 },
+          removeOnFail: { age: 24 * 3600, count: 10_000 },
+        });
+        const waiting = job.then((j) =>
+          j.waitUntilFinished(events).then(
+            (value: unknown) => ({ ok: true as const, value, jobId: j.id ?? null }),
             (e: unknown) => ({
               ok: false as const,
               reason: e instanceof Error ? e.message : String(e),
+              jobId: j.id ?? null,
             }),
-          );
-          const aborted =
-            signal === undefined
-              ? null
-              : new Promise<{ ok: false; aborted: true }>((resolve) =>
-                  signal.addEventListener("abort", () => resolve({ ok: false, aborted: true }), {
-                    once: true,
-                  }),
-                );
-          return ResultAsync.fromSafePromise(
-            aborted === null ? waiting : Promise.race([waiting, aborted]),
-          ).andThen((r): ResultAsync<FleetTurnOutcome, TurnError | FleetError> => {
-            if ("aborted" in r) {
-              // A job no worker took yet is withdrawn; a running one finishes on its worker.
-              void job.remove().catch(() => undefined);
-              return errAsync({
-                _tag: "Aborted",
-                path: "turnOptions.signal",
-                message: "the turn was aborted; if a worker had started it, it may still commit",
-              });
-            }
-            if (!r.ok)
-              return errAsync(
-                failureFromText(r.reason) ?? jobFailed(jobId, `the job failed: ${r.reason}`),
-              );
-            const res = decodeAs(
-              FleetJobResult,
-              r.value,
-              "result",
-              "InvalidJobResult",
-              "invalid job result",
+          ),
+        );
+        return ResultAsync.fromPromise(
+          Promise.race([waiting, interrupted]).finally(() => watching.done()),
+          (e) => redisUnavailable("queue.add", e),
+        ).andThen((r): ResultAsync<FleetTurnOutcome, TurnError | FleetError> => {
+          if ("interrupted" in r) {
+            if (r.interrupted === "lost") return errAsync(redisUnavailable("queue", r.cause));
+            if (r.interrupted === "closed") return errAsync(fleetClosed("fleet"));
+            // A job no worker took yet is withdrawn; a running one finishes on its worker.
+            void job.then((j) => j.remove()).catch(() => undefined);
+            return errAsync({
+              _tag: "Aborted",
+              path: "turnOptions.signal",
+              message: "the turn was aborted; if a worker had started it, it may still commit",
+            });
+          }
+          const jobId = r.jobId;
+          if (!r.ok)
+            return errAsync(
+              failureFromText(r.reason) ?? jobFailed(jobId, `the job failed: ${r.reason}`),
             );
-            if (res.isErr()) return errAsync(res.error);
-            const back = deserializeThread(JSON.stringify(res.value.thread));
-            if (back.isErr()) return errAsync(back.error);
-            // The submitter's own client options and thread options, secrets included.
-            const rebuilt = updateThread(back.value, {
-              codexOptions: thread.codexOptions as CodexOptions,
-              threadOptions: thread.threadOptions as ThreadOptions,
-            });
-            return okAsync({
-              thread: rebuilt,
-              turn: res.value.turn as Turn,
-              fleet: { workerId: res.value.workerId, jobId: jobId ?? "", head: res.value.head },
-            });
+          const res = decodeAs(
+            FleetJobResult,
+            r.value,
+            "result",
+            "InvalidJobResult",
+            "invalid job result",
+          );
+          if (res.isErr()) return errAsync(res.error);
+          const back = deserializeThread(JSON.stringify(res.value.thread));
+          if (back.isErr()) return errAsync(back.error);
+          // The submitter's own client options and thread options, secrets included.
+          const rebuilt = updateThread(back.value, {
+            codexOptions: thread.codexOptions as CodexOptions,
+            threadOptions: thread.threadOptions as ThreadOptions,
+          });
+          return okAsync({
+            thread: rebuilt,
+            turn: res.value.turn as Turn,
+            fleet: { workerId: res.value.workerId, jobId: jobId ?? "", head: res.value.head },
           });
         });
       };
@@ -209,7 +230,17 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
           (closing ??= ResultAsync.fromPromise(
             (async () => {
               closed = true;
-              await Promise.allSettled([queue.close(), events.close()]);
+              markClosed();
+              // A clean close needs Redis; when it is lost, the connections are dropped instead.
+              const watching = watch.watch();
+              const clean = Promise.allSettled([queue.close(), events.close()]);
+              const lost = await Promise.race([
+                clean.then(() => false),
+                watching.lost.then(() => true),
+              ]);
+              watching.done();
+              // (BullMQ's disconnect may itself wait on the lost server: it is not awaited.)
+              if (lost) void Promise.allSettled([queue.disconnect(), events.disconnect()]);
             })(),
             () => fleetClosed("fleet"),
           )),

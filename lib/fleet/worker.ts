@@ -18,6 +18,7 @@ import { runTurn } from "../shell/run.js";
 import { resolveCodexHome } from "../shell/sessions.js";
 import { openAppServer, type AppServer } from "../shell/app-server/index.js";
 import { connectStore, redisOptions } from "./connection.js";
+import { redisWatch } from "./watch.js";
 import { decodeFailure, fleetClosed, type FleetError } from "./errors.js";
 import { processJob, type ProcessorContext } from "./processor.js";
 import { sessionStore, storeNamespace } from "./store.js";
@@ -203,9 +204,21 @@ export const startFleetWorker = (
           close: () =>
             (closing ??= ResultAsync.fromPromise(
               (async () => {
-                await worker.close();
+                // Waits for the running turns, unless Redis is lost: then nothing it waits for
+                // can finish, and the worker closes at once (its jobs stall to another worker).
+                const watching = redisWatch(() => redis.ping()).watch();
+                const lost = watching.lost.then(() => "lost" as const);
+                const graceful = await Promise.race([
+                  worker.close().then(() => "closed" as const),
+                  lost,
+                ]);
+                watching.done();
+                if (graceful === "lost") {
+                  void worker.close(true).catch(() => undefined);
+                  redis.disconnect();
+                }
                 if (app !== null) await app.close();
-                await redis.quit().catch(() => redis.disconnect());
+                if (graceful === "closed") await redis.quit().catch(() => redis.disconnect());
               })(),
               () => fleetClosed("worker"),
             )),
