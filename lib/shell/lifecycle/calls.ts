@@ -16,7 +16,7 @@ import type { Link } from "../app-server/link.js";
 import type { ThreadPage, ThreadRecord } from "../app-server/summary.js";
 import { cliThreadCommand } from "./cli.js";
 import { invalid, ListQueryCodec, ReadOptionsCodec, ThreadName, threadIdOf } from "./inputs.js";
-import { observed, routeOf, type Op } from "./route.js";
+import { NO_SERVER, observed, routeOf, type Op } from "./route.js";
 import type { LifecycleDeps, LifecycleError, ListThreadsQuery, ReadOptions } from "./types.js";
 
 /** A call on one thread id: a request on the app-server, or the CLI `command`. */
@@ -34,7 +34,7 @@ export const simple =
         route.kind === "app-server"
           ? onServer(route.link, id.value)
           : route.kind === "other"
-            ? errAsync(unsupported(`${command}Thread`, route.name, "it has no server to ask"))
+            ? errAsync(unsupported(`${command}Thread`, route.name, NO_SERVER))
             : cliThreadCommand(command, id.value, deps ?? {}),
       ),
     );
@@ -62,7 +62,9 @@ export const serverOnly = <A>(
           unsupported(
             operation,
             route.kind === "exec" ? "exec" : route.name,
-            "the codex CLI has no command for it; open an app-server (openAppServer) or read the session store (listSessions)",
+            route.kind === "exec"
+              ? "the codex CLI has no command for it; open an app-server (openAppServer) or read the session store (listSessions)"
+              : NO_SERVER,
           ),
         ),
   );

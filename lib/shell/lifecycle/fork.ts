@@ -11,7 +11,7 @@ import { unsupported } from "../../core/transport-errors.js";
 import { forkOnServer } from "../app-server/lifecycle.js";
 import { cliContext, cliFailure, DEFAULT_TIMEOUT_MS, runCli } from "./cli.js";
 import { ForkOptionsCodec, invalid, threadIdOf } from "./inputs.js";
-import { observed, routeOf } from "./route.js";
+import { NO_SERVER, observed, routeOf } from "./route.js";
 import type { ForkOptions, LifecycleDeps, LifecycleError } from "./types.js";
 
 /** Forks through the CLI: `codex exec … fork <id>` with no prompt; the fork's id from its `thread.started`. */
@@ -103,7 +103,7 @@ export const forkThread = (
         if (route.kind === "app-server")
           return forkOnServer(route.link, thread, threadId, lastTurnId);
         if (route.kind === "other")
-          return errAsync(unsupported("forkThread", route.name, "it has no server to ask"));
+          return errAsync(unsupported("forkThread", route.name, NO_SERVER));
         if (lastTurnId !== undefined)
           return errAsync(
             unsupported(

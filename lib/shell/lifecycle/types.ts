@@ -1,7 +1,8 @@
 /** The shapes of the lifecycle calls: their errors, their deps and what each call may be given. */
 import type { ShellError, ThreadError } from "../../core/errors.js";
-import type { TelemetrySink } from "../../core/telemetry.js";
+import type { Effects } from "../../core/effects.js";
 import type { TransportError } from "../../core/transport-errors.js";
+import type { AppServer } from "../app-server/open.js";
 import type { Transport } from "../transport.js";
 
 /** Every error a lifecycle call returns. */
@@ -13,20 +14,23 @@ export type LifecycleError =
 /** The telemetry a lifecycle call reports: one `TelemetryEvent` of this shape per call. */
 export { LifecycleEvent } from "../../core/telemetry.js";
 
-/** The effects of a lifecycle call, all optional. */
-export interface LifecycleDeps {
-  /** An app-server transport (`server.transport`): calls go to that server. Else the CLI. */
+/**
+ * The effects of a lifecycle call, all optional (the shared ones are documented on `Effects`;
+ * the sink receives one LifecycleEvent per call).
+ */
+export interface LifecycleDeps extends Pick<Effects, "sink" | "now" | "codexPath" | "processEnv"> {
+  /**
+   * The app-server the calls go to (what `openAppServer` returns): one request each on it. Its
+   * sink is the default sink. Takes precedence over `transport`.
+   */
+  readonly server?: Pick<AppServer, "transport" | "sink">;
+  /**
+   * A transport: an app-server's (`server.transport`, or a copy of it) sends the calls to that
+   * server; the exec transport, or none, runs the CLI.
+   */
   readonly transport?: Transport;
   /** Client options for the CLI path (env, API key, config, binary); `forkThread` uses the thread's. */
   readonly codexOptions?: unknown;
-  /** The codex binary for the CLI path (loses to `codexPathOverride`). */
-  readonly codexPath?: string;
-  /** The environment inherited when the options have no `env` (default: process.env). */
-  readonly processEnv?: Readonly<Record<string, string | undefined>>;
-  /** Receives one LifecycleEvent per call (a sink throwing is ignored). */
-  readonly sink?: TelemetrySink;
-  /** The clock for telemetry timestamps (default: the system clock). */
-  readonly now?: () => Date;
   /** The longest a CLI call may take, in ms (default 60 s). */
   readonly timeoutMs?: number;
 }

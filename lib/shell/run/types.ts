@@ -4,7 +4,7 @@ import type { ThreadEvent } from "../../core/events.js";
 import type { TurnError } from "../../core/errors.js";
 import type { FinishContext } from "../../core/fold.js";
 import type { ObservedSession } from "../../core/resume-validator.js";
-import type { TelemetrySink } from "../../core/telemetry.js";
+import type { Effects, TokenEffects } from "../../core/effects.js";
 import type { Thread } from "../../core/thread.js";
 import type { Turn } from "../../core/turn.js";
 import type { Transport } from "../transport.js";
@@ -32,25 +32,10 @@ export type ObserveSession = (
   opts?: { readonly signal?: AbortSignal },
 ) => Promise<SessionObservation | null>;
 
-/** The effects a turn may use, all optional. */
-export interface RunDeps {
-  /** Where telemetry goes (default: nowhere). */
-  readonly sink?: TelemetrySink;
-  /** The codex binary (loses to the thread's `codexPathOverride`). */
-  readonly codexPath?: string;
+/** The effects a turn may use, all optional (the shared ones are documented on `Effects`). */
+export interface RunDeps extends Pick<Effects, "sink" | "now" | "codexPath">, TokenEffects {
   /** How turns run (default: a `codex exec` per turn). */
   readonly transport?: Transport;
-  /** The clock for telemetry timestamps (default: the system clock). */
-  readonly now?: () => Date;
-  /** Signs and verifies continuation tokens: a non-empty string (checked before anything runs). */
-  readonly secret?: string;
-  /**
-   * With a `secret`, also accept legacy (opaque, unsigned) tokens of a legacy producer. Off by
-   * default: with a secret, only tokens signed with it pass.
-   */
-  readonly acceptLegacyTokens?: boolean;
-  /** Refuse to resume a thread that carries no continuation token. */
-  readonly requireToken?: boolean;
   /** The longest output line accepted, in bytes (default 64 MiB). */
   readonly maxLineBytes?: number;
   /** Reads the session store before and after a turn; `false` turns observation off. */
