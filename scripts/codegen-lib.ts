@@ -14,7 +14,7 @@ export {
   generateWithCodex,
   readBundle,
   readOutputDir,
-  resolveCodexBinary,
+  codexBinaryPath,
   runGenerateJsonSchema,
   schemasFromCodex,
   type CodexSchemas,

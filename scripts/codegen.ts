@@ -11,7 +11,7 @@ import {
   generateWithCodex,
   OUTPUT_DIR,
   readOutputDir,
-  resolveCodexBinary,
+  codexBinaryPath,
   writeOutputDir,
 } from "./codegen-lib.js";
 
@@ -24,7 +24,7 @@ function argValue(args: readonly string[], flag: string): string | undefined {
 }
 
 async function main(args: readonly string[]): Promise<number> {
-  const codex = argValue(args, "--codex") ?? resolveCodexBinary();
+  const codex = argValue(args, "--codex") ?? codexBinaryPath();
   const outDir = path.resolve(argValue(args, "--out") ?? OUTPUT_DIR);
   const files = await generateWithCodex(codex);
   if (args.includes("--check")) {

@@ -21,7 +21,7 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
-import { codexVersion, resolveCodexBinary } from "./codegen-lib.js";
+import { codexVersion, codexBinaryPath } from "./codegen-lib.js";
 
 type JsonObject = { [key: string]: unknown };
 
@@ -426,7 +426,7 @@ function argValue(args: readonly string[], flag: string): string | undefined {
 }
 
 async function main(args: readonly string[]): Promise<void> {
-  const codex = argValue(args, "--codex") ?? resolveCodexBinary();
+  const codex = argValue(args, "--codex") ?? codexBinaryPath();
   const version = codexVersion(codex);
   const outDir = path.resolve(
     argValue(args, "--out") ?? path.join("golden", `app-server-${version}`),

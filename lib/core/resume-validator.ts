@@ -9,6 +9,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { closed, decodeAll } from "./internal/decode.js";
 import type { MismatchReason, Position, ThreadError } from "./errors.js";
 import { NonNegativeInt, readToken, type TokenPolicy } from "./continuation.js";
+import type { Effects, TokenEffects } from "./effects.js";
 import { emit, type TelemetrySink } from "./telemetry.js";
 import type { Thread } from "./thread.js";
 
@@ -35,16 +36,12 @@ export type ObservedSession = t.TypeOf<typeof ObservedSession>;
 /**
  * What the validator needs: a sink, and optionally a clock, the token secret and the policy.
  * With a `secret`, only tokens signed with it pass (`acceptLegacyTokens` opts legacy opaque
- * tokens back in); `requireToken` refuses a resumed thread that carries no token.
+ * tokens back in); `requireToken` refuses a resumed thread that carries no token (reason
+ * `signature`). The validator is pure: without `now` its event's timestamp is null.
  */
-export interface ResumeValidatorDeps extends TokenPolicy {
+export interface ResumeValidatorDeps extends Pick<Effects, "now">, TokenEffects {
+  /** Receives the one event of each call (required: every check is reported). */
   readonly sink: TelemetrySink;
-  /** The clock that stamps the event (without it, the timestamp is null). */
-  readonly now?: () => Date;
-  /** The HMAC key tokens are signed with: a non-empty string. */
-  readonly secret?: string;
-  /** Refuse a thread with an id but no continuation token (reason `signature`). */
-  readonly requireToken?: boolean;
 }
 
 const positionOf = (o: ObservedSession | undefined): Position | null =>

@@ -3,12 +3,14 @@
  * `replay` feeds recorded JSONL; an app-server transport keeps one process for many turns.
  * The runner (run.ts) owns validation, the fold and telemetry; a transport only produces events.
  */
-import type { ResultAsync } from "neverthrow";
+import type { Result, ResultAsync } from "neverthrow";
 import type { DecodeError, ThreadEvent } from "../core/events.js";
 import type { NormalizedInput } from "../core/input.js";
 import type { ShellError } from "../core/errors.js";
 import type { TurnOptions } from "../core/options.js";
 import type { Thread } from "../core/thread.js";
+import type { TransportError } from "../core/transport-errors.js";
+import type { Link } from "./app-server/link.js";
 
 /** What a transport is asked to run. */
 export interface TransportTurnRequest {
@@ -44,10 +46,21 @@ export interface TransportRun {
   cancel(reason: CancelReason): void;
 }
 
+/**
+ * What the lifecycle calls (fork, archive, list …) need of an app-server: its current link.
+ * An app-server's transport carries it as `lifecycle`; `deps.server` hands it over explicitly.
+ */
+export interface LifecycleCapability {
+  /** The live connection, or why there is none (closed, restarting). */
+  readonly link: () => Result<Link, TransportError>;
+}
+
 /** A way of running turns. */
 export interface Transport {
   /** A short name for telemetry: "exec", "app-server", "replay". */
   readonly kind: string;
+  /** The app-server behind this transport, for the lifecycle calls; absent for the others. */
+  readonly lifecycle?: LifecycleCapability;
   /** Starts one turn; fails before any event when it cannot start. */
   startTurn(request: TransportTurnRequest): ResultAsync<TransportRun, ShellError>;
 }

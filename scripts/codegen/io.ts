@@ -6,14 +6,17 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { resolveCodexBinary as resolveLibraryBinary } from "../../lib/shell/codex-binary.js";
+import { resolveCodexBinary } from "../../lib/shell/codex-binary.js";
 import { generateFromBundles } from "./generate.js";
 import type { SchemaObject } from "./schema.js";
 import { LIBRARY_SELECTION, type Selection } from "./selection.js";
 
-/** Path of the codex binary pinned in node_modules: the library's own lookup (throws here, in a script). */
-export function resolveCodexBinary(): string {
-  const r = resolveLibraryBinary();
+/**
+ * Path of the codex binary pinned in node_modules: the library's `resolveCodexBinary`, its
+ * error thrown (a script may throw).
+ */
+export function codexBinaryPath(): string {
+  const r = resolveCodexBinary();
   if (r.isErr()) throw new Error(r.error.message);
   return r.value.path;
 }
@@ -66,7 +69,7 @@ export interface CodexSchemas {
 }
 
 /** Run `codex` (default: the pinned binary) twice — with and without `--experimental`. */
-export function schemasFromCodex(codex: string = resolveCodexBinary()): CodexSchemas {
+export function schemasFromCodex(codex: string = codexBinaryPath()): CodexSchemas {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "codex-schema-"));
   try {
     const full = path.join(tmp, "experimental");
@@ -97,7 +100,7 @@ export function generateFromSchemas(
 
 /** The generated modules from the pinned codex binary (or `codex`). */
 export function generateWithCodex(
-  codex: string = resolveCodexBinary(),
+  codex: string = codexBinaryPath(),
   selection: Selection | "all" = LIBRARY_SELECTION,
 ): Promise<Map<string, string>> {
   return generateFromSchemas(schemasFromCodex(codex), selection);

@@ -9,6 +9,7 @@ import type { Thread } from "../../lib/core/thread.js";
 import { openAppServer, type AppServer } from "../../lib/shell/app-server/open.js";
 import { ThreadPage, ThreadRecord } from "../../lib/shell/app-server/summary.js";
 import { execTransport } from "../../lib/shell/exec-transport.js";
+import type { Transport } from "../../lib/shell/transport.js";
 import {
   LifecycleEvent,
   archiveThread,
@@ -279,6 +280,70 @@ describe("the lifecycle over app-server", () => {
       }
       expectNoKey(events);
     });
+  });
+});
+
+describe("the lifecycle's app-server capability (deps.server)", () => {
+  it.concurrent(
+    "goes to deps.server, or to the server a copy of its transport carries; a wrapper that carries none is told to pass deps.server",
+    async () => {
+      await withServer(async (env, server) => {
+        const made = String(
+          (await run(env.thread(), "explicit server", server.transport)).thread.threadId,
+        );
+        // A transport wrapped by the caller: it runs turns, but carries no app-server.
+        const wrapper: Transport = {
+          kind: "app-server",
+          startTurn: (r) => server.transport.startTurn(r),
+        };
+        const events: LifecycleEvent[] = [];
+        const sink = (e: unknown) => events.push(e as LifecycleEvent);
+
+        // deps.server alone, and deps.server beside the wrapper: requests on that server.
+        expect((await readThread(made, {}, { server }))._unsafeUnwrap().thread.threadId).toBe(made);
+        expect((await archiveThread(made, { server, transport: wrapper })).isOk()).toBe(true);
+        // A copy of the transport keeps the capability (it is an own property, not a lookup).
+        const copy: Transport = { ...server.transport };
+        const archived = (
+          await listThreads({ archived: true }, { transport: copy })
+        )._unsafeUnwrap();
+        expect(archived.threads.map((t) => t.threadId)).toEqual([made]);
+        // The server's sink is the default sink of the calls given deps.server.
+        expect(
+          (await unarchiveThread(made, { server: { transport: server.transport, sink } })).isOk(),
+        ).toBe(true);
+        expect(events).toHaveLength(1);
+        expect(events[0]).toMatchObject({
+          name: "codex.thread.unarchive",
+          transport: "app-server",
+          outcome: "ok",
+        });
+
+        // The wrapper alone: not a silent Unsupported, but one that names deps.server.
+        for (const call of [
+          () => readThread(made, {}, { transport: wrapper }),
+          () => archiveThread(made, { transport: wrapper }),
+          () => forkThread(env.resume(made), {}, { transport: wrapper }),
+        ]) {
+          const e = (await call())._unsafeUnwrapErr();
+          expect(e).toMatchObject({ _tag: "Unsupported", transport: "app-server" });
+          expect(e.message).toMatch(/deps\.server/);
+        }
+        // Nothing was archived through the wrapper.
+        expect(
+          (await listThreads({ archived: true }, { server }))._unsafeUnwrap().threads,
+        ).toHaveLength(0);
+      });
+    },
+  );
+
+  it("refuses a deps.server that is no AppServer, before anything runs", async () => {
+    for (const server of [42, {}, { transport: execTransport({}) }, null])
+      expect(
+        (
+          await readThread(UNKNOWN_UUID, {}, { server } as unknown as LifecycleDeps)
+        )._unsafeUnwrapErr(),
+      ).toMatchObject({ _tag: "InvalidOptions", path: "deps.server" });
   });
 });
 

@@ -14,6 +14,7 @@ import { decodingError, type Issue } from "../../core/errors.js";
 import { decodeAll } from "../../core/internal/decode.js";
 import { snapshotOptions } from "../../core/internal/snapshot.js";
 import { CodexOptions } from "../../core/options.js";
+import type { Effects } from "../../core/effects.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
 import { transportClosed, type TransportError } from "../../core/transport-errors.js";
 import { resolveCodexBinary, type CodexBinary } from "../codex-binary.js";
@@ -24,14 +25,11 @@ import type { RpcResult } from "./protocol.js";
 import type * as Rpc from "./rpc.js";
 import { appServerTransport } from "./transport.js";
 
-/** The effects and limits of an app-server, all optional. */
-export interface AppServerDeps {
-  /** The binary (loses to `codexOptions.codexPathOverride`, as with exec). */
-  readonly codexPath?: string;
-  /** The default telemetry sink of lifecycle calls made through this server. */
-  readonly sink?: TelemetrySink;
-  /** The environment inherited when `codexOptions.env` is not given (default: process.env). */
-  readonly processEnv?: Readonly<Record<string, string | undefined>>;
+/**
+ * The effects and limits of an app-server, all optional (the shared ones are documented on
+ * `Effects`; the sink is the default of lifecycle calls given this server as `deps.server`).
+ */
+export interface AppServerDeps extends Pick<Effects, "codexPath" | "sink" | "processEnv"> {
   /** How long a request may wait for its answer (default 30 s). */
   readonly requestTimeoutMs?: number;
   /** The server's working directory (default: this process's). */
@@ -47,9 +45,9 @@ export type ServerInfo = RpcResult<"initialize">;
 
 /** A running `codex app-server` and the Transport that runs turns through it. */
 export interface AppServer {
-  /** Pass as `deps.transport` to runTurn / runStreamed and the lifecycle functions. */
+  /** Pass as `deps.transport` to runTurn / runStreamed (and, or `deps.server`, the lifecycle calls). */
   readonly transport: Transport;
-  /** The default sink given to `openAppServer`. */
+  /** The default sink given to `openAppServer`: lifecycle calls given `deps.server` report to it. */
   readonly sink: TelemetrySink | undefined;
   /** The server's process id while it runs, else null. */
   pid(): number | null;

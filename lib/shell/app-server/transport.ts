@@ -30,12 +30,6 @@ export const DRAIN_MS = 5_000;
 /** The current link of a server handle, or why there is none. */
 export type LinkSource = () => Result<Link, TransportError>;
 
-const sources = new WeakMap<Transport, LinkSource>();
-
-/** The link behind an app-server transport; null for any other transport. */
-export const linkSourceOf = (transport: Transport): LinkSource | null =>
-  sources.get(transport) ?? null;
-
 type ExitResult =
   | { readonly ok: true; readonly value: TransportExit }
   | { readonly ok: false; readonly error: ShellError | DecodeError };
@@ -236,6 +230,8 @@ const startOnLink = async (
 export const appServerTransport = (source: LinkSource): Transport => {
   const transport: Transport = {
     kind: "app-server",
+    // An own, plain property: a copy of the transport (`{ ...server.transport }`) keeps it.
+    lifecycle: { link: source },
     startTurn: (request) => {
       const link = source();
       if (link.isErr()) return errAsync(toShellError(link.error));
@@ -250,6 +246,5 @@ export const appServerTransport = (source: LinkSource): Transport => {
       );
     },
   };
-  sources.set(transport, source);
   return transport;
 };

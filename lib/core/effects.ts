@@ -1,0 +1,33 @@
+/**
+ * The one shape of the effects every entry point takes — `runTurn` / `runStreamed`, the
+ * lifecycle calls, `openAppServer`, the resume validator: where telemetry goes, the clock, the
+ * codex binary, the environment it inherits, and the continuation-token secret and policy.
+ * Each entry point's deps pick the fields they use from here, so each is named and documented
+ * once and means the same everywhere.
+ */
+import type { TokenPolicy } from "./continuation.js";
+import type { TelemetrySink } from "./telemetry.js";
+
+/** The effects an entry point may be given, all optional. */
+export interface Effects extends TokenPolicy {
+  /** Where telemetry goes (default: nowhere); a sink that throws is ignored. */
+  readonly sink?: TelemetrySink;
+  /** The clock for telemetry timestamps (default: the system clock). */
+  readonly now?: () => Date;
+  /** The codex binary (loses to the options' `codexPathOverride`). */
+  readonly codexPath?: string;
+  /** The environment inherited when the options have no `env` (default: process.env). */
+  readonly processEnv?: Readonly<Record<string, string | undefined>>;
+  /** Signs and verifies continuation tokens: a non-empty string (checked before anything runs). */
+  readonly secret?: string;
+  /**
+   * With a `secret`, also accept legacy (opaque, unsigned) tokens of a legacy producer. Off by
+   * default: with a secret, only tokens signed with it pass.
+   */
+  readonly acceptLegacyTokens?: boolean;
+  /** Refuse to resume a thread that carries no continuation token. */
+  readonly requireToken?: boolean;
+}
+
+/** The continuation-token part of the effects: the secret and the policy. */
+export type TokenEffects = Pick<Effects, "secret" | "acceptLegacyTokens" | "requireToken">;

@@ -1,0 +1,182 @@
+/**
+ * The CLI path of the lifecycle calls: `codex archive|unarchive <id>`, `codex delete --force
+ * <id>` run once through the shared process runner, their failures mapped to typed errors.
+ */
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
+import { buildEnv, configArgs } from "../../core/argv.js";
+import { decodingError } from "../../core/errors.js";
+import { decodeAll } from "../../core/internal/decode.js";
+import { CodexOptions } from "../../core/options.js";
+import type { ThreadId } from "../../core/thread-id.js";
+import { resolveCodexBinary, type CodexBinary } from "../codex-binary.js";
+import { classifyExit, describeExit, secretsOf, spawnCli } from "../process/index.js";
+import { resolveCodexHome } from "../sessions.js";
+import type { LifecycleDeps, LifecycleError } from "./types.js";
+
+/** How one CLI run ended, with its (capped) output; stderr redacted by the runner. */
+export interface CliRun {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The longest a CLI call may take by default, in ms. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+const OUTPUT_CAP = 1024 * 1024;
+
+/** Runs the CLI once with empty stdin; output capped, stopped (politely) at the time-out. */
+export const runCli = (
+  ctx: CliContext,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  timeoutMs: number,
+): Promise<Result<CliRun, LifecycleError>> => {
+  const spawned = spawnCli({
+    path: ctx.binary.path,
+    args,
+    env,
+    input: "",
+    secrets: ctx.secrets,
+    stderrTailBytes: OUTPUT_CAP,
+  });
+  if (spawned.isErr()) return Promise.resolve(err(spawned.error as LifecycleError));
+  const c = spawned.value;
+  let stdout = "";
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void c.stop();
+  }, timeoutMs);
+  c.process.stdout?.on("data", (d: Buffer) => {
+    if (stdout.length < OUTPUT_CAP) stdout += d.toString("utf8");
+  });
+  return c.done.then((end): Result<CliRun, LifecycleError> => {
+    clearTimeout(timer);
+    if (end.spawnError !== null) return err(end.spawnError as LifecycleError);
+    if (timedOut)
+      return err({
+        _tag: "TimedOut",
+        path: "deps.timeoutMs",
+        message: `codex ${args[0] ?? ""} took longer than ${timeoutMs} ms and was stopped`,
+        timeoutMs,
+      });
+    return ok({ exitCode: end.exitCode, signal: end.signal, stdout, stderr: end.stderrTail });
+  });
+};
+
+/** What a CLI call runs with: the binary, the decoded options, the env and its secrets. */
+export interface CliContext {
+  readonly binary: CodexBinary;
+  readonly options: CodexOptions;
+  readonly env: Readonly<Record<string, string>>;
+  readonly secrets: readonly string[];
+}
+
+/** The CLI context of a call: options decoded, binary resolved, env built. */
+export const cliContext = (
+  codexOptions: unknown,
+  deps: LifecycleDeps,
+): Result<CliContext, LifecycleError> => {
+  const o = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
+  if (isLeft(o))
+    return err(
+      decodingError(
+        "InvalidOptions",
+        o.left[0]?.path ?? "codexOptions",
+        "invalid options",
+        o.left,
+      ) as LifecycleError,
+    );
+  const options = o.right;
+  const binary = resolveCodexBinary(options.codexPathOverride ?? deps.codexPath);
+  if (binary.isErr()) return err(binary.error as LifecycleError);
+  const env = buildEnv(options, deps.processEnv ?? process.env, binary.value.pathDirs);
+  return ok({
+    binary: binary.value,
+    options,
+    env,
+    secrets: secretsOf(env, options),
+  });
+};
+
+/** True when the store under the CLI's CODEX_HOME holds a rollout of `threadId` in `folders`. */
+export const storeHolds = async (
+  ctx: CliContext,
+  threadId: string,
+  folders: readonly string[],
+): Promise<boolean> => {
+  const home = resolveCodexHome({ env: ctx.env });
+  for (const f of folders) {
+    const names = await readdir(join(home, f), { recursive: true }).catch(() => [] as string[]);
+    if (names.some((n) => String(n).endsWith(`${threadId}.jsonl`))) return true;
+  }
+  return false;
+};
+
+/** A failed CLI call as a typed error: classified exit, not-found from the store, else ExecFailed. */
+export const cliFailure = async (
+  ctx: CliContext,
+  command: string,
+  r: CliRun,
+  threadId: string,
+  folders: readonly string[],
+): Promise<LifecycleError> => {
+  const stderr = r.stderr; // redacted by the runner
+  const classified = classifyExit(r, stderr, threadId, command);
+  if (classified !== null && classified._tag !== "ExecFailed") return classified as LifecycleError;
+  // The CLI says only "failed to <op> session": a thread the store does not hold is not found.
+  if (
+    /no active or archived session found/i.test(stderr) ||
+    !(await storeHolds(ctx, threadId, folders))
+  )
+    return {
+      _tag: "ThreadNotFound",
+      path: "threadId",
+      message: `no session found for thread ${threadId}`,
+      threadId,
+    };
+  return (
+    classified ?? {
+      _tag: "ExecFailed",
+      path: "codex",
+      message: `codex ${command} exited with ${describeExit(r)}`,
+      exitCode: r.exitCode,
+      signal: r.signal,
+      stderrTail: stderr.slice(-16 * 1024),
+    }
+  );
+};
+
+/** Runs `codex archive|unarchive|delete` on one thread. */
+export const cliThreadCommand = (
+  command: "archive" | "unarchive" | "delete",
+  threadId: ThreadId,
+  deps: LifecycleDeps,
+): ResultAsync<void, LifecycleError> => {
+  const ctx = cliContext(deps.codexOptions, deps);
+  if (ctx.isErr()) return errAsync(ctx.error);
+  const c = ctx.value;
+  const args = [
+    command,
+    ...(command === "delete" ? ["--force"] : []),
+    ...configArgs(c.options),
+    threadId,
+  ];
+  const folders =
+    command === "archive"
+      ? ["sessions"]
+      : command === "unarchive"
+        ? ["archived_sessions"]
+        : ["sessions", "archived_sessions"];
+  return new ResultAsync(
+    runCli(c, args, c.env, deps.timeoutMs ?? DEFAULT_TIMEOUT_MS).then(async (r) => {
+      if (r.isErr()) return err(r.error);
+      if (r.value.exitCode === 0) return ok(undefined);
+      return err(await cliFailure(c, command, r.value, threadId, folders));
+    }),
+  );
+};

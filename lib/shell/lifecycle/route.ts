@@ -1,0 +1,131 @@
+/**
+ * Which way a lifecycle call goes (the app-server it was given, the CLI, or a transport that
+ * has neither), and the telemetry every call reports.
+ */
+import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
+import { emit, type LifecycleEvent, type TelemetrySink } from "../../core/telemetry.js";
+import type { Link } from "../app-server/link.js";
+import type { LifecycleCapability } from "../transport.js";
+import type { LifecycleDeps, LifecycleError } from "./types.js";
+
+/** A lifecycle operation, as its telemetry names it. */
+export type Op = LifecycleEvent["name"];
+
+/** Where a call goes: the app-server's link, the CLI, or a transport that can do neither. */
+export type Route =
+  | { readonly kind: "app-server"; readonly link: Link }
+  | { readonly kind: "exec" }
+  | { readonly kind: "other"; readonly name: string };
+
+/** The lifecycle capability `u` carries (a transport's own `lifecycle`), or null. */
+const capabilityOf = (u: unknown): LifecycleCapability | null => {
+  if (typeof u !== "object" || u === null) return null;
+  const cap: unknown = (u as { readonly lifecycle?: unknown }).lifecycle;
+  return typeof cap === "object" &&
+    cap !== null &&
+    typeof (cap as { readonly link?: unknown }).link === "function"
+    ? (cap as LifecycleCapability)
+    : null;
+};
+
+const viaServer = (cap: LifecycleCapability): Result<Route, LifecycleError> =>
+  cap.link().map((link) => ({ kind: "app-server" as const, link }));
+
+/**
+ * The route of a call from its deps: `deps.server`'s app-server, else the app-server a
+ * transport carries, else the CLI for the exec transport (or none); any other transport is
+ * `other` (its calls are `Unsupported`, naming `deps.server`).
+ */
+export const routeOf = (deps: LifecycleDeps): Result<Route, LifecycleError> => {
+  const server: unknown = deps.server;
+  if (server !== undefined) {
+    const transport: unknown =
+      typeof server === "object" && server !== null
+        ? (server as { readonly transport?: unknown }).transport
+        : undefined;
+    const cap = capabilityOf(transport);
+    if (cap === null)
+      return err({
+        _tag: "InvalidOptions",
+        path: "deps.server",
+        message: "invalid deps: deps.server: expected an AppServer (what openAppServer returns)",
+        issues: [{ path: "deps.server", message: "expected an AppServer" }],
+      });
+    return viaServer(cap);
+  }
+  const transport = deps.transport;
+  if (transport === undefined || transport.kind === "exec") return ok({ kind: "exec" });
+  const cap = capabilityOf(transport);
+  if (cap === null) return ok({ kind: "other", name: transport.kind });
+  return viaServer(cap);
+};
+
+/** Why a transport without an app-server cannot serve a call, and what to pass instead. */
+export const NO_SERVER =
+  "it carries no app-server; pass the server as deps.server (the AppServer openAppServer returns)";
+
+/** The transport kind telemetry names (`exec` when none was given). */
+export const kindOf = (deps: LifecycleDeps): string =>
+  deps.server !== undefined ? "app-server" : (deps.transport?.kind ?? "exec");
+
+/** The sink a call reports to: its own, else its server's default. */
+const sinkOf = (deps: LifecycleDeps): TelemetrySink | undefined =>
+  deps.sink ?? deps.server?.sink ?? undefined;
+
+/** Times `run`, reports the LifecycleEvent, and turns anything thrown into an error value. */
+export const observed = <A>(
+  op: Op,
+  threadId: string | null,
+  deps: LifecycleDeps,
+  run: () => ResultAsync<A, LifecycleError>,
+  forkedId: (a: A) => string | null = () => null,
+): ResultAsync<A, LifecycleError> => {
+  const started = performance.now();
+  const report = (r: Result<A, LifecycleError>) => {
+    const sink = sinkOf(deps);
+    if (sink === undefined) return;
+    let timestamp: string | null = null;
+    try {
+      timestamp = (deps.now ?? (() => new Date()))().toISOString();
+    } catch {
+      timestamp = null;
+    }
+    const event: LifecycleEvent = {
+      name: op,
+      timestamp,
+      threadId,
+      forkedThreadId: r.isOk() ? forkedId(r.value) : null,
+      transport: kindOf(deps),
+      durationMs: Math.round(performance.now() - started),
+      outcome: r.isOk() ? "ok" : "error",
+      errorTag: r.isErr() ? r.error._tag : null,
+    };
+    emit(sink, event); // a broken sink must not break the caller
+  };
+  let attempt: ResultAsync<A, LifecycleError>;
+  try {
+    attempt = run();
+  } catch (e) {
+    attempt = errAsync(unexpected(e));
+  }
+  const settled: Promise<Result<A, LifecycleError>> = Promise.resolve(attempt).then(
+    (r) => r,
+    (e: unknown) => err<A, LifecycleError>(unexpected(e)),
+  );
+  return new ResultAsync(settled)
+    .map((a) => {
+      report(ok(a));
+      return a;
+    })
+    .mapErr((e) => {
+      report(err(e));
+      return e;
+    });
+};
+
+/** Something thrown, as an error value. */
+export const unexpected = (e: unknown): LifecycleError => ({
+  _tag: "SpawnFailed",
+  path: "codex",
+  message: `unexpected failure: ${e instanceof Error ? e.message : String(e)}`,
+});

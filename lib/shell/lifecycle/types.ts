@@ -1,0 +1,62 @@
+/** The shapes of the lifecycle calls: their errors, their deps and what each call may be given. */
+import type { ShellError, ThreadError } from "../../core/errors.js";
+import type { Effects } from "../../core/effects.js";
+import type { TransportError } from "../../core/transport-errors.js";
+import type { AppServer } from "../app-server/open.js";
+import type { Transport } from "../transport.js";
+
+/** Every error a lifecycle call returns. */
+export type LifecycleError =
+  | TransportError
+  | Extract<ThreadError, { readonly _tag: "InvalidThreadId" | "InvalidOptions" }>
+  | Extract<ShellError, { readonly _tag: "ExecFailed" }>;
+
+/** The telemetry a lifecycle call reports: one `TelemetryEvent` of this shape per call. */
+export { LifecycleEvent } from "../../core/telemetry.js";
+
+/**
+ * The effects of a lifecycle call, all optional (the shared ones are documented on `Effects`;
+ * the sink receives one LifecycleEvent per call).
+ */
+export interface LifecycleDeps extends Pick<Effects, "sink" | "now" | "codexPath" | "processEnv"> {
+  /**
+   * The app-server the calls go to (what `openAppServer` returns): one request each on it. Its
+   * sink is the default sink. Takes precedence over `transport`.
+   */
+  readonly server?: Pick<AppServer, "transport" | "sink">;
+  /**
+   * A transport: an app-server's (`server.transport`, or a copy of it) sends the calls to that
+   * server; the exec transport, or none, runs the CLI.
+   */
+  readonly transport?: Transport;
+  /** Client options for the CLI path (env, API key, config, binary); `forkThread` uses the thread's. */
+  readonly codexOptions?: unknown;
+  /** The longest a CLI call may take, in ms (default 60 s). */
+  readonly timeoutMs?: number;
+}
+
+/** What `forkThread` may be given. */
+export interface ForkOptions {
+  /** Fork through this turn (inclusive); later turns are left out. App-server only. */
+  readonly lastTurnId?: string;
+}
+
+/** What `readThread` may be given. */
+export interface ReadOptions {
+  /** Also return the turns and their items (default false). */
+  readonly includeTurns?: boolean;
+}
+
+/** What `listThreads` filters on. */
+export interface ListThreadsQuery {
+  /** true: only archived threads; false or absent: only the others. */
+  readonly archived?: boolean;
+  /** Only threads whose working directory is exactly this. */
+  readonly cwd?: string;
+  /** A page's `nextCursor`, to read the next page. */
+  readonly cursor?: string;
+  /** The page size (1 to 1000; default: the server's). */
+  readonly limit?: number;
+  /** Only threads whose title contains this. */
+  readonly searchTerm?: string;
+}

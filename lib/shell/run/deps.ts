@@ -1,0 +1,86 @@
+/** Reading a turn's arguments: `deps` once, field by field, and snapshots decoded by codecs. */
+import { err, ok, type Result } from "neverthrow";
+import type { TurnError } from "../../core/errors.js";
+import { snapshot } from "../../core/internal/snapshot.js";
+import { parseWith } from "../../core/internal/parse.js";
+import type { RunDeps } from "./types.js";
+
+/** The run's policy read from `deps` once, or the error of a bad value (never echoed). */
+export const readDeps = (
+  deps: RunDeps,
+): Result<{ secret?: string; acceptLegacyTokens: boolean; requireToken: boolean }, TurnError> => {
+  const bad = (path: string, what: string): Result<never, TurnError> =>
+    err({
+      _tag: "InvalidOptions",
+      path,
+      message: `invalid run deps: ${path}: ${what}`,
+      issues: [{ path, message: what }],
+    });
+  try {
+    const secret: unknown = deps.secret;
+    const legacy: unknown = deps.acceptLegacyTokens;
+    const require: unknown = deps.requireToken;
+    if (secret !== undefined && (typeof secret !== "string" || secret.length === 0))
+      return bad("deps.secret", "must be a non-empty string when given");
+    if (legacy !== undefined && typeof legacy !== "boolean")
+      return bad("deps.acceptLegacyTokens", "must be a boolean when given");
+    if (require !== undefined && typeof require !== "boolean")
+      return bad("deps.requireToken", "must be a boolean when given");
+    return ok({
+      ...(secret !== undefined ? { secret } : {}),
+      acceptLegacyTokens: legacy === true,
+      requireToken: require === true,
+    });
+  } catch {
+    return bad("deps", "could not be read");
+  }
+};
+
+/** `deps` read once, each field exactly once (a getter or a Proxy cannot answer twice). */
+export const takeDeps = (deps: RunDeps): Result<RunDeps, TurnError> => {
+  if (deps === null || (typeof deps !== "object" && typeof deps !== "function")) return ok({});
+  try {
+    const d = deps as Record<keyof RunDeps, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of [
+      "sink",
+      "codexPath",
+      "transport",
+      "now",
+      "secret",
+      "acceptLegacyTokens",
+      "requireToken",
+      "maxLineBytes",
+      "observe",
+    ] as const) {
+      const v = d[key];
+      if (v !== undefined) out[key] = v;
+    }
+    return ok(out as RunDeps);
+  } catch {
+    return err({
+      _tag: "InvalidOptions",
+      path: "deps",
+      message: "invalid run deps: deps: could not be read (a getter or a Proxy threw)",
+      issues: [{ path: "deps", message: "could not be read (a getter or a Proxy threw)" }],
+    });
+  }
+};
+
+/** A snapshot of `u` (see `snapshot`), decoded with `codec`: the one value used from then on. */
+export const decodeSnapshot = <A>(
+  codec: Parameters<typeof parseWith<A>>[0],
+  u: unknown,
+  root: string,
+  what: string,
+): Result<A, TurnError> => {
+  const snap = snapshot(u, root);
+  if (snap.isErr())
+    return err({
+      _tag: "InvalidOptions",
+      path: snap.error.path,
+      message: `${what}: ${snap.error.path}: ${snap.error.message}`,
+      issues: [snap.error],
+    });
+  return parseWith(codec, snap.value, root, "InvalidOptions", what);
+};

@@ -1,0 +1,66 @@
+/** Observing a thread's session: the default observer (the CLI's store) and a safe caller. */
+import { buildEnv } from "../../core/argv.js";
+import { observedFrom } from "../../core/rollout.js";
+import type { Thread } from "../../core/thread.js";
+import { findSession } from "../sessions.js";
+import type { ObserveSession, SessionObservation } from "./types.js";
+
+/**
+ * The default observer: the thread's rollout in the store the CLI uses (found from the
+ * thread's `env` as the CLI would), scanned in full for its exact position; when it is not
+ * there, `observed.missingFrom` names the store searched. Ephemeral threads have none.
+ */
+export const observeFromStore: ObserveSession = async (thread, opts = {}) => {
+  if (thread.threadId === null || thread.threadOptions.ephemeral === true) return null;
+  const env =
+    thread.codexOptions.env === undefined ? undefined : buildEnv(thread.codexOptions, {}, []);
+  const found = await findSession(thread.threadId, {
+    ...(env !== undefined ? { env } : {}),
+    scan: "full",
+    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+  });
+  if (found.isErr())
+    // Not there (or the store cannot be read): say so, with the store searched.
+    return found.error._tag === "SessionNotFound" || found.error._tag === "StoreUnreadable"
+      ? { observed: { missingFrom: found.error.path } }
+      : null;
+  const s = found.value;
+  return {
+    observed: observedFrom(s),
+    metadata: {
+      origin: "rollout",
+      threadId: s.threadId,
+      createdAt: s.createdAt,
+      cwd: s.cwd,
+      originator: s.originator,
+      cliVersion: s.cliVersion,
+      source: null,
+      modelProvider: s.modelProvider,
+      labels: {},
+      unknownKeys: [],
+      extra: {},
+    },
+    ...(s.lastTurnUsage !== null ? { turnUsage: s.lastTurnUsage } : {}),
+  };
+};
+
+/** Observes, never rejecting, and giving up (null) as soon as `signal` aborts. */
+export const safeObserve = async (
+  observe: ObserveSession | null,
+  thread: Thread,
+  signal?: AbortSignal,
+): Promise<SessionObservation | null> => {
+  if (observe === null || thread.threadId === null || signal?.aborted === true) return null;
+  let onAbort = () => undefined as void;
+  const gaveUp = new Promise<null>((res) => {
+    onAbort = () => res(null);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([observe(thread, signal === undefined ? {} : { signal }), gaveUp]);
+  } catch {
+    return null;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+};

@@ -1,0 +1,76 @@
+/**
+ * Step 1 of a turn: every argument read once, into a snapshot, and only the decoded snapshot
+ * used from then on; what the CLI would refuse after it started is refused before any process.
+ */
+import { err, ok, type Result } from "neverthrow";
+import type { TurnError } from "../../core/errors.js";
+import { Input, normalizeInput, type NormalizedInput } from "../../core/input.js";
+import { TurnOptions } from "../../core/options.js";
+import { Thread } from "../../core/thread.js";
+import { preflight } from "../preflight.js";
+import type { Transport } from "../transport.js";
+import { decodeSnapshot, readDeps } from "./deps.js";
+import type { RunDeps } from "./types.js";
+
+/** A turn's arguments, decoded and checked. */
+export interface ValidTurn {
+  readonly thread: Thread;
+  readonly turnOptions: TurnOptions;
+  readonly input: NormalizedInput;
+  readonly secret?: string;
+  readonly acceptLegacyTokens: boolean;
+  readonly requireToken: boolean;
+}
+
+/** Decodes the turn's arguments (deps already taken) and runs the preflight checks. */
+export const validateTurn = async (
+  threadArg: unknown,
+  inputArg: unknown,
+  turnOptionsArg: unknown,
+  deps: RunDeps,
+  transport: Transport,
+): Promise<Result<ValidTurn, TurnError>> => {
+  const policy = readDeps(deps);
+  if (policy.isErr()) return err(policy.error);
+  const th = decodeSnapshot(Thread, threadArg, "thread", "not a Thread");
+  if (th.isErr()) return err(th.error);
+  const thread = th.value;
+  const opts = decodeSnapshot(
+    TurnOptions,
+    turnOptionsArg ?? {},
+    "turnOptions",
+    "invalid turn options",
+  );
+  if (opts.isErr()) return err(opts.error);
+  const decodedInput = decodeSnapshot(Input, inputArg, "input", "invalid input");
+  if (decodedInput.isErr()) return err(decodedInput.error);
+  const normalized = normalizeInput(decodedInput.value);
+  if (normalized.isErr()) return err(normalized.error);
+  // What the CLI would refuse after it started is refused now, before any process.
+  if (transport.kind !== "replay") {
+    const checked = await preflight({
+      thread,
+      input: decodedInput.value,
+      prompt: normalized.value.prompt,
+      // The binary the default exec transport spawns, when it is a given path.
+      binary:
+        deps.transport !== undefined
+          ? null
+          : thread.codexOptions.codexPathOverride !== undefined
+            ? {
+                path: "codexOptions.codexPathOverride",
+                file: thread.codexOptions.codexPathOverride,
+              }
+            : typeof deps.codexPath === "string"
+              ? { path: "deps.codexPath", file: deps.codexPath }
+              : null,
+    });
+    if (checked.isErr()) return err(checked.error);
+  }
+  return ok({
+    thread,
+    turnOptions: opts.value,
+    input: normalized.value,
+    ...policy.value,
+  });
+};
