@@ -27,7 +27,9 @@ export type {
   TransportTurnRequest,
   TransportExit,
   CancelReason,
+  LifecycleCapability,
 } from "../shell/transport.js";
+export type { Effects, TokenEffects } from "../core/effects.js";
 export { execTransport, type ExecTransportOptions } from "../shell/exec-transport.js";
 export { replayTransport, type Recording } from "../shell/replay-transport.js";
 export { resolveCodexBinary, type CodexBinary } from "../shell/codex-binary.js";
