@@ -198,4 +198,42 @@ describe("a fleet of 3 worker processes", () => {
     expectNoSecret(dump);
     expectNoSecret(decodedArchiveBytes(dump));
   });
+
+  it("fails a job that stalled twice (both machines that took it died) with JobFailed; the head did not move", async () => {
+    const t1 = ok(await fleet.submitTurn(world.newThread(), "before two crashes"));
+    const id = t1.thread.threadId ?? "";
+    const before = await committedRollout(id);
+    const pending = fleet.submitTurn(t1.thread, "slow turn that crashes twice");
+    for (let killed = 0; killed < 2; killed++) {
+      const seen = world.stub.requests.length;
+      const takenBefore = new Map(workers.map((w) => [w.name, takenOf(w, id)]));
+      await waitFor(
+        () => workers.some((w) => takenOf(w, id) > (takenBefore.get(w.name) ?? 0)),
+        60_000,
+        "a machine to take the job",
+      );
+      await waitFor(
+        () =>
+          world.stub.requests
+            .slice(seen)
+            .some((r) => r.userText === "slow turn that crashes twice"),
+        60_000,
+        "the slow turn to reach the model",
+      );
+      const victim = workers.find((w) => takenOf(w, id) > (takenBefore.get(w.name) ?? 0));
+      expect(victim).toBeDefined();
+      victim?.kill();
+      workers = workers.filter((w) => w !== victim);
+    }
+    // Stalls are noticed by a live worker: a fresh machine comes up, and fails the job.
+    const m4 = await world.machine("m4");
+    workers.push(
+      await spawnWorker("m4", world.workerOptions(m4, QUEUE), join(world.root, "m4.events.jsonl")),
+    );
+    const r = await pending;
+    expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "JobFailed" });
+    expect(r._unsafeUnwrapErr().message).toContain("stalled");
+    const after = await committedRollout(id);
+    expect(after.bytes.equals(before.bytes)).toBe(true);
+  });
 });
