@@ -5,9 +5,9 @@
  */
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { Queue, QueueEvents } from "bullmq";
-import type { TurnError } from "../core/errors.js";
+import type { TurnError } from "../core/errors/index.js";
 import { normalizeInput } from "../core/input.js";
-import { parseWith } from "../core/internal/parse.js";
+import { parseWith } from "../core/errors/index.js";
 import { closed } from "../core/internal/decode.js";
 import { TurnOptions, type CodexOptions, type ThreadOptions } from "../core/options.js";
 import { deserializeThread, serializeThread } from "../core/serialize.js";

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
-import type { ShellError } from "../core/errors.js";
+import type { ShellError } from "../core/errors/index.js";
 import { moduleUrl } from "./internal/here.js";
 
 /** The binary to run and the directories to put first on its PATH. */

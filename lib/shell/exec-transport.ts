@@ -12,7 +12,7 @@ import {
   type DecodeError,
   type ThreadEvent,
 } from "../core/events.js";
-import type { ShellError } from "../core/errors.js";
+import type { ShellError } from "../core/errors/index.js";
 import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";

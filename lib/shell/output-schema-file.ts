@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ResultAsync, okAsync } from "neverthrow";
-import type { ShellError } from "../core/errors.js";
+import type { ShellError } from "../core/errors/index.js";
 
 /** A written schema file and how to remove it (never rejects). */
 export interface SchemaFile {

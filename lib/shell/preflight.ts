@@ -8,7 +8,7 @@ import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
-import type { TurnError } from "../core/errors.js";
+import type { TurnError } from "../core/errors/index.js";
 import type { Input } from "../core/input.js";
 import type { Thread } from "../core/thread.js";
 

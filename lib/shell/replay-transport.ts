@@ -4,7 +4,7 @@
  */
 import { errAsync, okAsync } from "neverthrow";
 import { decodeEventLine, type DecodeError, type ThreadEvent } from "../core/events.js";
-import type { ShellError } from "../core/errors.js";
+import type { ShellError } from "../core/errors/index.js";
 import { classifyExit } from "./process/index.js";
 import type { Transport, TransportExit, TransportRun } from "./transport.js";
 

@@ -29,7 +29,7 @@ import {
   type SessionSummary,
 } from "../core/rollout.js";
 import type { ObservedSession } from "../core/resume-validator.js";
-import type { SessionError, SessionProblem } from "../core/session-errors.js";
+import type { SessionError, SessionProblem } from "../core/errors/index.js";
 import { parseThreadId } from "../core/thread-id.js";
 import { snapshotOptions } from "../core/internal/snapshot.js";
 import {

@@ -6,7 +6,7 @@
 import type { Result, ResultAsync } from "neverthrow";
 import type { DecodeError, ThreadEvent } from "../core/events.js";
 import type { NormalizedInput } from "../core/input.js";
-import type { ShellError } from "../core/errors.js";
+import type { ShellError } from "../core/errors/index.js";
 import type { TurnOptions } from "../core/options.js";
 import type { Thread } from "../core/thread.js";
 import type { TransportError } from "../core/transport-errors.js";

@@ -11,17 +11,18 @@ import { decodeAll } from "../internal/decode.js";
 import type { DecodingError, DecodingErrorTag, Issue } from "./thread.js";
 import { decodingError } from "./make.js";
 
-/** The path of the API key inside client options, wherever those options sit. */
-const API_KEY = /(^|\.)codexOptions\.apiKey(\.|$)/;
+/** The path of the API key: in client options, or in a Thread's client options. */
+const API_KEY = /^(thread\.)?codexOptions\.apiKey(\.|$)/;
 
 /** The first issue about an API key, if any. */
 const apiKeyIssue = (issues: readonly Issue[]): Issue | undefined =>
   issues.find((i) => API_KEY.test(i.path));
 
 /**
- * The error for `issues` found decoding an input under `root` as `tag`, saying `what`. When any
- * issue is about the API key (`…codexOptions.apiKey`) it is `InvalidApiKey` at that path,
- * whatever `tag` was asked for (the secret is never shown: issues hold paths and rules only).
+ * The error for `issues` found decoding an input under `root` as `tag`, saying `what`. When an
+ * options or Thread argument has an issue about the API key (`codexOptions.apiKey`, or
+ * `thread.codexOptions.apiKey`) it is `InvalidApiKey` at that path instead, with every issue
+ * (the secret is never shown: issues hold paths and rules only).
  */
 export const issuesError = <Tag extends DecodingErrorTag>(
   tag: Tag,
@@ -29,7 +30,7 @@ export const issuesError = <Tag extends DecodingErrorTag>(
   what: string,
   issues: readonly Issue[],
 ): DecodingError<Tag | "InvalidApiKey"> => {
-  const key = apiKeyIssue(issues);
+  const key = tag === "InvalidOptions" || tag === "NotAThread" ? apiKeyIssue(issues) : undefined;
   const keyPath = key?.path.slice(0, key.path.search(/apiKey/) + "apiKey".length);
   return keyPath !== undefined
     ? decodingError("InvalidApiKey", keyPath, "invalid API key", issues)

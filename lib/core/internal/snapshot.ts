@@ -6,7 +6,7 @@
  * the nesting depth and the total number of values.
  */
 import { err, ok, type Result } from "neverthrow";
-import type { DecodingError, Issue } from "../errors.js";
+import type { DecodingError, Issue } from "../errors/index.js";
 
 /** The bounds of a snapshot; the defaults are far above any real input. */
 export interface InputLimits {

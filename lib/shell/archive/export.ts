@@ -12,16 +12,15 @@ import {
   ArchiveSince,
   SESSION_ARCHIVE_FORMAT,
   TAIL_BYTES,
-  archiveConflict,
-  invalidArchive,
   tailDigest,
   type ArchivePoint,
   type SessionArchive,
 } from "../../core/archive.js";
+import { archiveConflict, invalidArchive } from "../../core/errors/index.js";
 import { encodeBytes } from "../../core/archive-bytes.js";
 import { positionAfter, positionOfWhole } from "../../core/archive-position.js";
 import { decodeAll } from "../../core/internal/decode.js";
-import type { SessionError } from "../../core/session-errors.js";
+import type { SessionError } from "../../core/errors/index.js";
 import { parseThreadId } from "../../core/thread-id.js";
 import { findSession, resolveCodexHome, type SessionStoreOptions } from "../sessions.js";
 import { createSHA256, finish, hashPrefix, resumed } from "./hash.js";

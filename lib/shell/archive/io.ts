@@ -7,9 +7,9 @@ import { constants as fsConstants } from "node:fs";
 import { copyFile, mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { err, ok, ResultAsync, type Result } from "neverthrow";
-import { invalidArchive, type ArchiveError } from "../../core/archive.js";
+import { invalidArchive, type ArchiveError } from "../../core/errors/index.js";
 import { isRecord } from "../../core/internal/decode.js";
-import type { SessionError } from "../../core/session-errors.js";
+import type { SessionError } from "../../core/errors/index.js";
 import type { SessionStoreOptions } from "../sessions.js";
 
 /** The system error code of a thrown value (`ENOENT` …), or null. */

@@ -3,7 +3,7 @@
  * that was not a clean 0 (not-found and busy threads recognised from stderr, else `ExecFailed`
  * with the CLI's own error line and a redacted stderr tail). One mapping for every caller.
  */
-import type { ShellError } from "../../core/errors.js";
+import type { ShellError } from "../../core/errors/index.js";
 
 /** How a child ended. */
 export interface ChildExit {

@@ -19,7 +19,7 @@ import {
   type SessionMeta,
   type SessionSummary,
 } from "../../core/rollout.js";
-import { invalidRollout, type SessionProblem } from "../../core/session-errors.js";
+import { invalidRollout, type SessionProblem } from "../../core/errors/index.js";
 import { SESSION_READ_LIMITS, unreadable } from "./store.js";
 
 const HEAD_CHUNK = 32 * 1024;

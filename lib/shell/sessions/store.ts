@@ -6,7 +6,7 @@
 import { homedir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import type { SessionSummary } from "../../core/rollout.js";
-import type { SessionProblem } from "../../core/session-errors.js";
+import type { SessionProblem } from "../../core/errors/index.js";
 
 /** The bounds of every read. */
 export const SESSION_READ_LIMITS = {

@@ -6,7 +6,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
 import { parseRolloutName } from "../../core/rollout.js";
-import type { SessionError, SessionProblem } from "../../core/session-errors.js";
+import type { SessionError, SessionProblem } from "../../core/errors/index.js";
 import { codeOf, mapPool, storeUnreadable } from "./store.js";
 import { newScratch, readRollout, type Read } from "./read-rollout.js";
 
