@@ -230,6 +230,32 @@ export const timedOut = (
   message: string,
 ): Of<ShellError, "TimedOut"> => ({ _tag: "TimedOut", path, message, timeoutMs });
 
+/**
+ * The error of a turn stopped from outside, by why (the transport seam's cancel reasons): the
+ * time-out (`TimedOut`, with the limit `timeoutMs` that was set), the caller's signal, the
+ * consumer leaving the event stream, or a resume that reached another thread (`Aborted`, each at
+ * the path that stopped it).
+ */
+export const cancelledError = (
+  reason: "aborted" | "timeout" | "mismatch" | "consumer",
+  timeoutMs: number | undefined,
+): Of<ShellError, "TimedOut" | "Aborted"> => {
+  switch (reason) {
+    case "timeout":
+      return timedOut(
+        "turnOptions.timeoutMs",
+        timeoutMs ?? 0,
+        `the turn took longer than ${timeoutMs ?? 0} ms and was stopped`,
+      );
+    case "consumer":
+      return aborted("events", "the event stream was left early; the turn was stopped");
+    case "mismatch":
+      return aborted("threadId", "the turn was stopped: it did not resume the thread asked for");
+    case "aborted":
+      return aborted("turnOptions.signal", "the turn was aborted");
+  }
+};
+
 /** `LineTooLong`: a line of output at `path` is longer than `limit` bytes. */
 export const lineTooLong = (
   path: string,
