@@ -16,7 +16,7 @@ export type {
   ShellError,
   TurnError,
   ViolationKind,
-} from "./core/errors.js";
+} from "./core/errors/index.js";
 export { ThreadId, parseThreadId } from "./core/thread-id.js";
 export {
   CodexOptions,
@@ -78,8 +78,8 @@ export {
   type ExportOptions,
   type ImportOptions,
 } from "./shell/archive.js";
-export type { ArchiveError } from "./core/archive.js";
-export type { SessionError } from "./core/session-errors.js";
+export type { ArchiveError } from "./core/errors/index.js";
+export type { SessionError } from "./core/errors/index.js";
 export {
   toEither,
   fromEither,

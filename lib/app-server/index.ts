@@ -34,4 +34,4 @@ export type {
   RpcFailed,
   InvalidResponse,
   Unsupported,
-} from "../core/transport-errors.js";
+} from "../core/errors/index.js";

@@ -5,7 +5,8 @@
  */
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { err, ok, type Result } from "neverthrow";
-import { invalidArchive, type ArchiveError, type SessionArchive } from "./archive.js";
+import { type SessionArchive } from "./archive.js";
+import { invalidArchive, type ArchiveError } from "./errors/index.js";
 
 /** Below this many bytes, compression is not tried. */
 const COMPRESS_FROM = 1024;

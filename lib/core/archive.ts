@@ -20,7 +20,7 @@ import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { checkedString, closed, decodeAll } from "./internal/decode.js";
-import type { Issue } from "./errors.js";
+import { invalidArchive, type ArchiveError, type Issue } from "./errors/index.js";
 import { NonNegativeInt } from "./continuation.js";
 import { ThreadId } from "./thread-id.js";
 import { parseRolloutName } from "./rollout.js";
@@ -154,81 +154,11 @@ export const ArchiveSince = t.union([
 export type ArchiveSince = t.TypeOf<typeof ArchiveSince>;
 
 // ---------------------------------------------------------------------------------------------
-// Errors
+// Relations and decoding (the errors are in ./errors/)
 // ---------------------------------------------------------------------------------------------
 
 /** How a local rollout relates to an archive (or to a point held elsewhere). */
 export type ArchiveRelation = "behind" | "equal" | "ahead" | "diverged";
-
-/** Why an archive cannot be applied or made. */
-export type ConflictReason = "ahead" | "behind" | "diverged" | "missing_base";
-
-/**
- * The errors of archives: `InvalidArchive` (does not decode, does not decompress, or its
- * digest does not verify) and `ArchiveConflict` (the local rollout is ahead of the archive,
- * has diverged from it, or lacks the base a delta needs — or, on export, `since` is not a point
- * of the local rollout) and `ArchiveWriteFailed` (the rollout could not be written).
- */
-export type ArchiveError =
-  | {
-      readonly _tag: "InvalidArchive";
-      readonly path: string;
-      readonly message: string;
-      readonly issues: readonly Issue[];
-    }
-  | {
-      readonly _tag: "ArchiveConflict";
-      /** The local rollout's path. */
-      readonly path: string;
-      readonly message: string;
-      readonly threadId: string;
-      readonly reason: ConflictReason;
-      /** The local rollout's length in bytes (0 when there is none). */
-      readonly localLength: number;
-      /** The byte range the archive (or `since`) covers: its base's length and its end. */
-      readonly archive: { readonly baseLength: number; readonly length: number };
-    }
-  | {
-      readonly _tag: "ArchiveWriteFailed";
-      /** The file that could not be written. */
-      readonly path: string;
-      readonly message: string;
-      /** The system error code (`EACCES`, `ENOSPC` …), when there is one. */
-      readonly code: string | null;
-    };
-
-/** Builds an `InvalidArchive` error; the message lists every issue. */
-export const invalidArchive = (issues: readonly Issue[]): ArchiveError => ({
-  _tag: "InvalidArchive",
-  path: issues[0]?.path ?? "archive",
-  message: `not a valid session archive: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
-  issues,
-});
-
-/** Builds an `ArchiveConflict` error; the message says what was found and that nothing changed. */
-export const archiveConflict = (
-  path: string,
-  threadId: string,
-  reason: ConflictReason,
-  localLength: number,
-  range: { baseLength: number; length: number },
-): ArchiveError => {
-  const says: Record<ConflictReason, string> = {
-    ahead: "the local rollout is ahead of the archive (it holds more turns); it was left alone",
-    behind: "the local rollout is behind the point given as `since`",
-    diverged: "the local rollout and the archive have different histories; it was left alone",
-    missing_base: "the local rollout does not hold the base this delta applies to",
-  };
-  return {
-    _tag: "ArchiveConflict",
-    path,
-    message: `${says[reason]} (thread ${threadId}: local ${localLength} bytes, archive ${range.baseLength}–${range.length})`,
-    threadId,
-    reason,
-    localLength,
-    archive: range,
-  };
-};
 
 /** Decodes an archive (a value or its JSON text). Never throws. */
 export const decodeArchive = (u: unknown): Result<SessionArchive, ArchiveError> => {

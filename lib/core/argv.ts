@@ -9,7 +9,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { err, ok, type Result } from "neverthrow";
 import type { ConfigObject } from "./config-value.js";
 import { ConfigObject as ConfigObjectCodec, TOML_BARE_KEY } from "./config-value.js";
-import { decodingError, type DecodingError } from "./errors.js";
+import { decodingError, type DecodingError } from "./errors/index.js";
 import { decodeAll, isRecord } from "./internal/decode.js";
 import { routeSecrets } from "./secrets.js";
 import type { CodexOptions, ThreadOptions, TurnOptions } from "./options.js";
@@ -80,15 +80,9 @@ export type ConfigTomlError = DecodingError<"InvalidOptions">;
 
 const invalidConfig = (u: unknown, path: string): Result<ConfigObject, ConfigTomlError> => {
   const d = decodeAll(ConfigObjectCodec, u, path);
+  // A config holds no API key, so its issues never make an InvalidApiKey.
   return isLeft(d)
-    ? err(
-        decodingError(
-          "InvalidOptions",
-          d.left[0]?.path ?? path,
-          "invalid config",
-          d.left,
-        ) as ConfigTomlError,
-      )
+    ? err(decodingError("InvalidOptions", d.left[0]?.path ?? path, "invalid config", d.left))
     : ok(d.right);
 };
 

@@ -11,7 +11,7 @@ import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import { checkedString, closed, decodeAll } from "./internal/decode.js";
-import { decodingError, type MismatchReason, type ThreadError } from "./errors.js";
+import { decodingError, invalidAt, type MismatchReason, type ThreadError } from "./errors/index.js";
 import { ThreadId, threadIdProblem } from "./thread-id.js";
 
 /** The token format version this library mints. */
@@ -207,11 +207,11 @@ export const decodeContinuationToken = (
   const r = readToken(s.right, secret, policy);
   return isLeft(r)
     ? err(
-        decodingError(
+        invalidAt(
           "InvalidContinuationToken",
           "continuationToken",
           "invalid continuation token",
-          [{ path: "continuationToken", message: r.left.message }],
+          r.left.message,
         ),
       )
     : ok(r.right);

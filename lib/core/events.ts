@@ -7,7 +7,7 @@ import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { decodeAll, isRecord, open } from "./internal/decode.js";
-import type { Issue } from "./errors.js";
+import { invalidEvent, invalidJson, type DecodeError, type Issue } from "./errors/index.js";
 import { knownItemCodecs, ThreadItem, type ThreadItem as Item } from "./items.js";
 
 const ids = { thread_id: t.string, turn_id: t.string };
@@ -163,23 +163,10 @@ const ITEM_EVENTS = new Set(["item.started", "item.updated", "item.completed"]);
 const itemCodecs = new Map<string, Checker<Item>>(Object.entries(knownItemCodecs));
 
 /** Why a line is not an event: not JSON, or a known event type in the wrong shape. */
-export type DecodeError =
-  | { readonly _tag: "InvalidJson"; readonly path: string; readonly message: string }
-  | {
-      readonly _tag: "InvalidEvent";
-      readonly path: string;
-      readonly message: string;
-      readonly eventType: string | null;
-      readonly issues: readonly Issue[];
-    };
+export type { DecodeError };
 
-const invalid = (eventType: string | null, issues: Issue[]): DecodeError => ({
-  _tag: "InvalidEvent",
-  path: issues[0]?.path ?? "event",
-  message: `invalid ${eventType ?? "event"} event: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
-  eventType,
-  issues,
-});
+const invalid = (eventType: string | null, issues: Issue[]): DecodeError =>
+  invalidEvent(eventType, issues);
 
 /** A failed decode, kept apart from events without a Result per line on the hot path. */
 class Failure {
@@ -237,11 +224,9 @@ const decodeLine = (line: string): ThreadEvent | Failure => {
   try {
     u = JSON.parse(line) as unknown;
   } catch {
-    return new Failure({
-      _tag: "InvalidJson",
-      path: "line",
-      message: `not a JSON line (${typeof line === "string" ? line.length : 0} characters)`,
-    });
+    return new Failure(
+      invalidJson(`not a JSON line (${typeof line === "string" ? line.length : 0} characters)`),
+    );
   }
   return decodeValue(u);
 };
@@ -272,12 +257,7 @@ export type TranscriptError = DecodeError & { readonly line: number };
  */
 export const decodeTranscript = (jsonl: string): Result<ThreadEvent[], TranscriptError> => {
   if (typeof jsonl !== "string")
-    return err({
-      _tag: "InvalidJson",
-      path: "line",
-      message: "the transcript is not a string",
-      line: 1,
-    });
+    return err({ ...invalidJson("the transcript is not a string"), line: 1 });
   const events: ThreadEvent[] = [];
   let start = 0;
   let n = 0;

@@ -10,7 +10,15 @@
  * Turn's arrays once, at the end.
  */
 import { err, ok, type Result } from "neverthrow";
-import { decodingError, type FoldError, type ThreadError, type ViolationKind } from "./errors.js";
+import {
+  invalidAt,
+  invalidStructuredOutput,
+  protocolViolation,
+  turnFailed,
+  type FoldError,
+  type ThreadError,
+  type ViolationKind,
+} from "./errors/index.js";
 import type { ThreadEvent, UsageWire } from "./events.js";
 import type { ThreadItem } from "./items.js";
 import { isRecord } from "./internal/decode.js";
@@ -69,14 +77,7 @@ const violationError = (
   kind: ViolationKind,
   message: string,
   actualThreadId: string | null = s.threadId,
-): FoldError => ({
-  _tag: "ProtocolViolation",
-  path: "events",
-  message,
-  violation: kind,
-  expectedThreadId: s.expectedThreadId,
-  actualThreadId,
-});
+): FoldError => protocolViolation(kind, message, s.expectedThreadId, actualThreadId);
 
 const violation = (
   s: TurnState,
@@ -100,7 +101,7 @@ const failWith = (s: TurnState, error: unknown, fallback: string): TurnState => 
   return {
     ...s,
     phase: "failed",
-    failure: { _tag: "TurnFailed", path: "turn", message, error: { ...e, message } },
+    failure: turnFailed(message, { ...e, message }),
   };
 };
 
@@ -251,18 +252,21 @@ export const finishTurn = (
   const idProblem = threadIdProblem(threadId);
   if (idProblem !== null)
     return err(
-      decodingError("InvalidThreadId", "events.thread_id", "invalid thread id in the events", [
-        { path: "events.thread_id", message: idProblem },
-      ]),
+      invalidAt(
+        "InvalidThreadId",
+        "events.thread_id",
+        "invalid thread id in the events",
+        idProblem,
+      ),
     );
   const tokenProblem = s.legacyToken === null ? null : tokenStringProblem(s.legacyToken);
   if (tokenProblem !== null)
     return err(
-      decodingError(
+      invalidAt(
         "InvalidContinuationToken",
         "events.continuation_token",
         "invalid continuation token in the events",
-        [{ path: "events.continuation_token", message: tokenProblem }],
+        tokenProblem,
       ),
     );
   const finalResponse = s.finalResponse ?? "";
@@ -271,11 +275,9 @@ export const finishTurn = (
     try {
       structuredOutput = JSON.parse(finalResponse) as unknown;
     } catch {
-      return err({
-        _tag: "InvalidStructuredOutput",
-        path: "turn.finalResponse",
-        message: "the turn had an output schema but its final response is not JSON",
-      });
+      return err(
+        invalidStructuredOutput("the turn had an output schema but its final response is not JSON"),
+      );
     }
   }
   const reported = s.usage === null ? null : usageFromWire(s.usage);
@@ -329,8 +331,9 @@ export const foldTurn = (
   ctx: FinishContext = {},
 ): Result<{ thread: Thread; turn: Turn }, FoldError | ThreadError> => {
   const bad = (path: string, message: string) =>
-    err(decodingError("InvalidOptions", path, "cannot fold the turn", [{ path, message }]));
-  if (!isRecord(thread)) return bad("thread", "not a Thread");
+    err(invalidAt("InvalidOptions", path, "cannot fold the turn", message));
+  if (!isRecord(thread))
+    return err(invalidAt("NotAThread", "thread", "not a Thread", "expected a Thread"));
   try {
     let s = initialTurnState(thread);
     for (const e of events) {

@@ -6,8 +6,8 @@ import * as t from "io-ts";
 import type { InputOf } from "./options.js";
 import type { Result } from "neverthrow";
 import { argvProblem, checkedString, closed } from "./internal/decode.js";
-import { parseWith } from "./internal/parse.js";
-import type { ThreadError } from "./errors.js";
+import { parseWith } from "./errors/index.js";
+import type { ThreadError } from "./errors/index.js";
 
 const ImagePath = checkedString<string>(
   "path",

@@ -6,10 +6,9 @@
  */
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
-import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll, isRecord, snapshot } from "./internal/decode.js";
+import { closed, isRecord, snapshot } from "./internal/decode.js";
 import { guard } from "./internal/guard.js";
-import { decodingError, type ThreadError } from "./errors.js";
+import { invalidAt, parseWith, type ThreadError } from "./errors/index.js";
 import { Labels } from "./options.js";
 import { NonNegativeInt } from "./continuation.js";
 
@@ -114,18 +113,20 @@ const extraOf = (
     return ok(JSON.parse(text) as Record<string, unknown>);
   } catch {
     return err(
-      decodingError("InvalidMetadata", "metadata", "invalid metadata", [
-        { path: "metadata", message: "unknown keys must hold JSON data (no BigInt, no cycle)" },
-      ]),
+      invalidAt(
+        "InvalidMetadata",
+        "metadata",
+        "invalid metadata",
+        "unknown keys must hold JSON data (no BigInt, no cycle)",
+      ),
     );
   }
 };
 
 const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
-  const r = decodeAll(SessionMetaPayload, p, "metadata");
-  if (isLeft(r))
-    return err(decodingError("InvalidMetadata", "metadata", "invalid session_meta", r.left));
-  const m = r.right;
+  const r = parseWith(SessionMetaPayload, p, "metadata", "InvalidMetadata", "invalid session_meta");
+  if (r.isErr()) return err(r.error);
+  const m = r.value;
   const keep = Object.keys(p).filter(
     (k) => !SESSION_META_TYPED.has(k) && !SESSION_META_DROPPED.has(k),
   );
@@ -151,25 +152,24 @@ const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, Thr
 };
 
 const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
-  const r = decodeAll(LegacyMetadata, p, "metadata");
-  if (isLeft(r))
-    return err(decodingError("InvalidMetadata", "metadata", "invalid metadata", r.left));
+  const r = parseWith(LegacyMetadata, p, "metadata", "InvalidMetadata", "invalid metadata");
+  if (r.isErr()) return err(r.error);
   const unknownKeys = Object.keys(p)
     .filter((k) => !LEGACY_KNOWN.has(k))
     .sort();
   return extraOf(p, unknownKeys).map((extra) => ({
     origin: "legacy",
     threadId: null,
-    createdAt: r.right.created_at ?? null,
+    createdAt: r.value.created_at ?? null,
     cwd: null,
     originator: null,
     cliVersion: null,
     source: null,
     modelProvider: null,
-    labels: { ...(r.right.labels ?? {}) },
+    labels: { ...(r.value.labels ?? {}) },
     unknownKeys,
     extra,
-    ...(r.right.git ? { git: gitFacts(r.right.git) } : {}),
+    ...(r.value.git ? { git: gitFacts(r.value.git) } : {}),
   }));
 };
 
@@ -181,26 +181,28 @@ const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
       u = JSON.parse(u) as unknown;
     } catch {
       return err(
-        decodingError("InvalidMetadata", "metadata", "invalid metadata", [
-          { path: "metadata", message: "is a string but not valid JSON" },
-        ]),
+        invalidAt(
+          "InvalidMetadata",
+          "metadata",
+          "invalid metadata",
+          "is a string but not valid JSON",
+        ),
       );
     }
   }
   if (!isRecord(u))
-    return err(
-      decodingError("InvalidMetadata", "metadata", "invalid metadata", [
-        { path: "metadata", message: "expected an object" },
-      ]),
-    );
+    return err(invalidAt("InvalidMetadata", "metadata", "invalid metadata", "expected an object"));
   if (u["type"] === "session_meta") {
     const payload = u["payload"];
     return isRecord(payload)
       ? fromSessionMeta(payload)
       : err(
-          decodingError("InvalidMetadata", "metadata.payload", "invalid session_meta", [
-            { path: "metadata.payload", message: "expected an object" },
-          ]),
+          invalidAt(
+            "InvalidMetadata",
+            "metadata.payload",
+            "invalid session_meta",
+            "expected an object",
+          ),
         );
   }
   const looksLikeRollout = ["id", "session_id", "cli_version", "originator"].some((k) => k in u);
@@ -215,7 +217,10 @@ export const metadataFromJson = (json: unknown): Result<ThreadMetadata, ThreadEr
   guard(
     () => fromJson(json),
     () =>
-      decodingError("InvalidMetadata", "metadata", "invalid metadata", [
-        { path: "metadata", message: "could not be read (it threw while being inspected)" },
-      ]),
+      invalidAt(
+        "InvalidMetadata",
+        "metadata",
+        "invalid metadata",
+        "could not be read (it threw while being inspected)",
+      ),
   );

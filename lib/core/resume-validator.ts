@@ -7,7 +7,13 @@ import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { closed, decodeAll } from "./internal/decode.js";
-import type { MismatchReason, Position, ThreadError } from "./errors.js";
+import {
+  continuationMismatch,
+  sessionMissing,
+  type MismatchReason,
+  type Position,
+  type ThreadError,
+} from "./errors/index.js";
 import { NonNegativeInt, readToken, type TokenPolicy } from "./continuation.js";
 import type { Effects, TokenEffects } from "./effects.js";
 import { emit, type TelemetrySink } from "./telemetry.js";
@@ -253,24 +259,23 @@ export const validateResume =
       observed: seen,
     });
     if (verdict.reason === "missing")
-      return err({
-        _tag: "SessionMissing",
-        path: "thread.threadId",
-        message: `the thread's session is not in ${verdict.detail ?? "the store"} (the store the CLI will read); import it there with importSession before resuming`,
-        threadId,
-        store: verdict.detail ?? "",
-        expected: verdict.expected,
-      });
-    return err({
-      _tag: "ContinuationMismatch",
-      path: "thread.continuationToken",
-      message:
+      return err(
+        sessionMissing(
+          threadId,
+          verdict.detail ?? "",
+          verdict.expected,
+          `the thread's session is not in ${verdict.detail ?? "the store"} (the store the CLI will read); import it there with importSession before resuming`,
+        ),
+      );
+    return err(
+      continuationMismatch(
+        verdict.reason,
         verdict.detail === undefined
           ? explain[verdict.reason]
           : `${explain[verdict.reason]}: ${verdict.detail}`,
-      reason: verdict.reason,
-      threadId,
-      expected: verdict.expected,
-      observed: seen,
-    });
+        threadId,
+        verdict.expected,
+        seen,
+      ),
+    );
   };

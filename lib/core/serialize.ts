@@ -5,12 +5,11 @@
  * when deserializing.
  */
 import * as t from "io-ts";
-import { err, ok, type Result } from "neverthrow";
-import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll, describe, isRecord } from "./internal/decode.js";
+import { err, type Result } from "neverthrow";
+import { closed, describe, isRecord } from "./internal/decode.js";
 import { Redacted } from "./redacted.js";
 import { guard } from "./internal/guard.js";
-import { decodingError, type ThreadError } from "./errors.js";
+import { invalidAt, missingSecrets, parseWith, type ThreadError } from "./errors/index.js";
 import { ConfigObject } from "./config-value.js";
 import { CodexOptions, Labels, ThreadOptions } from "./options.js";
 import { ThreadId } from "./thread-id.js";
@@ -194,16 +193,14 @@ const restoreSecrets = (
 };
 
 const invalid = (message: string) =>
-  decodingError("InvalidSerializedThread", "thread", "invalid serialized thread", [
-    { path: "thread", message },
-  ]);
+  invalidAt("InvalidSerializedThread", "thread", "invalid serialized thread", message);
 
 /** Reads a thread back from `serializeThread` output, re-validating every field. */
 export const deserializeThread = (
   json: string,
   secrets?: ThreadSecrets,
 ): Result<Thread, ThreadError> =>
-  guard(
+  guard<Thread, ThreadError>(
     () => {
       if (typeof json !== "string") return err(invalid("expected a JSON string"));
       let u: unknown;
@@ -212,41 +209,30 @@ export const deserializeThread = (
       } catch {
         return err(invalid("is not valid JSON"));
       }
-      const s = decodeAll(SerializedThread, u, "thread");
-      if (isLeft(s))
-        return err(
-          decodingError(
-            "InvalidSerializedThread",
-            s.left[0]?.path ?? "thread",
-            "invalid serialized thread",
-            s.left,
-          ),
-        );
-      const { format: _format, secrets: wanted, ...parts } = s.right;
+      const s = parseWith(
+        SerializedThread,
+        u,
+        "thread",
+        "InvalidSerializedThread",
+        "invalid serialized thread",
+      );
+      if (s.isErr()) return err(s.error);
+      const { format: _format, secrets: wanted, ...parts } = s.value;
       const restored = restoreSecrets(wanted ?? [], parts.codexOptions.config, secrets);
-      if (restored.missing.length > 0)
-        return err({
-          _tag: "MissingSecrets",
-          path: "secrets",
-          message: `the serialized thread left out secrets that were not supplied: ${restored.missing.join(", ")}`,
-          paths: restored.missing,
-        });
+      if (restored.missing.length > 0) return err(missingSecrets(restored.missing));
       const withSecrets = {
         ...parts.codexOptions,
         ...(restored.config !== undefined ? { config: restored.config } : {}),
         ...(secrets?.apiKey != null ? { apiKey: secrets.apiKey } : {}),
         ...(secrets?.env != null ? { env: secrets.env } : {}),
       };
-      const c = decodeAll(CodexOptions, withSecrets, "codexOptions");
-      if (isLeft(c)) {
-        const tag = c.left.some((i) => i.path.startsWith("codexOptions.apiKey"))
-          ? "InvalidApiKey"
-          : "InvalidOptions";
-        return err(
-          decodingError(tag, c.left[0]?.path ?? "codexOptions", "invalid secrets", c.left),
-        );
-      }
-      return ok(makeThread({ ...parts, codexOptions: c.right }));
+      return parseWith(
+        CodexOptions,
+        withSecrets,
+        "codexOptions",
+        "InvalidOptions",
+        "invalid secrets",
+      ).map((codexOptions) => makeThread({ ...parts, codexOptions }));
     },
     () => invalid("could not be read"),
   );

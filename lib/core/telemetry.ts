@@ -3,21 +3,10 @@
  * injected sink (never a global logger). A sink that throws never breaks the caller.
  */
 import * as t from "io-ts";
+import { MismatchReason, Position } from "./errors/thread.js";
+import { Usage } from "./usage.js";
 
 const nullableString = t.union([t.string, t.null]);
-const Position = t.type({
-  completedTurns: t.union([t.number, t.null]),
-  lastTurnId: nullableString,
-});
-
-/** Codec of token usage as the CLI reports it. */
-export const UsageFields = t.type({
-  input_tokens: t.number,
-  cached_input_tokens: t.number,
-  cache_write_input_tokens: t.number,
-  output_tokens: t.number,
-  reasoning_output_tokens: t.number,
-});
 
 // The timestamp is null when no clock was injected (the pure core reads none of its own).
 const base = { timestamp: nullableString, threadId: nullableString };
@@ -67,15 +56,7 @@ export const TelemetryEvent = t.intersection(
       t.type({
         name: t.literal("codex.thread.resume.mismatch"),
         ...base,
-        reason: t.keyof({
-          thread_id: null,
-          stale: null,
-          forked: null,
-          signature: null,
-          malformed: null,
-          version: null,
-          missing: null,
-        }),
+        reason: MismatchReason,
         expected: t.union([Position, t.null]),
         observed: t.union([Position, t.null]),
       }),
@@ -93,7 +74,7 @@ export const TelemetryEvent = t.intersection(
         transport: t.string,
         durationMs: t.number,
         outcome: t.keyof({ ok: null, error: null }),
-        usage: t.union([UsageFields, t.null]),
+        usage: t.union([Usage, t.null]),
         exitCode: t.union([t.number, t.null]),
       }),
       t.type({

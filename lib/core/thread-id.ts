@@ -3,10 +3,9 @@
  * file path. Accepts the UUIDs the CLI prints and legacy ids such as `thread_abc123`.
  */
 import * as t from "io-ts";
-import { err, ok, type Result } from "neverthrow";
-import { isLeft } from "fp-ts/lib/Either.js";
-import { checkedString, decodeAll } from "./internal/decode.js";
-import { decodingError, type ThreadError } from "./errors.js";
+import type { Result } from "neverthrow";
+import { checkedString } from "./internal/decode.js";
+import { parseWith, type ThreadError } from "./errors/index.js";
 
 /** The longest thread id accepted. */
 export const MAX_THREAD_ID_LENGTH = 128;
@@ -42,8 +41,5 @@ export type ThreadId = t.TypeOf<typeof ThreadId>;
 /** Decodes an unknown value as a thread id; `path` names where it came from. */
 export const parseThreadId = (u: unknown, path = "threadId"): Result<ThreadId, ThreadError> => {
   const root = typeof path === "string" ? path : "threadId";
-  const r = decodeAll(ThreadId, u, root);
-  return isLeft(r)
-    ? err(decodingError("InvalidThreadId", root, "invalid thread id", r.left))
-    : ok(r.right);
+  return parseWith(ThreadId, u, root, "InvalidThreadId", "invalid thread id");
 };

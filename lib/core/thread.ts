@@ -9,7 +9,13 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { closed, decodeAll, isRecord } from "./internal/decode.js";
 import { deepFreeze } from "./internal/freeze.js";
 import { guard } from "./internal/guard.js";
-import { decodingError, type Issue, type ThreadError } from "./errors.js";
+import {
+  decodingError,
+  invalidAt,
+  issuesError,
+  parseWith,
+  type ThreadError,
+} from "./errors/index.js";
 import { CodexOptions, Labels, ThreadOptions } from "./options.js";
 import { ThreadId, parseThreadId } from "./thread-id.js";
 import { ThreadMetadata, metadataFromJson } from "./metadata.js";
@@ -62,11 +68,6 @@ const withoutUndefined = <A extends object>(a: A): A => {
   return out as A;
 };
 
-const optionsError = (issues: Issue[], root: string): ThreadError =>
-  issues.some((i) => i.path.startsWith("codexOptions.apiKey"))
-    ? decodingError("InvalidApiKey", "codexOptions.apiKey", "invalid API key", issues)
-    : decodingError("InvalidOptions", issues[0]?.path ?? root, "invalid options", issues);
-
 /** Decodes both option objects at once, reporting every problem of both. */
 const decodeOptions = (
   codexOptions: unknown,
@@ -76,7 +77,10 @@ const decodeOptions = (
   const th = decodeAll(ThreadOptions, threadOptions ?? {}, "threadOptions");
   if (isLeft(c) || isLeft(th))
     return err(
-      optionsError([...(isLeft(c) ? c.left : []), ...(isLeft(th) ? th.left : [])], "options"),
+      issuesError("InvalidOptions", "options", "invalid options", [
+        ...(isLeft(c) ? c.left : []),
+        ...(isLeft(th) ? th.left : []),
+      ]),
     );
   return ok({ codexOptions: withoutUndefined(c.right), threadOptions: withoutUndefined(th.right) });
 };
@@ -93,7 +97,7 @@ export const makeThread = (parts: t.TypeOf<typeof Thread>): Thread =>
   });
 
 const invalidInput = (tag: "InvalidOptions" | "InvalidThreadId", path: string) => () =>
-  decodingError(tag, path, "invalid input", [{ path, message: "could not be read" }]);
+  invalidAt(tag, path, "invalid input", "could not be read");
 
 /**
  * Starts a new thread value. Nothing runs and nothing is read: the thread id stays null until
@@ -149,9 +153,7 @@ export const resumeThread = (
             const tag = r.left.some((i) => i.path.startsWith("resume.continuationToken"))
               ? "InvalidContinuationToken"
               : "InvalidOptions";
-            return err(
-              decodingError(tag, r.left[0]?.path ?? "resume", "invalid resume input", r.left),
-            );
+            return err(issuesError(tag, "resume", "invalid resume input", r.left));
           }
           const meta = r.right.metadata;
           const metadata: Result<ThreadMetadata | null, ThreadError> =
@@ -186,18 +188,15 @@ export const resumeThread = (
 export const withThreadOptions = (thread: Thread, patch: unknown): Result<Thread, ThreadError> =>
   guard(
     () => {
-      const p = decodeAll(ThreadOptions, patch ?? {}, "patch");
-      if (isLeft(p))
-        return err(
-          decodingError("InvalidOptions", p.left[0]?.path ?? "patch", "invalid options", p.left),
-        );
+      const p = parseWith(ThreadOptions, patch ?? {}, "patch", "InvalidOptions", "invalid options");
+      if (p.isErr()) return err(p.error);
       const threadOptions = withoutUndefined({
         ...thread.threadOptions,
-        ...(isRecord(patch) ? p.right : {}),
+        ...(isRecord(patch) ? p.value : {}),
       });
       // Labels given (or cleared) are recomputed as makeThread does: metadata's, then options'.
       const labels =
-        isRecord(patch) && "labels" in p.right
+        isRecord(patch) && "labels" in p.value
           ? { ...(thread.metadata?.labels ?? {}), ...(threadOptions.labels ?? {}) }
           : thread.labels;
       return ok(deepFreeze({ ...thread, threadOptions, labels: { ...labels } }) as Thread);

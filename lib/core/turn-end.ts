@@ -4,7 +4,7 @@
  * these and asks here whether the turn failed or is to be finished.
  */
 import type { DecodeError } from "./events.js";
-import type { FoldError, ShellError, TurnError } from "./errors.js";
+import { cancelledError, type FoldError, type ShellError, type TurnError } from "./errors/index.js";
 import type { FinishContext, TurnPhase } from "./fold.js";
 import type { ObservedSession } from "./resume-validator.js";
 
@@ -36,22 +36,8 @@ export interface TurnEnd {
  */
 export const turnEndError = (end: TurnEnd): TurnError | null => {
   if (end.foldError !== null) return end.foldError;
-  if (end.stopReason === "timeout")
-    return {
-      _tag: "TimedOut",
-      path: "turnOptions.timeoutMs",
-      message: `the turn took longer than ${end.timeoutMs ?? 0} ms and was stopped`,
-      timeoutMs: end.timeoutMs ?? 0,
-    };
-  if (end.stopReason === "aborted" || end.stopReason === "consumer")
-    return {
-      _tag: "Aborted",
-      path: "turnOptions.signal",
-      message:
-        end.stopReason === "consumer"
-          ? "the event stream was left early; the turn was stopped"
-          : "the turn was aborted",
-    };
+  if (end.stopReason === "timeout" || end.stopReason === "aborted" || end.stopReason === "consumer")
+    return cancelledError(end.stopReason, end.timeoutMs);
   if (!end.exit.ok && !(end.phase === "failed" && end.exit.error._tag === "ExecFailed"))
     return end.exit.error;
   return null;

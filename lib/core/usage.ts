@@ -4,10 +4,15 @@
  */
 import * as t from "io-ts";
 import type { UsageWire } from "./events.js";
-import { UsageFields } from "./telemetry.js";
 
-/** Codec of token usage (every field a count of tokens). */
-export const Usage = UsageFields;
+/** Codec of token usage (every field a count of tokens), as the CLI reports it. */
+export const Usage = t.type({
+  input_tokens: t.number,
+  cached_input_tokens: t.number,
+  cache_write_input_tokens: t.number,
+  output_tokens: t.number,
+  reasoning_output_tokens: t.number,
+});
 /** Token usage. */
 export type Usage = t.TypeOf<typeof Usage>;
 

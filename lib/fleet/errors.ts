@@ -4,7 +4,7 @@
  * gives it, `ContinuationMismatch` included) or one of these. Every one is built by a
  * constructor below, never inline.
  */
-import type { Issue } from "../core/errors.js";
+import type { Issue } from "../core/errors/index.js";
 
 /** Every fleet error. */
 export type FleetError =

@@ -5,9 +5,13 @@
  */
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { Queue, QueueEvents } from "bullmq";
-import type { TurnError } from "../core/errors.js";
+import {
+  aborted as abortedError,
+  parseThreadArg,
+  parseWith,
+  type TurnError,
+} from "../core/errors/index.js";
 import { normalizeInput } from "../core/input.js";
-import { parseWith } from "../core/internal/parse.js";
 import { closed } from "../core/internal/decode.js";
 import { TurnOptions, type CodexOptions, type ThreadOptions } from "../core/options.js";
 import { deserializeThread, serializeThread } from "../core/serialize.js";
@@ -122,7 +126,7 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
       const watch = redisWatch(() => queue.getJobCounts("active"));
       const submitTurn: Fleet["submitTurn"] = (thread, input, turnOptions) => {
         if (closed) return errAsync(fleetClosed("fleet"));
-        const th = parseWith(Thread, thread, "thread", "InvalidOptions", "not a Thread");
+        const th = parseThreadArg(Thread, thread);
         if (th.isErr()) return errAsync(th.error);
         const opts = parseWith(
           TurnOptions,
@@ -138,11 +142,9 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
           return errAsync(unguardedThread(thread.threadId));
         const { signal, ...jsonOptions } = opts.value;
         if (signal?.aborted === true)
-          return errAsync({
-            _tag: "Aborted",
-            path: "turnOptions.signal",
-            message: "the turn was aborted before it was submitted",
-          });
+          return errAsync(
+            abortedError("turnOptions.signal", "the turn was aborted before it was submitted"),
+          );
         const data: FleetJobData = {
           format: FLEET_JOB_FORMAT,
           // No client options leave this process: the worker uses its own.
@@ -191,11 +193,12 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
             if (r.interrupted === "closed") return errAsync(fleetClosed("fleet"));
             // A job no worker took yet is withdrawn; a running one finishes on its worker.
             void job.then((j) => j.remove()).catch(() => undefined);
-            return errAsync({
-              _tag: "Aborted",
-              path: "turnOptions.signal",
-              message: "the turn was aborted; if a worker had started it, it may still commit",
-            });
+            return errAsync(
+              abortedError(
+                "turnOptions.signal",
+                "the turn was aborted; if a worker had started it, it may still commit",
+              ),
+            );
           }
           const jobId = r.jobId;
           if (!r.ok)

@@ -11,7 +11,7 @@ import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { endOf, type ArchivePoint, type SessionArchive } from "../core/archive.js";
-import type { SessionError } from "../core/session-errors.js";
+import type { SessionError } from "../core/errors/index.js";
 import { exportSession, importSession } from "../shell/archive.js";
 import { sessionSyncFailed, storeCorrupt, type FleetError } from "./errors.js";
 import type { ReadHead, SessionStore } from "./store.js";

@@ -7,7 +7,7 @@
  */
 import { isLeft } from "fp-ts/lib/Either.js";
 import type { ResultAsync } from "neverthrow";
-import type { TurnError } from "../core/errors.js";
+import type { TurnError } from "../core/errors/index.js";
 import { decodeContinuationToken } from "../core/continuation.js";
 import { deserializeThread, serializeThread } from "../core/serialize.js";
 import { updateThread, withThreadOptions, type Thread } from "../core/thread.js";

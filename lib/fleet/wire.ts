@@ -13,7 +13,7 @@ import { CyberAccessProgram, JsonObject } from "../core/options.js";
 import { Turn } from "../core/turn.js";
 import { RelativeRolloutPath } from "../core/archive.js";
 import { decodeFailure, FLEET_ERROR_TAGS, type FleetError } from "./errors.js";
-import type { TurnError } from "../core/errors.js";
+import type { TurnError } from "../core/errors/index.js";
 
 /** The format tag of a job's data. */
 export const FLEET_JOB_FORMAT = "codex-fp/fleet-job@1";

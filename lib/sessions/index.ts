@@ -35,11 +35,10 @@ export {
   relate,
   baseOf,
   endOf,
-  type ArchiveError,
   type ArchiveRelation,
-  type ConflictReason,
   type LocalView,
 } from "../core/archive.js";
+export { type ArchiveError, type ConflictReason } from "../core/errors/index.js";
 export {
   SessionSummary,
   summarizeRollout,
@@ -48,4 +47,4 @@ export {
   parseRolloutName,
   type RolloutLine,
 } from "../core/rollout.js";
-export type { SessionError, SessionProblem, SessionErrorTag } from "../core/session-errors.js";
+export type { SessionError, SessionProblem, SessionErrorTag } from "../core/errors/index.js";

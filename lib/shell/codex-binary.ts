@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
-import type { ShellError } from "../core/errors.js";
+import { codexNotFound, type ShellError } from "../core/errors/index.js";
 import { moduleUrl } from "./internal/here.js";
 
 /** The binary to run and the directories to put first on its PATH. */
@@ -54,11 +54,7 @@ const isDir = (p: string): boolean => {
   }
 };
 
-const notFound = (message: string): ShellError => ({
-  _tag: "CodexNotFound",
-  path: "codexPath",
-  message,
-});
+const notFound = (message: string): ShellError => codexNotFound("codexPath", message);
 
 /** Resolves the binary: `override` when given (it must exist), else the installed package. */
 export const resolveCodexBinary = (override?: string): Result<CodexBinary, ShellError> => {

@@ -12,7 +12,7 @@ import {
   type DecodeError,
   type ThreadEvent,
 } from "../core/events.js";
-import type { ShellError } from "../core/errors.js";
+import { cancelledError, lineTooLong, type ShellError } from "../core/errors/index.js";
 import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";
@@ -119,12 +119,13 @@ const run = (
     if (failure !== null || cancelled !== null) return;
     const lines = splitter.push(chunk);
     if (lines === "too_long")
-      fail({
-        _tag: "LineTooLong",
-        path: "stdout",
-        message: `a line of codex output is longer than ${request.maxLineBytes} bytes`,
-        limit: request.maxLineBytes,
-      });
+      fail(
+        lineTooLong(
+          "stdout",
+          request.maxLineBytes,
+          `a line of codex output is longer than ${request.maxLineBytes} bytes`,
+        ),
+      );
     else lines.forEach(onLine);
   });
   const exit = c.done.then(async (end): Promise<ExitResult> => {
@@ -133,16 +134,9 @@ const run = (
     const status: TransportExit = { exitCode: end.exitCode, signal: end.signal };
     const error: ShellError | DecodeError | null =
       end.spawnError ??
-      (cancelled === "timeout"
-        ? {
-            _tag: "TimedOut",
-            path: "turnOptions.timeoutMs",
-            message: "the turn took longer than its time-out",
-            timeoutMs: 0,
-          }
-        : cancelled !== null
-          ? { _tag: "Aborted", path: "turnOptions.signal", message: "the turn was aborted" }
-          : (failure ?? classifyExit(status, end.stderrTail, thread.threadId)));
+      (cancelled !== null
+        ? cancelledError(cancelled, request.turnOptions.timeoutMs)
+        : (failure ?? classifyExit(status, end.stderrTail, thread.threadId)));
     await removeSchema();
     return error === null ? { ok: true, value: status } : { ok: false, error };
   });

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ResultAsync, okAsync } from "neverthrow";
-import type { ShellError } from "../core/errors.js";
+import { tempFileFailed, type ShellError } from "../core/errors/index.js";
 
 /** A written schema file and how to remove it (never rejects). */
 export interface SchemaFile {
@@ -33,11 +33,10 @@ export const writeSchemaFile = (
     })(),
     (e): ShellError => {
       void remove();
-      return {
-        _tag: "TempFileFailed",
-        path: "turnOptions.outputSchema",
-        message: `could not write the output schema file: ${e instanceof Error ? e.message : String(e)}`,
-      };
+      return tempFileFailed(
+        "turnOptions.outputSchema",
+        `could not write the output schema file: ${e instanceof Error ? e.message : String(e)}`,
+      );
     },
   );
 };

@@ -8,7 +8,7 @@ import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
-import type { TurnError } from "../core/errors.js";
+import { codexNotFound, invalidAt, type TurnError } from "../core/errors/index.js";
 import type { Input } from "../core/input.js";
 import type { Thread } from "../core/thread.js";
 
@@ -30,12 +30,8 @@ type Problem = {
   readonly missingBinary?: true;
 } | null;
 
-const invalid = (path: string, message: string): TurnError => ({
-  _tag: "InvalidOptions",
-  path,
-  message: `${path}: ${message}`,
-  issues: [{ path, message }],
-});
+const invalid = (path: string, message: string): TurnError =>
+  invalidAt("InvalidOptions", path, "invalid options", message);
 
 /** What is wrong with `p` as a folder or file the CLI reads, or null when it is one. */
 const checkReadable = async (
@@ -111,11 +107,7 @@ export const preflight = (request: PreflightRequest): ResultAsync<void, TurnErro
     problem === null
       ? okAsync(undefined)
       : problem.missingBinary === true
-        ? errAsync<void, TurnError>({
-            _tag: "CodexNotFound",
-            path: problem.path,
-            message: problem.message,
-          })
+        ? errAsync<void, TurnError>(codexNotFound(problem.path, problem.message))
         : errAsync(invalid(problem.path, problem.message)),
   );
 };

@@ -4,7 +4,7 @@
  */
 import { errAsync, okAsync } from "neverthrow";
 import { decodeEventLine, type DecodeError, type ThreadEvent } from "../core/events.js";
-import type { ShellError } from "../core/errors.js";
+import { spawnFailed, type ShellError } from "../core/errors/index.js";
 import { classifyExit } from "./process/index.js";
 import type { Transport, TransportExit, TransportRun } from "./transport.js";
 
@@ -23,11 +23,9 @@ export const replayTransport = (recordings: readonly Recording[]): Transport => 
     startTurn: (request) => {
       const rec = recordings[next++];
       if (rec === undefined)
-        return errAsync<TransportRun, ShellError>({
-          _tag: "SpawnFailed",
-          path: "transport",
-          message: `the replay has only ${recordings.length} recorded turn(s)`,
-        });
+        return errAsync<TransportRun, ShellError>(
+          spawnFailed("transport", `the replay has only ${recordings.length} recorded turn(s)`),
+        );
       let cancelled = false;
       // Lines are decoded as they are read, so a long recording is never held decoded whole.
       // Like a process's exit, `exit` settles once the events are read to the end (or to the

@@ -6,11 +6,11 @@
 import { ResultAsync, errAsync } from "neverthrow";
 import { buildEnv } from "../core/argv.js";
 import { mintContinuationToken } from "../core/continuation.js";
-import { parseWith } from "../core/internal/parse.js";
+import { parseWith } from "../core/errors/index.js";
 import { snapshotOptions } from "../core/internal/snapshot.js";
-import type { ThreadError } from "../core/errors.js";
+import type { ThreadError } from "../core/errors/index.js";
 import { CodexOptions } from "../core/options.js";
-import type { SessionError } from "../core/session-errors.js";
+import type { SessionError } from "../core/errors/index.js";
 import { resumeThread, type Thread } from "../core/thread.js";
 import { lastSession } from "./sessions.js";
 

@@ -4,7 +4,7 @@
  * the Turn. `runTurn` returns the outcome; `runStreamed` also streams the events.
  */
 import type { ResultAsync } from "neverthrow";
-import type { TurnError } from "../core/errors.js";
+import type { TurnError } from "../core/errors/index.js";
 import type { Thread } from "../core/thread.js";
 import { start } from "./run/start.js";
 import type { RunDeps, StreamedTurn, TurnOutcome } from "./run/types.js";

@@ -29,7 +29,14 @@ import {
   type SessionSummary,
 } from "../core/rollout.js";
 import type { ObservedSession } from "../core/resume-validator.js";
-import type { SessionError, SessionProblem } from "../core/session-errors.js";
+import {
+  aborted,
+  decodingError,
+  sessionNotFound,
+  sessionUnreadable,
+  type SessionError,
+  type SessionProblem,
+} from "../core/errors/index.js";
 import { parseThreadId } from "../core/thread-id.js";
 import { snapshotOptions } from "../core/internal/snapshot.js";
 import {
@@ -53,11 +60,8 @@ export {
 } from "./sessions/store.js";
 export { dayFoldersOf } from "./sessions/walk.js";
 
-const aborted = (): SessionError => ({
-  _tag: "Aborted",
-  path: "signal",
-  message: "the read of the session store was aborted",
-});
+const abortedRead = (): SessionError =>
+  aborted("opts.signal", "the read of the session store was aborted");
 
 /**
  * Turns a promise of a Result that might still reject into a ResultAsync that never does, and
@@ -70,8 +74,8 @@ const settle = <A>(
 ): ResultAsync<A, SessionError> =>
   new ResultAsync(
     new Promise<Result<A, SessionError>>((done) => {
-      if (signal?.aborted === true) return done(err(aborted()));
-      const onAbort = () => done(err(aborted()));
+      if (signal?.aborted === true) return done(err(abortedRead()));
+      const onAbort = () => done(err(abortedRead()));
       signal?.addEventListener("abort", onAbort, { once: true });
       (async () => {
         try {
@@ -81,7 +85,7 @@ const settle = <A>(
         }
       })().then((r) => {
         signal?.removeEventListener("abort", onAbort);
-        done(signal?.aborted === true ? err(aborted()) : r);
+        done(signal?.aborted === true ? err(abortedRead()) : r);
       });
     }),
   );
@@ -150,12 +154,7 @@ export const readSession = (
   return settle(
     async () => {
       if (typeof path !== "string" || path === "")
-        return err({
-          _tag: "SessionUnreadable",
-          path: "path",
-          message: "no path given",
-          code: null,
-        });
+        return err(sessionUnreadable("path", "no path given", null));
       const name = parseRolloutName(basename(path));
       if (name?.kind === "compressed") return err(compressedProblem({ path, ...name }));
       const r = await readRollout(
@@ -189,7 +188,12 @@ export const findSession = (
     return errAsync(
       e._tag === "InvalidThreadId"
         ? e
-        : { _tag: "InvalidThreadId", path: "threadId", message: e.message, issues: [] },
+        : decodingError(
+            "InvalidThreadId",
+            "threadId",
+            "invalid thread id",
+            "issues" in e ? e.issues : [],
+          ),
     );
   }
   const dir = sessionsDir(opts);
@@ -220,13 +224,7 @@ export const findSession = (
         const packed = newest(w.value.compressed);
         return packed !== undefined
           ? err(compressedProblem(packed))
-          : err({
-              _tag: "SessionNotFound",
-              path: dir,
-              message: `no rollout found for thread id ${id.value}`,
-              threadId: id.value,
-              cwd: null,
-            });
+          : err(sessionNotFound(dir, `no rollout found for thread id ${id.value}`, id.value, null));
       }
       const r = await readRollout(
         entry.path,
@@ -294,14 +292,14 @@ export const lastSession = (
         }
         i = j;
       }
-      return err({
-        _tag: "SessionNotFound",
-        path: dir,
-        message:
+      return err(
+        sessionNotFound(
+          dir,
           cwd === null ? "no session in the store" : `no session for the working directory ${cwd}`,
-        threadId: null,
-        cwd,
-      });
+          null,
+          cwd,
+        ),
+      );
     },
     dir,
     opts.signal,

@@ -6,10 +6,10 @@
 import type { Result, ResultAsync } from "neverthrow";
 import type { DecodeError, ThreadEvent } from "../core/events.js";
 import type { NormalizedInput } from "../core/input.js";
-import type { ShellError } from "../core/errors.js";
+import type { ShellError } from "../core/errors/index.js";
 import type { TurnOptions } from "../core/options.js";
 import type { Thread } from "../core/thread.js";
-import type { TransportError } from "../core/transport-errors.js";
+import type { TransportError } from "../core/errors/index.js";
 import type { Link } from "./app-server/link.js";
 
 /** What a transport is asked to run. */

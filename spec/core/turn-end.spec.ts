@@ -3,7 +3,7 @@
  * fold's error, the stop reason, the transport's exit and the fold's phase.
  */
 import fc from "fast-check";
-import type { FoldError, TurnError } from "../../lib/core/errors.js";
+import type { FoldError, TurnError } from "../../lib/core/errors/index.js";
 import type { TurnPhase } from "../../lib/core/fold.js";
 import {
   finishContextOf,

@@ -11,7 +11,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import type { ThreadEvent } from "../../lib/core/events.js";
 import { recordingSink, TelemetryEvent, type RecordingSink } from "../../lib/core/telemetry.js";
 import type { Thread } from "../../lib/core/thread.js";
-import { classifyRpcError, toShellError } from "../../lib/core/transport-errors.js";
+import { classifyRpcError, toShellError } from "../../lib/core/errors/index.js";
 import { initialTranslation, translate } from "../../lib/shell/app-server/events.js";
 import { openAppServer, type AppServer } from "../../lib/shell/app-server/open.js";
 import { dottedConfig, threadStartParams, userInput } from "../../lib/shell/app-server/params.js";
@@ -643,7 +643,8 @@ describe("the app-server mapping (pure)", () => {
       message: "forked history",
     });
     expect(other).toMatchObject({ _tag: "RpcFailed", code: -32600 });
-    expect(toShellError(other)).toMatchObject({ _tag: "SpawnFailed" });
+    // An RPC failure keeps its tag through the turn seam: it is not a failure to spawn.
+    expect(toShellError(other)).toEqual(other);
     expect(API_KEY).not.toBe("");
   });
 });

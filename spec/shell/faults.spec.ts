@@ -6,7 +6,7 @@
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 
-import type { TurnError } from "../../lib/core/errors.js";
+import type { TurnError } from "../../lib/core/errors/index.js";
 import { recordingSink } from "../../lib/core/telemetry.js";
 import { startThread, type Thread } from "../../lib/core/thread.js";
 import { execTransport, type ExecTransportOptions } from "../../lib/shell/exec-transport.js";

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { decodeContinuationToken } from "../../lib/core/continuation.js";
-import type { TurnError } from "../../lib/core/errors.js";
+import type { TurnError } from "../../lib/core/errors/index.js";
 import { recordingSink } from "../../lib/core/telemetry.js";
 import { resumeThread, startThread, type Thread } from "../../lib/core/thread.js";
 import { replayTransport, type Recording } from "../../lib/shell/replay-transport.js";

@@ -14,7 +14,7 @@ import { inspect, format } from "node:util";
 
 import fc from "fast-check";
 
-import type { TurnError } from "../../lib/core/errors.js";
+import type { TurnError } from "../../lib/core/errors/index.js";
 import type { ThreadEvent } from "../../lib/core/events.js";
 import { mintContinuationToken } from "../../lib/core/continuation.js";
 import { deserializeThread, serializeThread } from "../../lib/core/serialize.js";

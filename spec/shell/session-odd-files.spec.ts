@@ -170,7 +170,7 @@ describe("one-thread reads over odd entries", () => {
     ac.abort();
     expect((await within(pending, 5_000, "an aborted listing"))._unsafeUnwrapErr()).toEqual({
       _tag: "Aborted",
-      path: "signal",
+      path: "opts.signal",
       message: "the read of the session store was aborted",
     });
   });

@@ -10,7 +10,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { parseSessionMeta } from "../../lib/core/rollout.js";
-import type { SessionProblem } from "../../lib/core/session-errors.js";
+import type { SessionProblem } from "../../lib/core/errors/index.js";
 import {
   dayFoldersOf,
   findSession,

@@ -4,7 +4,7 @@
  */
 import * as t from "io-ts";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import type { Issue } from "../errors.js";
+import type { Issue } from "../errors/index.js";
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 

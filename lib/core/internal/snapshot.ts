@@ -6,7 +6,8 @@
  * the nesting depth and the total number of values.
  */
 import { err, ok, type Result } from "neverthrow";
-import type { DecodingError, Issue } from "../errors.js";
+import { decodingError } from "../errors/make.js";
+import type { DecodingError, Issue } from "../errors/thread.js";
 
 /** The bounds of a snapshot; the defaults are far above any real input. */
 export interface InputLimits {
@@ -109,12 +110,8 @@ export const snapshotOptions = <O extends object>(
   root: string,
 ): Result<Partial<O>, DecodingError<"InvalidOptions">> => {
   if (u === undefined || u === null) return ok({});
-  const bad = (issue: Issue): DecodingError<"InvalidOptions"> => ({
-    _tag: "InvalidOptions",
-    path: issue.path,
-    message: `invalid options: ${issue.path}: ${issue.message}`,
-    issues: [issue],
-  });
+  const bad = (issue: Issue): DecodingError<"InvalidOptions"> =>
+    decodingError("InvalidOptions", issue.path, "invalid options", [issue]);
   const snap = snapshot(u, root);
   if (snap.isErr()) return err(bad(snap.error));
   const v = snap.value;

@@ -5,7 +5,7 @@
  */
 import { ResultAsync, errAsync } from "neverthrow";
 import { updateThread, type Thread } from "../../core/thread.js";
-import type { TransportError } from "../../core/transport-errors.js";
+import type { TransportError } from "../../core/errors/index.js";
 import { usageFromWire } from "../../core/usage.js";
 import type { Link } from "./link.js";
 import { threadForkParams } from "./params.js";

@@ -10,13 +10,13 @@
 import { isLeft } from "fp-ts/lib/Either.js";
 import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
 import { buildEnv, configArgs, ORIGINATOR } from "../../core/argv.js";
-import { decodingError, type Issue } from "../../core/errors.js";
+import { decodingError, type Issue } from "../../core/errors/index.js";
 import { decodeAll } from "../../core/internal/decode.js";
 import { snapshotOptions } from "../../core/internal/snapshot.js";
 import { CodexOptions } from "../../core/options.js";
 import type { Effects } from "../../core/effects.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
-import { transportClosed, type TransportError } from "../../core/transport-errors.js";
+import { transportClosed, type TransportError } from "../../core/errors/index.js";
 import { resolveCodexBinary, type CodexBinary } from "../codex-binary.js";
 import { secretsOf, spawnCli, type CliChild } from "../process/index.js";
 import type { Transport } from "../transport.js";

@@ -22,7 +22,7 @@ import {
   type ClientRequestParamsByMethod,
   type ServerNotificationMethod,
 } from "../../generated/app-server/index.js";
-import type { Issue } from "../../core/errors.js";
+import type { Issue } from "../../core/errors/index.js";
 import { isRecord, toIssues } from "../../core/internal/decode.js";
 
 /** The response codec of every request codex-fp sends. */

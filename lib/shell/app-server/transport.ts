@@ -8,8 +8,8 @@
  */
 import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
 import { decodeEventValue, type DecodeError, type ThreadEvent } from "../../core/events.js";
-import type { ShellError } from "../../core/errors.js";
-import { toShellError, type TransportError } from "../../core/transport-errors.js";
+import { cancelledError, defect, type ShellError } from "../../core/errors/index.js";
+import { toShellError, type TransportError } from "../../core/errors/index.js";
 import { createChannel } from "../internal/channel.js";
 import type {
   CancelReason,
@@ -34,15 +34,8 @@ type ExitResult =
   | { readonly ok: true; readonly value: TransportExit }
   | { readonly ok: false; readonly error: ShellError | DecodeError };
 
-const stopped = (reason: CancelReason): ShellError =>
-  reason === "timeout"
-    ? {
-        _tag: "TimedOut",
-        path: "turnOptions.timeoutMs",
-        message: "the turn took longer than its time-out",
-        timeoutMs: 0,
-      }
-    : { _tag: "Aborted", path: "turnOptions.signal", message: "the turn was aborted" };
+const stopped = (reason: CancelReason, timeoutMs: number | undefined): ShellError =>
+  cancelledError(reason, timeoutMs);
 
 const busy = (threadId: string): ShellError => ({
   _tag: "ThreadBusy",
@@ -106,7 +99,7 @@ const startOnLink = async (
   const cancel = (reason: CancelReason) => {
     if (cancelled !== null || finished) return;
     cancelled = reason;
-    abandon(stopped(reason));
+    abandon(stopped(reason, turnOptions.timeoutMs));
   };
   const onAbort = () => cancel("aborted");
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -198,7 +191,7 @@ const startOnLink = async (
     const e = await resume();
     if (e !== null) return fail(e);
   }
-  if (abortedNow()) return fail(stopped("aborted"));
+  if (abortedNow()) return fail(stopped("aborted", turnOptions.timeoutMs));
   state = initialTranslation(link.totals.get(id) ?? null);
   push({ type: "thread.started", thread_id: id });
 
@@ -237,11 +230,7 @@ export const appServerTransport = (source: LinkSource): Transport => {
       if (link.isErr()) return errAsync(toShellError(link.error));
       return new ResultAsync(
         startOnLink(link.value, request).catch((e: unknown): Result<TransportRun, ShellError> =>
-          err({
-            _tag: "SpawnFailed",
-            path: "transport",
-            message: `unexpected failure: ${e instanceof Error ? e.message : String(e)}`,
-          }),
+          err(defect("transport", e)),
         ),
       );
     },

@@ -12,16 +12,20 @@ import {
   ArchiveSince,
   SESSION_ARCHIVE_FORMAT,
   TAIL_BYTES,
-  archiveConflict,
-  invalidArchive,
   tailDigest,
   type ArchivePoint,
   type SessionArchive,
 } from "../../core/archive.js";
+import {
+  decodingError,
+  invalidRollout,
+  archiveConflict,
+  invalidArchive,
+} from "../../core/errors/index.js";
 import { encodeBytes } from "../../core/archive-bytes.js";
 import { positionAfter, positionOfWhole } from "../../core/archive-position.js";
 import { decodeAll } from "../../core/internal/decode.js";
-import type { SessionError } from "../../core/session-errors.js";
+import type { SessionError } from "../../core/errors/index.js";
 import { parseThreadId } from "../../core/thread-id.js";
 import { findSession, resolveCodexHome, type SessionStoreOptions } from "../sessions.js";
 import { createSHA256, finish, hashPrefix, resumed } from "./hash.js";
@@ -115,12 +119,14 @@ const exportSessionUnguarded = (
 ): ResultAsync<SessionArchive, SessionError> => {
   const id = parseThreadId(threadId);
   if (id.isErr())
-    return errAsync({
-      _tag: "InvalidThreadId",
-      path: "threadId",
-      message: id.error.message,
-      issues: "issues" in id.error ? id.error.issues : [],
-    });
+    return errAsync(
+      decodingError(
+        "InvalidThreadId",
+        "threadId",
+        "invalid thread id",
+        "issues" in id.error ? id.error.issues : [],
+      ),
+    );
   const o = readOptions(options);
   if (o === null) return errAsync(optionIssue("options", "must be an object"));
   let since: ArchiveSince | undefined;
@@ -164,12 +170,7 @@ const exportSessionUnguarded = (
       (base !== null ? positionAfter(base.position, delta) : positionOfWhole(delta)) ??
       positionOfWhole(await readRange(path, 0, from + end));
     if (position === null)
-      return err({
-        _tag: "InvalidRollout",
-        path,
-        message: "not a readable rollout: its first line is not session_meta",
-        issues: [{ path: "line", message: "not a session_meta line" }],
-      });
+      return err(invalidRollout(path, [{ path: "line", message: "not a session_meta line" }]));
     const tail = tailDigest(delta.length >= TAIL_BYTES ? delta : Buffer.concat([before, delta]));
     return ok({
       format: SESSION_ARCHIVE_FORMAT,

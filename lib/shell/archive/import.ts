@@ -8,19 +8,17 @@ import { join } from "node:path";
 import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
 import {
   TAIL_BYTES,
-  archiveConflict,
   baseOf,
   decodeArchive,
-  invalidArchive,
   relate,
   sha256Hex,
   tailDigest,
-  type ArchiveError,
   type SessionArchive,
 } from "../../core/archive.js";
+import { archiveConflict, invalidArchive, type ArchiveError } from "../../core/errors/index.js";
 import { decodeBytes } from "../../core/archive-bytes.js";
 import type { SessionSummary } from "../../core/rollout.js";
-import type { SessionError } from "../../core/session-errors.js";
+import type { SessionError } from "../../core/errors/index.js";
 import { readSession, resolveCodexHome, type SessionStoreOptions } from "../sessions.js";
 import { createSHA256, hashPrefix, resumed } from "./hash.js";
 import {

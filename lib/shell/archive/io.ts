@@ -7,9 +7,14 @@ import { constants as fsConstants } from "node:fs";
 import { copyFile, mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { err, ok, ResultAsync, type Result } from "neverthrow";
-import { invalidArchive, type ArchiveError } from "../../core/archive.js";
+import {
+  archiveWriteFailed,
+  sessionUnreadable,
+  invalidArchive,
+  type ArchiveError,
+} from "../../core/errors/index.js";
 import { isRecord } from "../../core/internal/decode.js";
-import type { SessionError } from "../../core/session-errors.js";
+import type { SessionError } from "../../core/errors/index.js";
 import type { SessionStoreOptions } from "../sessions.js";
 
 /** The system error code of a thrown value (`ENOENT` …), or null. */
@@ -25,20 +30,12 @@ const describeFsError = (e: unknown): string => {
 };
 
 /** A `SessionUnreadable` error for a file that could not be read. */
-export const unreadable = (path: string, e: unknown): SessionError => ({
-  _tag: "SessionUnreadable",
-  path,
-  message: `cannot read the rollout (${describeFsError(e)})`,
-  code: codeOf(e),
-});
+export const unreadable = (path: string, e: unknown): SessionError =>
+  sessionUnreadable(path, `cannot read the rollout (${describeFsError(e)})`, codeOf(e));
 
 /** An `ArchiveWriteFailed` error for a rollout that could not be written. */
-export const writeFailed = (path: string, e: unknown): ArchiveError => ({
-  _tag: "ArchiveWriteFailed",
-  path,
-  message: `cannot write the rollout (${describeFsError(e)})`,
-  code: codeOf(e),
-});
+export const writeFailed = (path: string, e: unknown): ArchiveError =>
+  archiveWriteFailed(path, `cannot write the rollout (${describeFsError(e)})`, codeOf(e));
 
 /** Reads `[from, to)` of a file (fewer bytes if it is shorter). */
 export const readRange = async (path: string, from: number, to: number): Promise<Buffer> => {

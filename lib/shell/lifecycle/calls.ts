@@ -3,7 +3,7 @@
  * read, name (app-server only; `Unsupported` otherwise).
  */
 import { errAsync, type ResultAsync } from "neverthrow";
-import { unsupported, type TransportError } from "../../core/transport-errors.js";
+import { unsupported, type TransportError } from "../../core/errors/index.js";
 import {
   archiveOnServer,
   deleteOnServer,

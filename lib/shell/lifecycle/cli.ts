@@ -4,11 +4,14 @@
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { isLeft } from "fp-ts/lib/Either.js";
 import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
 import { buildEnv, configArgs } from "../../core/argv.js";
-import { decodingError } from "../../core/errors.js";
-import { decodeAll } from "../../core/internal/decode.js";
+import {
+  execFailed,
+  parseWith,
+  threadNotFound,
+  timedOut as timedOutError,
+} from "../../core/errors/index.js";
 import { CodexOptions } from "../../core/options.js";
 import type { ThreadId } from "../../core/thread-id.js";
 import { resolveCodexBinary, type CodexBinary } from "../codex-binary.js";
@@ -58,12 +61,13 @@ export const runCli = (
     clearTimeout(timer);
     if (end.spawnError !== null) return err(end.spawnError as LifecycleError);
     if (timedOut)
-      return err({
-        _tag: "TimedOut",
-        path: "deps.timeoutMs",
-        message: `codex ${args[0] ?? ""} took longer than ${timeoutMs} ms and was stopped`,
-        timeoutMs,
-      });
+      return err(
+        timedOutError(
+          "deps.timeoutMs",
+          timeoutMs,
+          `codex ${args[0] ?? ""} took longer than ${timeoutMs} ms and was stopped`,
+        ),
+      );
     return ok({ exitCode: end.exitCode, signal: end.signal, stdout, stderr: end.stderrTail });
   });
 };
@@ -81,17 +85,15 @@ export const cliContext = (
   codexOptions: unknown,
   deps: LifecycleDeps,
 ): Result<CliContext, LifecycleError> => {
-  const o = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
-  if (isLeft(o))
-    return err(
-      decodingError(
-        "InvalidOptions",
-        o.left[0]?.path ?? "codexOptions",
-        "invalid options",
-        o.left,
-      ) as LifecycleError,
-    );
-  const options = o.right;
+  const o = parseWith(
+    CodexOptions,
+    codexOptions ?? {},
+    "codexOptions",
+    "InvalidOptions",
+    "invalid options",
+  );
+  if (o.isErr()) return err(o.error);
+  const options = o.value;
   const binary = resolveCodexBinary(options.codexPathOverride ?? deps.codexPath);
   if (binary.isErr()) return err(binary.error as LifecycleError);
   const env = buildEnv(options, deps.processEnv ?? process.env, binary.value.pathDirs);
@@ -133,21 +135,15 @@ export const cliFailure = async (
     /no active or archived session found/i.test(stderr) ||
     !(await storeHolds(ctx, threadId, folders))
   )
-    return {
-      _tag: "ThreadNotFound",
-      path: "threadId",
-      message: `no session found for thread ${threadId}`,
-      threadId,
-    };
+    return threadNotFound(threadId);
   return (
-    classified ?? {
-      _tag: "ExecFailed",
-      path: "codex",
-      message: `codex ${command} exited with ${describeExit(r)}`,
-      exitCode: r.exitCode,
-      signal: r.signal,
-      stderrTail: stderr.slice(-16 * 1024),
-    }
+    classified ??
+    execFailed(
+      `codex ${command} exited with ${describeExit(r)}`,
+      r.exitCode,
+      r.signal,
+      stderr.slice(-16 * 1024),
+    )
   );
 };
 

@@ -1,13 +1,10 @@
 /** `forkThread`: one request on the app-server, or `codex exec fork <id>` with no prompt. */
-import { isLeft } from "fp-ts/lib/Either.js";
 import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
 import { buildExecCommand } from "../../core/argv.js";
-import { decodingError } from "../../core/errors.js";
+import { invalidAt, parseThreadArg, unsupported } from "../../core/errors/index.js";
 import { decodeEventLine } from "../../core/events.js";
-import { decodeAll } from "../../core/internal/decode.js";
 import { Thread, updateThread } from "../../core/thread.js";
 import { parseThreadId, type ThreadId } from "../../core/thread-id.js";
-import { unsupported } from "../../core/transport-errors.js";
 import { forkOnServer } from "../app-server/lifecycle.js";
 import { cliContext, cliFailure, DEFAULT_TIMEOUT_MS, runCli } from "./cli.js";
 import { ForkOptionsCodec, invalid, threadIdOf } from "./inputs.js";
@@ -72,24 +69,18 @@ export const forkThread = (
   options: ForkOptions = {},
   deps: LifecycleDeps = {},
 ): ResultAsync<Thread, LifecycleError> => {
-  const parent = decodeAll(Thread, thread, "thread");
-  if (isLeft(parent))
-    return errAsync(
-      decodingError(
-        "InvalidOptions",
-        parent.left[0]?.path ?? "thread",
-        "not a Thread",
-        parent.left,
-      ) as LifecycleError,
-    );
+  const parent = parseThreadArg(Thread, thread);
+  if (parent.isErr()) return errAsync(parent.error);
   const id = threadIdOf(thread.threadId);
   if (id.isErr() || thread.threadId === null)
-    return errAsync({
-      _tag: "InvalidThreadId",
-      path: "thread.threadId",
-      message: "only a thread that has started (it has an id) can be forked",
-      issues: [{ path: "thread.threadId", message: "expected a thread id, got null" }],
-    });
+    return errAsync(
+      invalidAt(
+        "InvalidThreadId",
+        "thread.threadId",
+        "only a thread that has started (it has an id) can be forked",
+        "expected a thread id, got null",
+      ),
+    );
   const opts = invalid(ForkOptionsCodec, options ?? {}, "options", "invalid fork options");
   if (opts.isErr()) return errAsync(opts.error);
   const threadId = id.value;

@@ -2,7 +2,7 @@
 import * as t from "io-ts";
 import type { Result } from "neverthrow";
 import { checkedString, closed } from "../../core/internal/decode.js";
-import { parseWith } from "../../core/internal/parse.js";
+import { parseWith } from "../../core/errors/index.js";
 import { parseThreadId, type ThreadId } from "../../core/thread-id.js";
 import type { LifecycleError } from "./types.js";
 

@@ -4,9 +4,11 @@
  */
 import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
 import { emit, type LifecycleEvent, type TelemetrySink } from "../../core/telemetry.js";
+import { CodexOptions } from "../../core/options.js";
 import type { Link } from "../app-server/link.js";
 import type { LifecycleCapability } from "../transport.js";
 import type { LifecycleDeps, LifecycleError } from "./types.js";
+import { defect, invalidAt, parseWith } from "../../core/errors/index.js";
 
 /** A lifecycle operation, as its telemetry names it. */
 export type Op = LifecycleEvent["name"];
@@ -37,6 +39,18 @@ const viaServer = (cap: LifecycleCapability): Result<Route, LifecycleError> =>
  * `other` (its calls are `Unsupported`, naming `deps.server`).
  */
 export const routeOf = (deps: LifecycleDeps): Result<Route, LifecycleError> => {
+  // The client options are checked by every call, whichever way it goes (a bad API key is
+  // InvalidApiKey here as everywhere).
+  if (deps.codexOptions !== undefined) {
+    const o = parseWith(
+      CodexOptions,
+      deps.codexOptions,
+      "codexOptions",
+      "InvalidOptions",
+      "invalid options",
+    );
+    if (o.isErr()) return err(o.error);
+  }
   const server: unknown = deps.server;
   if (server !== undefined) {
     const transport: unknown =
@@ -45,12 +59,14 @@ export const routeOf = (deps: LifecycleDeps): Result<Route, LifecycleError> => {
         : undefined;
     const cap = capabilityOf(transport);
     if (cap === null)
-      return err({
-        _tag: "InvalidOptions",
-        path: "deps.server",
-        message: "invalid deps: deps.server: expected an AppServer (what openAppServer returns)",
-        issues: [{ path: "deps.server", message: "expected an AppServer" }],
-      });
+      return err(
+        invalidAt(
+          "InvalidOptions",
+          "deps.server",
+          "invalid deps",
+          "expected an AppServer (what openAppServer returns)",
+        ),
+      );
     return viaServer(cap);
   }
   const transport = deps.transport;
@@ -124,8 +140,4 @@ export const observed = <A>(
 };
 
 /** Something thrown, as an error value. */
-export const unexpected = (e: unknown): LifecycleError => ({
-  _tag: "SpawnFailed",
-  path: "codex",
-  message: `unexpected failure: ${e instanceof Error ? e.message : String(e)}`,
-});
+export const unexpected = (e: unknown): LifecycleError => defect("lifecycle", e);

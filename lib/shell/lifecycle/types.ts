@@ -1,7 +1,7 @@
 /** The shapes of the lifecycle calls: their errors, their deps and what each call may be given. */
-import type { ShellError, ThreadError } from "../../core/errors.js";
+import type { ShellError, ThreadError } from "../../core/errors/index.js";
 import type { Effects } from "../../core/effects.js";
-import type { TransportError } from "../../core/transport-errors.js";
+import type { TransportError } from "../../core/errors/index.js";
 import type { AppServer } from "../app-server/open.js";
 import type { Transport } from "../transport.js";
 

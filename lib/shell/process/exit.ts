@@ -3,7 +3,14 @@
  * that was not a clean 0 (not-found and busy threads recognised from stderr, else `ExecFailed`
  * with the CLI's own error line and a redacted stderr tail). One mapping for every caller.
  */
-import type { ShellError } from "../../core/errors.js";
+import {
+  codexNotFound,
+  execFailed,
+  spawnFailed,
+  threadBusy,
+  threadNotFound,
+  type ShellError,
+} from "../../core/errors/index.js";
 
 /** How a child ended. */
 export interface ChildExit {
@@ -14,23 +21,12 @@ export interface ChildExit {
 /** The error of a child that could not be started: a missing binary, or another reason. */
 export const spawnErrorOf = (e: NodeJS.ErrnoException, binaryPath: string): ShellError =>
   e.code === "ENOENT"
-    ? {
-        _tag: "CodexNotFound",
-        path: "codexPath",
-        message: `codex binary not found at ${binaryPath}`,
-      }
-    : {
-        _tag: "SpawnFailed",
-        path: "codex",
-        message: `could not start codex: ${e.code ?? e.message}`,
-      };
+    ? codexNotFound("codexPath", `codex binary not found at ${binaryPath}`)
+    : spawnFailed("codex", `could not start codex: ${e.code ?? e.message}`);
 
 /** The error of a `spawn` that threw (bad arguments, an env value with a NUL …). */
-export const spawnThrewError = (e: unknown): ShellError => ({
-  _tag: "SpawnFailed",
-  path: "codex",
-  message: `could not start codex: ${e instanceof Error ? e.message : String(e)}`,
-});
+export const spawnThrewError = (e: unknown): ShellError =>
+  spawnFailed("codex", `could not start codex: ${e instanceof Error ? e.message : String(e)}`);
 
 /** "code 1" or "signal SIGTERM". */
 export const describeExit = (exit: ChildExit): string =>
@@ -54,27 +50,17 @@ export const classifyExit = (
 ): ShellError | null => {
   if (exit.exitCode === 0 && exit.signal === null) return null;
   if (threadId !== null && /no rollout found for thread id/i.test(stderrTail))
-    return {
-      _tag: "ThreadNotFound",
-      path: "threadId",
-      message: `no session found for thread ${threadId}`,
-      threadId,
-    };
+    return threadNotFound(threadId);
   if (/already has an active writer/i.test(stderrTail))
-    return {
-      _tag: "ThreadBusy",
-      path: "threadId",
-      message: `thread ${threadId ?? "?"} is being written by another process; retry when it is done`,
-      threadId: threadId ?? "",
-      retryable: true,
-    };
+    return threadBusy(
+      threadId ?? "",
+      `thread ${threadId ?? "?"} is being written by another process; retry when it is done`,
+    );
   const last = lastErrorLine(stderrTail);
-  return {
-    _tag: "ExecFailed",
-    path: "codex",
-    message: `codex ${command} exited with ${describeExit(exit)}${last === "" ? "" : `: ${last}`}`,
-    exitCode: exit.exitCode,
-    signal: exit.signal,
+  return execFailed(
+    `codex ${command} exited with ${describeExit(exit)}${last === "" ? "" : `: ${last}`}`,
+    exit.exitCode,
+    exit.signal,
     stderrTail,
-  };
+  );
 };

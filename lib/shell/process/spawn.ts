@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { err, ok, type Result } from "neverthrow";
-import type { ShellError } from "../../core/errors.js";
+import type { ShellError } from "../../core/errors/index.js";
 import { spawnErrorOf, spawnThrewError, type ChildExit } from "./exit.js";
 import { descendantsOf, signalEntries, type ProcEntry } from "./procfs.js";
 import { trackChild } from "./registry.js";

@@ -1,8 +1,9 @@
 /** Reading a turn's arguments: `deps` once, field by field, and snapshots decoded by codecs. */
+import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
-import type { TurnError } from "../../core/errors.js";
+import { decodingError, type TurnError } from "../../core/errors/index.js";
 import { snapshot } from "../../core/internal/snapshot.js";
-import { parseWith } from "../../core/internal/parse.js";
+import { parseWith } from "../../core/errors/index.js";
 import type { RunDeps } from "./types.js";
 
 /** The run's policy read from `deps` once, or the error of a bad value (never echoed). */
@@ -69,18 +70,13 @@ export const takeDeps = (deps: RunDeps): Result<RunDeps, TurnError> => {
 
 /** A snapshot of `u` (see `snapshot`), decoded with `codec`: the one value used from then on. */
 export const decodeSnapshot = <A>(
-  codec: Parameters<typeof parseWith<A>>[0],
+  codec: t.Decoder<unknown, A>,
   u: unknown,
   root: string,
   what: string,
+  tag: "InvalidOptions" | "NotAThread" = "InvalidOptions",
 ): Result<A, TurnError> => {
   const snap = snapshot(u, root);
-  if (snap.isErr())
-    return err({
-      _tag: "InvalidOptions",
-      path: snap.error.path,
-      message: `${what}: ${snap.error.path}: ${snap.error.message}`,
-      issues: [snap.error],
-    });
-  return parseWith(codec, snap.value, root, "InvalidOptions", what);
+  if (snap.isErr()) return err(decodingError(tag, snap.error.path, what, [snap.error]));
+  return parseWith(codec, snap.value, root, tag, what);
 };

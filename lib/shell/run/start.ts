@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import type { ThreadEvent } from "../../core/events.js";
-import type { TurnError } from "../../core/errors.js";
+import { aborted, defect, timedOut, type TurnError } from "../../core/errors/index.js";
 import { finishTurn } from "../../core/fold.js";
 import { validateResume } from "../../core/resume-validator.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
@@ -74,12 +74,13 @@ export const start = (
     if (threadId !== null && (thread.continuationToken !== null || requireToken)) {
       const seen = await safeObserve(observe, thread, observing);
       if (deadline?.aborted === true && turnOptions.signal?.aborted !== true)
-        return errAsync({
-          _tag: "TimedOut",
-          path: "turnOptions.timeoutMs",
-          message: `the turn took longer than ${turnOptions.timeoutMs ?? 0} ms (reading its session) and was stopped`,
-          timeoutMs: turnOptions.timeoutMs ?? 0,
-        });
+        return errAsync(
+          timedOut(
+            "turnOptions.timeoutMs",
+            turnOptions.timeoutMs ?? 0,
+            `the turn took longer than ${turnOptions.timeoutMs ?? 0} ms (reading its session) and was stopped`,
+          ),
+        );
       const v = validateResume({
         sink: sink ?? (() => undefined),
         now,
@@ -90,11 +91,7 @@ export const start = (
       if (v.isErr()) return errAsync(v.error);
     }
     if (turnOptions.signal?.aborted === true)
-      return errAsync({
-        _tag: "Aborted",
-        path: "turnOptions.signal",
-        message: "the turn was aborted before it started",
-      });
+      return errAsync(aborted("turnOptions.signal", "the turn was aborted before it started"));
 
     // 3. Run.
     report.start(threadId, thread.threadOptions.model ?? null);
@@ -174,12 +171,7 @@ export const start = (
     return result;
   })().then(
     (r) => r,
-    (e: unknown) =>
-      errAsync<TurnOutcome, TurnError>({
-        _tag: "SpawnFailed",
-        path: "codex",
-        message: `unexpected failure: ${e instanceof Error ? e.message : String(e)}`,
-      }),
+    (e: unknown) => errAsync<TurnOutcome, TurnError>(defect("runTurn", e)),
   );
   const settledOutcome = new ResultAsync(outcome.then((r) => r).finally(() => out.close()));
   return { events: out.iterable, outcome: settledOutcome };

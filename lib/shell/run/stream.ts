@@ -3,7 +3,7 @@
  * consumer; the first fold error stops the run and the rest of the events are drained unread.
  */
 import type { ThreadEvent } from "../../core/events.js";
-import type { TurnError } from "../../core/errors.js";
+import type { TurnError } from "../../core/errors/index.js";
 import { initialTurnState, stepTurn, type TurnState } from "../../core/fold.js";
 import type { Thread } from "../../core/thread.js";
 import { foldFailure } from "../../core/turn-end.js";

@@ -1,6 +1,6 @@
 /** A turn's telemetry: its start, the events worth reporting, and its end (exception, stop). */
 import type { ThreadEvent } from "../../core/events.js";
-import type { TurnError } from "../../core/errors.js";
+import type { TurnError } from "../../core/errors/index.js";
 import { emit, type TelemetrySink } from "../../core/telemetry.js";
 import type { Turn } from "../../core/turn.js";
 

@@ -1,7 +1,7 @@
 /** The shapes of running a turn: its outcome, its streamed form, the observer and the deps. */
 import type { ResultAsync } from "neverthrow";
 import type { ThreadEvent } from "../../core/events.js";
-import type { TurnError } from "../../core/errors.js";
+import type { TurnError } from "../../core/errors/index.js";
 import type { FinishContext } from "../../core/fold.js";
 import type { ObservedSession } from "../../core/resume-validator.js";
 import type { Effects, TokenEffects } from "../../core/effects.js";

@@ -3,7 +3,7 @@
  * used from then on; what the CLI would refuse after it started is refused before any process.
  */
 import { err, ok, type Result } from "neverthrow";
-import type { TurnError } from "../../core/errors.js";
+import type { TurnError } from "../../core/errors/index.js";
 import { Input, normalizeInput, type NormalizedInput } from "../../core/input.js";
 import { TurnOptions } from "../../core/options.js";
 import { Thread } from "../../core/thread.js";
@@ -32,7 +32,7 @@ export const validateTurn = async (
 ): Promise<Result<ValidTurn, TurnError>> => {
   const policy = readDeps(deps);
   if (policy.isErr()) return err(policy.error);
-  const th = decodeSnapshot(Thread, threadArg, "thread", "not a Thread");
+  const th = decodeSnapshot(Thread, threadArg, "thread", "not a Thread", "NotAThread");
   if (th.isErr()) return err(th.error);
   const thread = th.value;
   const opts = decodeSnapshot(

@@ -19,7 +19,12 @@ import {
   type SessionMeta,
   type SessionSummary,
 } from "../../core/rollout.js";
-import { invalidRollout, type SessionProblem } from "../../core/session-errors.js";
+import {
+  damagedRollout,
+  sessionUnreadable,
+  invalidRollout,
+  type SessionProblem,
+} from "../../core/errors/index.js";
 import { SESSION_READ_LIMITS, unreadable } from "./store.js";
 
 const HEAD_CHUNK = 32 * 1024;
@@ -59,12 +64,8 @@ const kindOf = (st: Stats): string =>
             ? "a device"
             : "not a regular file";
 
-const notRegular = (path: string, st: Stats): SessionProblem => ({
-  _tag: "SessionUnreadable",
-  path,
-  message: `not a regular file: ${kindOf(st)}`,
-  code: null,
-});
+const notRegular = (path: string, st: Stats): SessionProblem =>
+  sessionUnreadable(path, `not a regular file: ${kindOf(st)}`, null);
 
 const lstatOf = (path: string): Promise<Stats> =>
   new Promise((res, rej) => lstat(path, (e, st) => (e ? rej(e) : res(st))));
@@ -341,8 +342,7 @@ export const readRollout = async (
   let fh: File | null = null;
   await acquire();
   try {
-    if (signal?.aborted === true)
-      return err({ _tag: "SessionUnreadable", path, message: "the read was aborted", code: null });
+    if (signal?.aborted === true) return err(sessionUnreadable(path, "the read was aborted", null));
     const opened = await openRegularFile(path);
     if (opened.isErr()) return err(opened.error);
     fh = opened.value;
@@ -385,16 +385,15 @@ export const readRollout = async (
 /** The damage a summary shows, as a problem, or null. */
 export const damage = (s: SessionSummary): SessionProblem | null =>
   s.truncated || s.unreadableLines > 0
-    ? {
-        _tag: "DamagedRollout",
-        path: s.path,
-        message: [
+    ? damagedRollout(
+        s.path,
+        [
           s.unreadableLines > 0 ? `${s.unreadableLines} unreadable line(s) ignored` : null,
           s.truncated ? "the last line is incomplete and was ignored" : null,
         ]
           .filter((m) => m !== null)
           .join("; "),
-        unreadableLines: s.unreadableLines,
-        truncated: s.truncated,
-      }
+        s.unreadableLines,
+        s.truncated,
+      )
     : null;

@@ -6,7 +6,11 @@
 import { homedir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import type { SessionSummary } from "../../core/rollout.js";
-import type { SessionProblem } from "../../core/session-errors.js";
+import {
+  sessionUnreadable,
+  storeUnreadable as folderUnreadable,
+  type SessionProblem,
+} from "../../core/errors/index.js";
 
 /** The bounds of every read. */
 export const SESSION_READ_LIMITS = {
@@ -100,20 +104,12 @@ export const describeFsError = (e: unknown): string => {
 };
 
 /** A rollout that could not be opened or read. */
-export const unreadable = (path: string, e: unknown): SessionProblem => ({
-  _tag: "SessionUnreadable",
-  path,
-  message: `cannot read the rollout (${describeFsError(e)})`,
-  code: codeOf(e),
-});
+export const unreadable = (path: string, e: unknown): SessionProblem =>
+  sessionUnreadable(path, `cannot read the rollout (${describeFsError(e)})`, codeOf(e));
 
 /** A folder of the store that could not be read. */
-export const storeUnreadable = (path: string, e: unknown): SessionProblem => ({
-  _tag: "StoreUnreadable",
-  path,
-  message: `cannot read the session folder (${describeFsError(e)})`,
-  code: codeOf(e),
-});
+export const storeUnreadable = (path: string, e: unknown): SessionProblem =>
+  folderUnreadable(path, `cannot read the session folder (${describeFsError(e)})`, codeOf(e));
 
 /**
  * Runs `f` on every item with at most `limit` in flight; results in item order. Once `signal`

@@ -6,7 +6,12 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
 import { parseRolloutName } from "../../core/rollout.js";
-import type { SessionError, SessionProblem } from "../../core/session-errors.js";
+import {
+  foreignFile,
+  unsupportedRollout,
+  type SessionError,
+  type SessionProblem,
+} from "../../core/errors/index.js";
 import { codeOf, mapPool, storeUnreadable } from "./store.js";
 import { newScratch, readRollout, type Read } from "./read-rollout.js";
 
@@ -24,11 +29,8 @@ export interface Walk {
   readonly problems: SessionProblem[];
 }
 
-const foreign = (path: string, what: string): SessionProblem => ({
-  _tag: "ForeignFile",
-  path,
-  message: `not part of the session store (${what})`,
-});
+const foreign = (path: string, what: string): SessionProblem =>
+  foreignFile(path, `not part of the session store (${what})`);
 
 const YEAR = /^\d{4}$/;
 const TWO = /^\d{2}$/;
@@ -107,11 +109,8 @@ export const walk = async (
 };
 
 /** A compressed rollout, which is not read. */
-export const compressedProblem = (e: Entry): SessionProblem => ({
-  _tag: "UnsupportedRollout",
-  path: e.path,
-  message: "a compressed rollout (.jsonl.zst) is not read",
-});
+export const compressedProblem = (e: Entry): SessionProblem =>
+  unsupportedRollout(e.path, "a compressed rollout (.jsonl.zst) is not read");
 
 /** Reads listed entries (tails), keeping the name's timestamp for sorting. */
 export const readEntries = async (

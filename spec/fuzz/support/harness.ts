@@ -96,6 +96,7 @@ export const THREAD_ERROR_TAGS = [
   "InvalidSerializedThread",
   "ContinuationMismatch",
   "MissingSecrets",
+  "NotAThread",
 ] as const;
 /** The `_tag`s of DecodeError. */
 export const DECODE_ERROR_TAGS = ["InvalidJson", "InvalidEvent"] as const;
@@ -121,6 +122,7 @@ const WITH_ISSUES = new Set<string>([
   "InvalidMetadata",
   "InvalidContinuationToken",
   "InvalidSerializedThread",
+  "NotAThread",
   "InvalidEvent",
 ]);
 

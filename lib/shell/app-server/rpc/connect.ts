@@ -11,7 +11,7 @@ import {
   JSONRPCRequest,
   JSONRPCResponse,
 } from "../../../generated/app-server/index.js";
-import { transportClosed, type TransportError } from "../../../core/transport-errors.js";
+import { transportClosed, type TransportError } from "../../../core/errors/index.js";
 import { createLineSplitter } from "../../internal/lines.js";
 import { parseRedacted } from "../../internal/redact.js";
 import type { CliChild } from "../../process/index.js";

@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import type { JSONRPCError } from "../../../generated/app-server/index.js";
-import { classifyRpcError, type TransportError } from "../../../core/transport-errors.js";
+import { classifyRpcError, type TransportError } from "../../../core/errors/index.js";
 import { decodeResult, type RpcMethod, type RpcResult } from "../protocol.js";
 
 /** How a request settles before its result is decoded. */

@@ -3,7 +3,7 @@
  * every decoded thread-state notification, close listeners the end. Listeners that throw are
  * ignored.
  */
-import type { TransportError } from "../../../core/transport-errors.js";
+import type { TransportError } from "../../../core/errors/index.js";
 import { decodeNote, threadIdOf, type ServerNote } from "../protocol.js";
 import { safely } from "./refs.js";
 import type { ThreadSignal } from "./types.js";

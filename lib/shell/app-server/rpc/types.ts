@@ -1,6 +1,6 @@
 /** The shapes of a JSON-RPC connection to a `codex app-server`: options, signals, the connection. */
 import type { ResultAsync } from "neverthrow";
-import type { TransportError } from "../../../core/transport-errors.js";
+import type { TransportError } from "../../../core/errors/index.js";
 import type { InvalidNote, RpcMethod, RpcParams, RpcResult, ServerNote } from "../protocol.js";
 
 /** How a connection behaves. */

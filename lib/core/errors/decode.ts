@@ -1,0 +1,58 @@
+/**
+ * The one path from a decode failure to an error value. `parseWith` decodes with `decodeAll`
+ * and hands every issue to `issuesError`, which also holds the rules that make the same input
+ * error get the same tag from every entry point: a bad API key is `InvalidApiKey` wherever the
+ * client options are read, and a value that is not a Thread is `NotAThread`.
+ */
+import type * as t from "io-ts";
+import { err, ok, type Result } from "neverthrow";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { decodeAll } from "../internal/decode.js";
+import type { DecodingError, DecodingErrorTag, Issue } from "./thread.js";
+import { decodingError } from "./make.js";
+
+/** The path of the API key: in client options, or in a Thread's client options. */
+const API_KEY = /^(thread\.)?codexOptions\.apiKey(\.|$)/;
+
+/** The first issue about an API key, if any. */
+const apiKeyIssue = (issues: readonly Issue[]): Issue | undefined =>
+  issues.find((i) => API_KEY.test(i.path));
+
+/**
+ * The error for `issues` found decoding an input under `root` as `tag`, saying `what`. When an
+ * options or Thread argument has an issue about the API key (`codexOptions.apiKey`, or
+ * `thread.codexOptions.apiKey`) it is `InvalidApiKey` at that path instead, with every issue
+ * (the secret is never shown: issues hold paths and rules only).
+ */
+export const issuesError = <Tag extends DecodingErrorTag>(
+  tag: Tag,
+  root: string,
+  what: string,
+  issues: readonly Issue[],
+): DecodingError<Tag | "InvalidApiKey"> => {
+  const key = tag === "InvalidOptions" || tag === "NotAThread" ? apiKeyIssue(issues) : undefined;
+  const keyPath = key?.path.slice(0, key.path.search(/apiKey/) + "apiKey".length);
+  return keyPath !== undefined
+    ? decodingError("InvalidApiKey", keyPath, "invalid API key", issues)
+    : decodingError(tag, issues[0]?.path ?? root, what, issues);
+};
+
+/** Decodes `u` with `codec` under `root`; on failure a `tag` error saying `what` (see issuesError). */
+export const parseWith = <A, Tag extends DecodingErrorTag>(
+  codec: t.Decoder<unknown, A>,
+  u: unknown,
+  root: string,
+  tag: Tag,
+  what: string,
+): Result<A, DecodingError<Tag | "InvalidApiKey">> => {
+  const r = decodeAll(codec, u, root);
+  return isLeft(r) ? err(issuesError(tag, root, what, r.left)) : ok(r.right);
+};
+
+/** A Thread argument decoded with its codec: anything else is `NotAThread` at `root`. */
+export const parseThreadArg = <A>(
+  codec: t.Decoder<unknown, A>,
+  u: unknown,
+  root = "thread",
+): Result<A, DecodingError<"NotAThread" | "InvalidApiKey">> =>
+  parseWith(codec, u, root, "NotAThread", "not a Thread");
