@@ -7,7 +7,8 @@
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll, isRecord, snapshot } from "./internal/decode.js";
+import { closed, decodeAll, isRecord, takeSnapshot } from "./internal/decode.js";
+import { resolveInputLimits, type ResolvedInputLimits } from "./limits.js";
 import { guard } from "./internal/guard.js";
 import { decodingError, type ThreadError } from "./errors.js";
 import { Labels } from "./options.js";
@@ -121,8 +122,11 @@ const extraOf = (
   }
 };
 
-const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
-  const r = decodeAll(SessionMetaPayload, p, "metadata");
+const fromSessionMeta = (
+  p: Record<string, unknown>,
+  limits: ResolvedInputLimits,
+): Result<ThreadMetadata, ThreadError> => {
+  const r = decodeAll(SessionMetaPayload, p, "metadata", limits);
   if (isLeft(r))
     return err(decodingError("InvalidMetadata", "metadata", "invalid session_meta", r.left));
   const m = r.right;
@@ -150,8 +154,11 @@ const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, Thr
   }));
 };
 
-const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
-  const r = decodeAll(LegacyMetadata, p, "metadata");
+const fromLegacy = (
+  p: Record<string, unknown>,
+  limits: ResolvedInputLimits,
+): Result<ThreadMetadata, ThreadError> => {
+  const r = decodeAll(LegacyMetadata, p, "metadata", limits);
   if (isLeft(r))
     return err(decodingError("InvalidMetadata", "metadata", "invalid metadata", r.left));
   const unknownKeys = Object.keys(p)
@@ -173,9 +180,28 @@ const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadEr
   }));
 };
 
-const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
+const fromJson = (
+  json: unknown,
+  limits: ResolvedInputLimits,
+): Result<ThreadMetadata, ThreadError> => {
   // A copy: `extra` keeps values of the input, which must not alias (or freeze) the caller's.
-  let u = snapshot(json);
+  // Its sizes are bounded before it is read, and again once a JSON string is parsed.
+  const bounded = (v: unknown): Result<unknown, ThreadError> => {
+    const s = takeSnapshot(v, "metadata", limits);
+    return isLeft(s)
+      ? err(
+          decodingError(
+            "InvalidMetadata",
+            s.left[0]?.path ?? "metadata",
+            "invalid metadata",
+            s.left,
+          ),
+        )
+      : ok(s.right);
+  };
+  const taken = bounded(json);
+  if (taken.isErr()) return err(taken.error);
+  let u = taken.value;
   if (typeof u === "string") {
     try {
       u = JSON.parse(u) as unknown;
@@ -186,6 +212,9 @@ const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
         ]),
       );
     }
+    const parsed = bounded(u);
+    if (parsed.isErr()) return err(parsed.error);
+    u = parsed.value;
   }
   if (!isRecord(u))
     return err(
@@ -196,7 +225,7 @@ const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
   if (u["type"] === "session_meta") {
     const payload = u["payload"];
     return isRecord(payload)
-      ? fromSessionMeta(payload)
+      ? fromSessionMeta(payload, limits)
       : err(
           decodingError("InvalidMetadata", "metadata.payload", "invalid session_meta", [
             { path: "metadata.payload", message: "expected an object" },
@@ -204,16 +233,19 @@ const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
         );
   }
   const looksLikeRollout = ["id", "session_id", "cli_version", "originator"].some((k) => k in u);
-  return looksLikeRollout ? fromSessionMeta(u) : fromLegacy(u);
+  return looksLikeRollout ? fromSessionMeta(u, limits) : fromLegacy(u, limits);
 };
 
 /**
  * Hydrates typed metadata from a rollout `session_meta` line (whole or its payload), a legacy
  * `{ labels, created_at }` object, or either as a JSON string. Never throws.
  */
-export const metadataFromJson = (json: unknown): Result<ThreadMetadata, ThreadError> =>
+export const metadataFromJson = (
+  json: unknown,
+  limits?: unknown,
+): Result<ThreadMetadata, ThreadError> =>
   guard(
-    () => fromJson(json),
+    () => resolveInputLimits(limits, "limits").andThen((lim) => fromJson(json, lim)),
     () =>
       decodingError("InvalidMetadata", "metadata", "invalid metadata", [
         { path: "metadata", message: "could not be read (it threw while being inspected)" },

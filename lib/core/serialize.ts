@@ -8,6 +8,7 @@ import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { closed, decodeAll, describe, isRecord } from "./internal/decode.js";
+import { resolveInputLimits } from "./limits.js";
 import { Redacted } from "./redacted.js";
 import { guard } from "./internal/guard.js";
 import { decodingError, type ThreadError } from "./errors.js";
@@ -198,21 +199,31 @@ const invalid = (message: string) =>
     { path: "thread", message },
   ]);
 
-/** Reads a thread back from `serializeThread` output, re-validating every field. */
+/**
+ * Reads a thread back from `serializeThread` output, re-validating every field. `limits`
+ * bounds the text's length and the parsed value's sizes (see `InputLimits`).
+ */
 export const deserializeThread = (
   json: string,
   secrets?: ThreadSecrets,
+  limits?: unknown,
 ): Result<Thread, ThreadError> =>
   guard(
     () => {
+      const lim = resolveInputLimits(limits, "limits");
+      if (lim.isErr()) return err(lim.error);
       if (typeof json !== "string") return err(invalid("expected a JSON string"));
+      if (json.length > lim.value.maxStringLength)
+        return err(
+          invalid(`longer than ${lim.value.maxStringLength} characters (limits.maxStringLength)`),
+        );
       let u: unknown;
       try {
         u = JSON.parse(json) as unknown;
       } catch {
         return err(invalid("is not valid JSON"));
       }
-      const s = decodeAll(SerializedThread, u, "thread");
+      const s = decodeAll(SerializedThread, u, "thread", lim.value);
       if (isLeft(s))
         return err(
           decodingError(
@@ -237,7 +248,7 @@ export const deserializeThread = (
         ...(secrets?.apiKey != null ? { apiKey: secrets.apiKey } : {}),
         ...(secrets?.env != null ? { env: secrets.env } : {}),
       };
-      const c = decodeAll(CodexOptions, withSecrets, "codexOptions");
+      const c = decodeAll(CodexOptions, withSecrets, "codexOptions", lim.value);
       if (isLeft(c)) {
         const tag = c.left.some((i) => i.path.startsWith("codexOptions.apiKey"))
           ? "InvalidApiKey"
