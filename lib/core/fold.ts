@@ -11,11 +11,12 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import { decodingError, type FoldError, type ThreadError, type ViolationKind } from "./errors.js";
-import type { ThreadEvent, UsageWire } from "./events.js";
+import { UsageWire, type ThreadEvent } from "./events.js";
 import type { ThreadItem } from "./items.js";
 import { isRecord } from "./internal/decode.js";
 import { readToken, mintContinuationToken, tokenStringProblem } from "./continuation.js";
 import { metadataFromJson, type ThreadMetadata } from "./metadata.js";
+import { addTokenCounts } from "./token-count.js";
 import { subtractUsage, usageFromWire, zeroUsage, type Usage } from "./usage.js";
 import { updateThread, type Thread } from "./thread.js";
 import { threadIdProblem } from "./thread-id.js";
@@ -131,6 +132,13 @@ export const stepTurn = (s: TurnState, e: ThreadEvent): Result<TurnState, FoldEr
         return violation(s, "out_of_order", "turn.completed before turn.started");
       if (e.status === "failed")
         return ok(failWith(s, e.error ?? { message: textOf(e.final_response) }, "turn failed"));
+      // Events a transport built itself (the app-server's) were not decoded: check the counts.
+      if (e.usage !== undefined && e.usage !== null && !UsageWire.is(e.usage))
+        return violation(
+          s,
+          "invalid_usage",
+          "turn.completed reported usage that is not token counts (whole numbers from 0 to 2**53-1)",
+        );
       return ok({
         ...s,
         phase: "completed",
@@ -185,7 +193,10 @@ export const splitUsage = (
   if (atLeast(reported, previous))
     return { usage: subtractUsage(reported, previous), cumulativeUsage: reported };
   const cumulativeUsage = Object.fromEntries(
-    (Object.keys(reported) as (keyof Usage)[]).map((k) => [k, reported[k] + previous[k]]),
+    (Object.keys(reported) as (keyof Usage)[]).map((k) => [
+      k,
+      addTokenCounts(reported[k], previous[k]),
+    ]),
   ) as Usage;
   return { usage: reported, cumulativeUsage };
 };

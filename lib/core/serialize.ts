@@ -7,8 +7,9 @@
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll, describe, isRecord } from "./internal/decode.js";
+import { closed, decodeAll, isRecord } from "./internal/decode.js";
 import { resolveInputLimits } from "./limits.js";
+import { TokenCount } from "./token-count.js";
 import { Redacted } from "./redacted.js";
 import { guard } from "./internal/guard.js";
 import { decodingError, type ThreadError } from "./errors.js";
@@ -37,26 +38,15 @@ const StoredCodexOptions = closed(
   },
 );
 
-/** A JSON number: finite (JSON.stringify writes Infinity as null, which would not read back). */
-const JsonNumber = new t.Type<number, number, unknown>(
-  "number",
-  (u): u is number => typeof u === "number" && Number.isFinite(u),
-  (u, c) =>
-    typeof u === "number" && Number.isFinite(u)
-      ? t.success(u)
-      : t.failure(u, c, `expected a finite number, got ${describe(u)}`),
-  (a) => a,
-);
-
-/** Codec of usage as stored: exactly the counts Usage knows, each a finite number. */
+/** Codec of usage as stored: exactly the counts Usage knows, each a count of tokens. */
 const StoredUsage = closed(
   "Usage",
   {
-    input_tokens: JsonNumber,
-    cached_input_tokens: JsonNumber,
-    cache_write_input_tokens: JsonNumber,
-    output_tokens: JsonNumber,
-    reasoning_output_tokens: JsonNumber,
+    input_tokens: TokenCount,
+    cached_input_tokens: TokenCount,
+    cache_write_input_tokens: TokenCount,
+    output_tokens: TokenCount,
+    reasoning_output_tokens: TokenCount,
   },
   {},
 );

@@ -3,6 +3,7 @@
  * injected sink (never a global logger). A sink that throws never breaks the caller.
  */
 import * as t from "io-ts";
+import { TokenCount } from "./token-count.js";
 
 const nullableString = t.union([t.string, t.null]);
 const Position = t.type({
@@ -12,11 +13,11 @@ const Position = t.type({
 
 /** Codec of token usage as the CLI reports it. */
 export const UsageFields = t.type({
-  input_tokens: t.number,
-  cached_input_tokens: t.number,
-  cache_write_input_tokens: t.number,
-  output_tokens: t.number,
-  reasoning_output_tokens: t.number,
+  input_tokens: TokenCount,
+  cached_input_tokens: TokenCount,
+  cache_write_input_tokens: TokenCount,
+  output_tokens: TokenCount,
+  reasoning_output_tokens: TokenCount,
 });
 
 // The timestamp is null when no clock was injected (the pure core reads none of its own).
