@@ -39,10 +39,7 @@ const SKIPPED: Record<string, string> = {
  * codex-fp/sessions) or, where they return a plain value, a neutral one (`logLength` 0,
  * `logToArray` [], `parseRolloutName` null …).
  */
-const PENDING: Record<string, string> = {
-  observeFromStore: "an ObserveSession given a decoded Thread by runTurn (typed input)",
-  listThreads: "lifecycle deps hold a live AppServer and are not snapshotted yet",
-};
+const PENDING: Record<string, string> = {};
 
 const isCodec = (v: unknown): boolean =>
   typeof v === "object" && v !== null && "decode" in v && "is" in v && "encode" in v;
