@@ -152,9 +152,7 @@ describe("every public function, hostile values in every slot", () => {
     120_000,
   );
 
-  it.each(pending)(
-    "%s: still pending (remove it from PENDING once it passes)",
-    async (name, fn) => expect((await breakages(name, fn)).length).toBeGreaterThan(0),
-    120_000,
-  );
+  it("every PENDING function still breaks (remove it from PENDING once it passes)", async () => {
+    for (const [name, fn] of pending) expect((await breakages(name, fn)).length).toBeGreaterThan(0);
+  }, 600_000);
 });
