@@ -43,6 +43,7 @@ export {
   type RecordingSink,
 } from "./core/telemetry.js";
 export type { Usage } from "./core/usage.js";
+export type { InputLimits } from "./core/limits.js";
 export {
   Thread,
   startThread,

@@ -9,18 +9,12 @@ export {
   stepTurn,
   finishTurn,
   initialTurnState,
-  splitUsage,
   type TurnState,
   type FinishContext,
 } from "../core/fold.js";
 export { logToArray, logLast, logLength, type AppendLog } from "../core/append-only.js";
-export {
-  buildExecCommand,
-  flattenConfig,
-  toTomlValue,
-  type Command,
-  type CommandRequest,
-} from "../core/argv.js";
+export { splitUsage, buildExecCommand } from "../core/checked/turn.js";
+export { flattenConfig, toTomlValue, type Command, type CommandRequest } from "../core/argv.js";
 export type {
   Transport,
   TransportRun,

@@ -33,6 +33,8 @@ export {
 export { ObservedSession } from "../core/resume-validator.js";
 export { TelemetryEvent, LifecycleEvent } from "../core/telemetry.js";
 export { Usage } from "../core/usage.js";
+export { TokenCount } from "../core/token-count.js";
+export { InputLimits, DEFAULT_INPUT_LIMITS, type ResolvedInputLimits } from "../core/limits.js";
 export { Thread } from "../core/thread.js";
 export { SerializedThread, SERIALIZED_THREAD_FORMAT } from "../core/serialize.js";
 export {

@@ -33,15 +33,33 @@ export const logAppend = <A>(log: AppendLog<A>, a: A): AppendLog<A> => {
   return { store: { values }, length: values.length };
 };
 
-/** How many values the log holds. */
-export const logLength = <A>(log: AppendLog<A>): number => log.length;
+/** The values a log holds, or null for anything that is not a readable log. Never throws. */
+const viewOf = <A>(log: AppendLog<A>): { values: readonly A[]; length: number } | null => {
+  try {
+    const length: unknown = log.length;
+    const values: unknown = log.store.values;
+    return typeof length === "number" && Array.isArray(values) && length <= values.length
+      ? { values: values as A[], length }
+      : null;
+  } catch {
+    return null;
+  }
+};
 
-/** The last value, if any. */
-export const logLast = <A>(log: AppendLog<A>): A | undefined =>
-  log.length === 0 ? undefined : log.store.values[log.length - 1];
+/** How many values the log holds (0 for anything that is not a log). */
+export const logLength = <A>(log: AppendLog<A>): number => viewOf(log)?.length ?? 0;
 
-/** The log's values, oldest first, as a fresh array the caller owns. */
-export const logToArray = <A>(log: AppendLog<A>): A[] => log.store.values.slice(0, log.length);
+/** The last value, if any (undefined for anything that is not a log). */
+export const logLast = <A>(log: AppendLog<A>): A | undefined => {
+  const v = viewOf(log);
+  return v === null || v.length === 0 ? undefined : v.values[v.length - 1];
+};
+
+/** The log's values, oldest first, as a fresh array the caller owns ([] for a non-log). */
+export const logToArray = <A>(log: AppendLog<A>): A[] => {
+  const v = viewOf(log);
+  return v === null ? [] : v.values.slice(0, v.length);
+};
 
 interface MapStore<K, V> {
   readonly entries: Map<K, { readonly value: V; readonly seq: number }>;

@@ -21,6 +21,9 @@ import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { checkedString, closed, decodeAll } from "./internal/decode.js";
 import { invalidArchive, type ArchiveError, type Issue } from "./errors/index.js";
+import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS } from "./internal/bounds.js";
+
+const ARCHIVE_LIMITS = { ...NO_INPUT_LIMITS, maxDepth: DEFAULT_INPUT_LIMITS.maxDepth };
 import { NonNegativeInt } from "./continuation.js";
 import { ThreadId } from "./thread-id.js";
 import { parseRolloutName } from "./rollout.js";
@@ -170,7 +173,8 @@ export const decodeArchive = (u: unknown): Result<SessionArchive, ArchiveError> 
       return err(invalidArchive([{ path: "archive", message: "is not JSON" }]));
     }
   }
-  const r = decodeAll(SessionArchive, value, "archive");
+  // The archive holds a whole rollout (as text): only its nesting is bounded.
+  const r = decodeAll(SessionArchive, value, "archive", ARCHIVE_LIMITS);
   return isLeft(r) ? err(invalidArchive(r.left)) : ok(r.right);
 };
 

@@ -4,6 +4,7 @@
  * decode. Unknown event and item types are kept as data, never an error.
  */
 import * as t from "io-ts";
+import { TokenCount } from "./token-count.js";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { decodeAll, isRecord, open } from "./internal/decode.js";
@@ -20,12 +21,12 @@ const event = <T extends string, P extends t.Props, O extends t.Props>(
 /** Codec of usage as printed (older releases omit the fields newer ones add). */
 export const UsageWire = open(
   "Usage",
-  { input_tokens: t.number, output_tokens: t.number },
+  { input_tokens: TokenCount, output_tokens: TokenCount },
   {
-    cached_input_tokens: t.number,
-    cache_write_input_tokens: t.number,
-    reasoning_output_tokens: t.number,
-    total_tokens: t.number,
+    cached_input_tokens: TokenCount,
+    cache_write_input_tokens: TokenCount,
+    reasoning_output_tokens: TokenCount,
+    total_tokens: TokenCount,
   },
 );
 /** Usage as printed. */

@@ -11,6 +11,7 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import {
+  decodingError,
   invalidAt,
   invalidStructuredOutput,
   protocolViolation,
@@ -19,11 +20,12 @@ import {
   type ThreadError,
   type ViolationKind,
 } from "./errors/index.js";
-import type { ThreadEvent, UsageWire } from "./events.js";
+import { UsageWire, type ThreadEvent } from "./events.js";
 import type { ThreadItem } from "./items.js";
 import { isRecord } from "./internal/decode.js";
 import { readToken, mintContinuationToken, tokenStringProblem } from "./continuation.js";
 import { metadataFromJson, type ThreadMetadata } from "./metadata.js";
+import { addTokenCounts } from "./token-count.js";
 import { subtractUsage, usageFromWire, zeroUsage, type Usage } from "./usage.js";
 import { updateThread, type Thread } from "./thread.js";
 import { threadIdProblem } from "./thread-id.js";
@@ -58,7 +60,7 @@ export interface TurnState {
 /** The state before the first event of a turn on `thread`. */
 export const initialTurnState = (thread: Pick<Thread, "threadId">): TurnState => ({
   phase: "start",
-  expectedThreadId: thread.threadId,
+  expectedThreadId: threadIdOf(thread),
   threadId: null,
   turnId: null,
   items: emptyLog(),
@@ -71,6 +73,16 @@ export const initialTurnState = (thread: Pick<Thread, "threadId">): TurnState =>
   legacyMetadata: undefined,
   unknownEventTypes: emptyLog(),
 });
+
+/** The thread's id, or null when it has none (or it cannot be read: `finishTurn` refuses it). */
+const threadIdOf = (thread: unknown): string | null => {
+  try {
+    const id = (thread as { threadId?: unknown } | null)?.threadId;
+    return typeof id === "string" ? id : null;
+  } catch {
+    return null;
+  }
+};
 
 const violationError = (
   s: TurnState,
@@ -105,8 +117,29 @@ const failWith = (s: TurnState, error: unknown, fallback: string): TurnState => 
   };
 };
 
-/** One step of the state machine. Never throws. */
-export const stepTurn = (s: TurnState, e: ThreadEvent): Result<TurnState, FoldError> => {
+/** One step of the state machine. Never throws: a state or event that cannot be read is an error. */
+export const stepTurn = (
+  s: TurnState,
+  e: ThreadEvent,
+): Result<TurnState, FoldError | ThreadError> => {
+  try {
+    if (typeof s !== "object" || s === null || typeof s.phase !== "string")
+      return err(unreadable("the turn state (not one initialTurnState made)"));
+    if (typeof e !== "object" || e === null || typeof (e as { type?: unknown }).type !== "string")
+      return err(unreadable("the event (not an object with a string type)"));
+    return step(s, e);
+  } catch {
+    return err(unreadable("a turn state or an event"));
+  }
+};
+
+/** An argument of the fold that could not be read (a hostile value): an InvalidOptions error. */
+const unreadable = (what: string): ThreadError =>
+  decodingError("InvalidOptions", "events", "cannot fold the turn", [
+    { path: "events", message: `${what} could not be read` },
+  ]);
+
+const step = (s: TurnState, e: ThreadEvent): Result<TurnState, FoldError> => {
   if (s.phase === "failed") return ok(s); // the failure stands; trailing events change nothing
   if (s.phase === "completed")
     return violation(s, "after_completion", `event "${e.type}" after turn.completed`);
@@ -132,6 +165,13 @@ export const stepTurn = (s: TurnState, e: ThreadEvent): Result<TurnState, FoldEr
         return violation(s, "out_of_order", "turn.completed before turn.started");
       if (e.status === "failed")
         return ok(failWith(s, e.error ?? { message: textOf(e.final_response) }, "turn failed"));
+      // Events a transport built itself (the app-server's) were not decoded: check the counts.
+      if (e.usage !== undefined && e.usage !== null && !UsageWire.is(e.usage))
+        return violation(
+          s,
+          "invalid_usage",
+          "turn.completed reported usage that is not token counts (whole numbers from 0 to 2**53-1)",
+        );
       return ok({
         ...s,
         phase: "completed",
@@ -186,7 +226,10 @@ export const splitUsage = (
   if (atLeast(reported, previous))
     return { usage: subtractUsage(reported, previous), cumulativeUsage: reported };
   const cumulativeUsage = Object.fromEntries(
-    (Object.keys(reported) as (keyof Usage)[]).map((k) => [k, reported[k] + previous[k]]),
+    (Object.keys(reported) as (keyof Usage)[]).map((k) => [
+      k,
+      addTokenCounts(reported[k], previous[k]),
+    ]),
   ) as Usage;
   return { usage: reported, cumulativeUsage };
 };
@@ -233,6 +276,22 @@ export const finishTurn = (
   thread: Thread,
   s: TurnState,
   ctx: FinishContext = {},
+): Result<{ thread: Thread; turn: Turn }, FoldError | ThreadError> => {
+  try {
+    if (typeof thread !== "object" || thread === null)
+      return err(unreadable("the thread (not a Thread)"));
+    if (typeof s !== "object" || s === null || typeof s.phase !== "string")
+      return err(unreadable("the turn state (not one initialTurnState made)"));
+    return finish(thread, s, ctx ?? {});
+  } catch {
+    return err(unreadable("the thread, the turn state or the context"));
+  }
+};
+
+const finish = (
+  thread: Thread,
+  s: TurnState,
+  ctx: FinishContext,
 ): Result<{ thread: Thread; turn: Turn }, FoldError | ThreadError> => {
   if (s.phase === "failed" && s.failure !== null) return err(s.failure);
   if (s.phase !== "completed") {

@@ -6,9 +6,11 @@
  */
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
-import { closed, isRecord, snapshot } from "./internal/decode.js";
+import { closed, isRecord, takeSnapshot } from "./internal/decode.js";
+import { resolveInputLimits, type ResolvedInputLimits } from "./limits.js";
 import { guard } from "./internal/guard.js";
-import { invalidAt, parseWith, type ThreadError } from "./errors/index.js";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { invalidAt, issuesError, parseWith, type ThreadError } from "./errors/index.js";
 import { Labels } from "./options.js";
 import { NonNegativeInt } from "./continuation.js";
 
@@ -123,8 +125,18 @@ const extraOf = (
   }
 };
 
-const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
-  const r = parseWith(SessionMetaPayload, p, "metadata", "InvalidMetadata", "invalid session_meta");
+const fromSessionMeta = (
+  p: Record<string, unknown>,
+  limits: ResolvedInputLimits,
+): Result<ThreadMetadata, ThreadError> => {
+  const r = parseWith(
+    SessionMetaPayload,
+    p,
+    "metadata",
+    "InvalidMetadata",
+    "invalid session_meta",
+    limits,
+  );
   if (r.isErr()) return err(r.error);
   const m = r.value;
   const keep = Object.keys(p).filter(
@@ -151,8 +163,11 @@ const fromSessionMeta = (p: Record<string, unknown>): Result<ThreadMetadata, Thr
   }));
 };
 
-const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadError> => {
-  const r = parseWith(LegacyMetadata, p, "metadata", "InvalidMetadata", "invalid metadata");
+const fromLegacy = (
+  p: Record<string, unknown>,
+  limits: ResolvedInputLimits,
+): Result<ThreadMetadata, ThreadError> => {
+  const r = parseWith(LegacyMetadata, p, "metadata", "InvalidMetadata", "invalid metadata", limits);
   if (r.isErr()) return err(r.error);
   const unknownKeys = Object.keys(p)
     .filter((k) => !LEGACY_KNOWN.has(k))
@@ -173,9 +188,21 @@ const fromLegacy = (p: Record<string, unknown>): Result<ThreadMetadata, ThreadEr
   }));
 };
 
-const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
+const fromJson = (
+  json: unknown,
+  limits: ResolvedInputLimits,
+): Result<ThreadMetadata, ThreadError> => {
   // A copy: `extra` keeps values of the input, which must not alias (or freeze) the caller's.
-  let u = snapshot(json);
+  // Its sizes are bounded before it is read, and again once a JSON string is parsed.
+  const bounded = (v: unknown): Result<unknown, ThreadError> => {
+    const s = takeSnapshot(v, "metadata", limits);
+    return isLeft(s)
+      ? err(issuesError("InvalidMetadata", "metadata", "invalid metadata", s.left))
+      : ok(s.right);
+  };
+  const taken = bounded(json);
+  if (taken.isErr()) return err(taken.error);
+  let u = taken.value;
   if (typeof u === "string") {
     try {
       u = JSON.parse(u) as unknown;
@@ -189,13 +216,16 @@ const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
         ),
       );
     }
+    const parsed = bounded(u);
+    if (parsed.isErr()) return err(parsed.error);
+    u = parsed.value;
   }
   if (!isRecord(u))
     return err(invalidAt("InvalidMetadata", "metadata", "invalid metadata", "expected an object"));
   if (u["type"] === "session_meta") {
     const payload = u["payload"];
     return isRecord(payload)
-      ? fromSessionMeta(payload)
+      ? fromSessionMeta(payload, limits)
       : err(
           invalidAt(
             "InvalidMetadata",
@@ -206,16 +236,19 @@ const fromJson = (json: unknown): Result<ThreadMetadata, ThreadError> => {
         );
   }
   const looksLikeRollout = ["id", "session_id", "cli_version", "originator"].some((k) => k in u);
-  return looksLikeRollout ? fromSessionMeta(u) : fromLegacy(u);
+  return looksLikeRollout ? fromSessionMeta(u, limits) : fromLegacy(u, limits);
 };
 
 /**
  * Hydrates typed metadata from a rollout `session_meta` line (whole or its payload), a legacy
  * `{ labels, created_at }` object, or either as a JSON string. Never throws.
  */
-export const metadataFromJson = (json: unknown): Result<ThreadMetadata, ThreadError> =>
+export const metadataFromJson = (
+  json: unknown,
+  limits?: unknown,
+): Result<ThreadMetadata, ThreadError> =>
   guard(
-    () => fromJson(json),
+    () => resolveInputLimits(limits, "limits").andThen((lim) => fromJson(json, lim)),
     () =>
       invalidAt(
         "InvalidMetadata",

@@ -5,8 +5,10 @@
  * when deserializing.
  */
 import * as t from "io-ts";
-import { err, type Result } from "neverthrow";
+import { err, ok, type Result } from "neverthrow";
 import { closed, describe, isRecord } from "./internal/decode.js";
+import { resolveInputLimits } from "./limits.js";
+import { TokenCount } from "./token-count.js";
 import { Redacted } from "./redacted.js";
 import { guard } from "./internal/guard.js";
 import { invalidAt, missingSecrets, parseWith, type ThreadError } from "./errors/index.js";
@@ -35,26 +37,15 @@ const StoredCodexOptions = closed(
   },
 );
 
-/** A JSON number: finite (JSON.stringify writes Infinity as null, which would not read back). */
-const JsonNumber = new t.Type<number, number, unknown>(
-  "number",
-  (u): u is number => typeof u === "number" && Number.isFinite(u),
-  (u, c) =>
-    typeof u === "number" && Number.isFinite(u)
-      ? t.success(u)
-      : t.failure(u, c, `expected a finite number, got ${describe(u)}`),
-  (a) => a,
-);
-
-/** Codec of usage as stored: exactly the counts Usage knows, each a finite number. */
+/** Codec of usage as stored: exactly the counts Usage knows, each a count of tokens. */
 const StoredUsage = closed(
   "Usage",
   {
-    input_tokens: JsonNumber,
-    cached_input_tokens: JsonNumber,
-    cache_write_input_tokens: JsonNumber,
-    output_tokens: JsonNumber,
-    reasoning_output_tokens: JsonNumber,
+    input_tokens: TokenCount,
+    cached_input_tokens: TokenCount,
+    cache_write_input_tokens: TokenCount,
+    output_tokens: TokenCount,
+    reasoning_output_tokens: TokenCount,
   },
   {},
 );
@@ -195,14 +186,24 @@ const restoreSecrets = (
 const invalid = (message: string) =>
   invalidAt("InvalidSerializedThread", "thread", "invalid serialized thread", message);
 
-/** Reads a thread back from `serializeThread` output, re-validating every field. */
+/**
+ * Reads a thread back from `serializeThread` output, re-validating every field. `limits`
+ * bounds the text's length and the parsed value's sizes (see `InputLimits`).
+ */
 export const deserializeThread = (
   json: string,
   secrets?: ThreadSecrets,
+  limits?: unknown,
 ): Result<Thread, ThreadError> =>
   guard<Thread, ThreadError>(
     () => {
+      const lim = resolveInputLimits(limits, "limits");
+      if (lim.isErr()) return err(lim.error);
       if (typeof json !== "string") return err(invalid("expected a JSON string"));
+      if (json.length > lim.value.maxStringLength)
+        return err(
+          invalid(`longer than ${lim.value.maxStringLength} characters (limits.maxStringLength)`),
+        );
       let u: unknown;
       try {
         u = JSON.parse(json) as unknown;
@@ -215,6 +216,7 @@ export const deserializeThread = (
         "thread",
         "InvalidSerializedThread",
         "invalid serialized thread",
+        lim.value,
       );
       if (s.isErr()) return err(s.error);
       const { format: _format, secrets: wanted, ...parts } = s.value;
@@ -232,6 +234,7 @@ export const deserializeThread = (
         "codexOptions",
         "InvalidOptions",
         "invalid secrets",
+        lim.value,
       ).map((codexOptions) => makeThread({ ...parts, codexOptions }));
     },
     () => invalid("could not be read"),

@@ -21,6 +21,7 @@ import { ThreadId, parseThreadId } from "./thread-id.js";
 import { ThreadMetadata, metadataFromJson } from "./metadata.js";
 import { ContinuationToken } from "./continuation.js";
 import { Usage } from "./usage.js";
+import { resolveInputLimits, type ResolvedInputLimits } from "./limits.js";
 import type { Redacted } from "./redacted.js";
 
 /** Codec of the in-memory Thread value. */
@@ -72,9 +73,10 @@ const withoutUndefined = <A extends object>(a: A): A => {
 const decodeOptions = (
   codexOptions: unknown,
   threadOptions: unknown,
+  limits: ResolvedInputLimits,
 ): Result<{ codexOptions: CodexOptions; threadOptions: ThreadOptions }, ThreadError> => {
-  const c = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
-  const th = decodeAll(ThreadOptions, threadOptions ?? {}, "threadOptions");
+  const c = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions", limits);
+  const th = decodeAll(ThreadOptions, threadOptions ?? {}, "threadOptions", limits);
   if (isLeft(c) || isLeft(th))
     return err(
       issuesError("InvalidOptions", "options", "invalid options", [
@@ -101,23 +103,26 @@ const invalidInput = (tag: "InvalidOptions" | "InvalidThreadId", path: string) =
 
 /**
  * Starts a new thread value. Nothing runs and nothing is read: the thread id stays null until
- * the first turn's `thread.started`.
+ * the first turn's `thread.started`. `limits` bounds the options' sizes (see `InputLimits`).
  */
 export const startThread = (
   codexOptions?: unknown,
   threadOptions?: unknown,
+  limits?: unknown,
 ): Result<Thread, ThreadError> =>
   guard(
     () =>
-      decodeOptions(codexOptions, threadOptions).map((o) =>
-        makeThread({
-          threadId: null,
-          ...o,
-          metadata: null,
-          labels: {},
-          continuationToken: null,
-          cumulativeUsage: null,
-        }),
+      resolveInputLimits(limits, "limits").andThen((lim) =>
+        decodeOptions(codexOptions, threadOptions, lim).map((o) =>
+          makeThread({
+            threadId: null,
+            ...o,
+            metadata: null,
+            labels: {},
+            continuationToken: null,
+            cumulativeUsage: null,
+          }),
+        ),
       ),
     invalidInput("InvalidOptions", "options"),
   );
@@ -137,58 +142,76 @@ const ResumeTokenInput = closed(
 /**
  * A thread value for an existing thread id, optionally with the continuation token and the
  * metadata saved from an earlier turn. Pure: the token is checked by `validateResume`.
+ * `limits` bounds the inputs' sizes (see `InputLimits`).
  */
 export const resumeThread = (
   threadId: unknown,
   codexOptions?: unknown,
   threadOptions?: unknown,
   resume?: ResumeInput,
+  limits?: unknown,
 ): Result<Thread, ThreadError> =>
   guard(
     () =>
-      parseThreadId(threadId).andThen((id) =>
-        decodeOptions(codexOptions, threadOptions).andThen((o) => {
-          const r = decodeAll(ResumeTokenInput, resume ?? {}, "resume");
-          if (isLeft(r)) {
-            const tag = r.left.some((i) => i.path.startsWith("resume.continuationToken"))
-              ? "InvalidContinuationToken"
-              : "InvalidOptions";
-            return err(issuesError(tag, "resume", "invalid resume input", r.left));
-          }
-          const meta = r.right.metadata;
-          const metadata: Result<ThreadMetadata | null, ThreadError> =
-            meta === undefined || meta === null ? ok(null) : metadataFromJson(meta);
-          return metadata.andThen((m) =>
-            m !== null && m.threadId !== null && m.threadId !== id
-              ? err(
-                  decodingError("InvalidMetadata", "resume.metadata", "invalid metadata", [
-                    { path: "resume.metadata.id", message: "belongs to another thread" },
-                  ]),
-                )
-              : ok(
-                  makeThread({
-                    threadId: id,
-                    ...o,
-                    metadata: m,
-                    labels: {},
-                    continuationToken: r.right.continuationToken ?? null,
-                    cumulativeUsage: null,
-                  }),
-                ),
-          );
-        }),
+      resolveInputLimits(limits, "limits").andThen((lim) =>
+        parseThreadId(threadId).andThen((id) =>
+          decodeOptions(codexOptions, threadOptions, lim).andThen((o) => {
+            const r = decodeAll(ResumeTokenInput, resume ?? {}, "resume", lim);
+            if (isLeft(r)) {
+              const tag = r.left.some((i) => i.path.startsWith("resume.continuationToken"))
+                ? "InvalidContinuationToken"
+                : "InvalidOptions";
+              return err(issuesError(tag, "resume", "invalid resume input", r.left));
+            }
+            const meta = r.right.metadata;
+            const metadata: Result<ThreadMetadata | null, ThreadError> =
+              meta === undefined || meta === null ? ok(null) : metadataFromJson(meta, lim);
+            return metadata.andThen((m) =>
+              m !== null && m.threadId !== null && m.threadId !== id
+                ? err(
+                    decodingError("InvalidMetadata", "resume.metadata", "invalid metadata", [
+                      { path: "resume.metadata.id", message: "belongs to another thread" },
+                    ]),
+                  )
+                : ok(
+                    makeThread({
+                      threadId: id,
+                      ...o,
+                      metadata: m,
+                      labels: {},
+                      continuationToken: r.right.continuationToken ?? null,
+                      cumulativeUsage: null,
+                    }),
+                  ),
+            );
+          }),
+        ),
       ),
     invalidInput("InvalidThreadId", "threadId"),
   );
 
 /**
  * The same thread with some thread options replaced (a per-turn override), as a new value;
- * an option set to `undefined` is cleared. The original is untouched.
+ * an option set to `undefined` is cleared. The original is untouched. `limits` bounds the
+ * patch's size (see `InputLimits`).
  */
-export const withThreadOptions = (thread: Thread, patch: unknown): Result<Thread, ThreadError> =>
+export const withThreadOptions = (
+  thread: Thread,
+  patch: unknown,
+  limits?: unknown,
+): Result<Thread, ThreadError> =>
   guard(
     () => {
-      const p = parseWith(ThreadOptions, patch ?? {}, "patch", "InvalidOptions", "invalid options");
+      const lim = resolveInputLimits(limits, "limits");
+      if (lim.isErr()) return err(lim.error);
+      const p = parseWith(
+        ThreadOptions,
+        patch ?? {},
+        "patch",
+        "InvalidOptions",
+        "invalid options",
+        lim.value,
+      );
       if (p.isErr()) return err(p.error);
       const threadOptions = withoutUndefined({
         ...thread.threadOptions,

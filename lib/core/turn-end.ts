@@ -4,7 +4,13 @@
  * these and asks here whether the turn failed or is to be finished.
  */
 import type { DecodeError } from "./events.js";
-import { cancelledError, type FoldError, type ShellError, type TurnError } from "./errors/index.js";
+import {
+  cancelledError,
+  type FoldError,
+  type ShellError,
+  type ThreadError,
+  type TurnError,
+} from "./errors/index.js";
 import type { FinishContext, TurnPhase } from "./fold.js";
 import type { ObservedSession } from "./resume-validator.js";
 
@@ -51,7 +57,7 @@ export const turnExitCode = (exit: TurnExit): number | null =>
  * The fold's error as the turn reports it: a resumed thread whose CLI started another thread
  * is a `ResumeMismatch`; any other fold error is itself.
  */
-export const foldFailure = (v: FoldError, resumedId: string | null): TurnError =>
+export const foldFailure = (v: FoldError | ThreadError, resumedId: string | null): TurnError =>
   v._tag === "ProtocolViolation" && v.violation === "thread_id_changed" && resumedId !== null
     ? {
         _tag: "ResumeMismatch",

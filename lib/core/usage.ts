@@ -4,14 +4,15 @@
  */
 import * as t from "io-ts";
 import type { UsageWire } from "./events.js";
+import { TokenCount } from "./token-count.js";
 
 /** Codec of token usage (every field a count of tokens), as the CLI reports it. */
 export const Usage = t.type({
-  input_tokens: t.number,
-  cached_input_tokens: t.number,
-  cache_write_input_tokens: t.number,
-  output_tokens: t.number,
-  reasoning_output_tokens: t.number,
+  input_tokens: TokenCount,
+  cached_input_tokens: TokenCount,
+  cache_write_input_tokens: TokenCount,
+  output_tokens: TokenCount,
+  reasoning_output_tokens: TokenCount,
 });
 /** Token usage. */
 export type Usage = t.TypeOf<typeof Usage>;

@@ -10,12 +10,13 @@ export {
   lastSession,
   readSession,
   observeSession,
-  resolveCodexHome,
   SESSION_READ_LIMITS,
   type SessionStoreOptions,
   type SessionReadOptions,
   type SessionListing,
 } from "../shell/sessions.js";
+export { applyDelta, relate, baseOf, endOf, observedFrom } from "../core/checked/sessions.js";
+export { resolveCodexHome } from "../shell/sessions/codex-home.js";
 export { resumeLast, type ResumeLastOptions } from "../shell/resume-last.js";
 export {
   exportSession,
@@ -31,10 +32,6 @@ export {
   ArchiveEncoding,
   SESSION_ARCHIVE_FORMAT,
   decodeArchive,
-  applyDelta,
-  relate,
-  baseOf,
-  endOf,
   type ArchiveRelation,
   type LocalView,
 } from "../core/archive.js";
@@ -42,7 +39,6 @@ export { type ArchiveError, type ConflictReason } from "../core/errors/index.js"
 export {
   SessionSummary,
   summarizeRollout,
-  observedFrom,
   parseRolloutLine,
   parseRolloutName,
   type RolloutLine,

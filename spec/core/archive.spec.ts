@@ -110,8 +110,10 @@ describe("relate", () => {
           const delta = all.subarray(cut);
           const n = cut + (at % (all.length - cut + 1));
           const expected = n === all.length ? "equal" : "behind";
-          expect(relate(a, delta, view(all.subarray(0, n), a))).toBe(expected);
-          expect(relate(a, delta, view(Buffer.concat([all, more]), a))).toBe("ahead");
+          expect(relate(a, delta, view(all.subarray(0, n), a))._unsafeUnwrap()).toBe(expected);
+          expect(relate(a, delta, view(Buffer.concat([all, more]), a))._unsafeUnwrap()).toBe(
+            "ahead",
+          );
         },
       ),
       { numRuns: 100 },
@@ -126,10 +128,12 @@ describe("relate", () => {
         const i = Math.max(0, cut - 1) + (at % (all.length - Math.max(0, cut - 1)));
         changed.writeUInt8(changed.readUInt8(i) ^ 0xff, i);
         // A change within the last 4 KiB before the base, or after it, is seen.
-        expect(relate(a, delta, view(changed, a))).toBe("diverged");
+        expect(relate(a, delta, view(changed, a))._unsafeUnwrap()).toBe("diverged");
         if (cut > 0) {
-          expect(relate(a, delta, view(null, a))).toBe("missing_base");
-          expect(relate(a, delta, view(all.subarray(0, cut - 1), a))).toBe("missing_base");
+          expect(relate(a, delta, view(null, a))._unsafeUnwrap()).toBe("missing_base");
+          expect(relate(a, delta, view(all.subarray(0, cut - 1), a))._unsafeUnwrap()).toBe(
+            "missing_base",
+          );
         }
       }),
       { numRuns: 100 },

@@ -1,9 +1,18 @@
 /**
- * Bounded inputs (issue 13, part 4): the snapshot runTurn takes of its arguments checks lengths,
- * sizes and depth before anything is iterated, each failing as a typed error at its path. A
- * sparse array of length 2**32-1 ran V8 out of heap; it is refused on its `length` alone.
+ * Bounded inputs (issue 13, part 4): every entry point that decodes a caller's value checks
+ * lengths, sizes and depth before anything is iterated, each failing as a typed error at its
+ * path. A sparse array of length 2**32-1 ran V8 out of heap; it is refused on its `length` alone.
  */
 import { DEFAULT_INPUT_LIMITS, snapshot } from "../../lib/core/internal/snapshot.js";
+import {
+  deserializeThread,
+  resumeThread,
+  serializeThread,
+  startThread,
+  withThreadOptions,
+} from "../../lib/index.js";
+import { metadataFromJson } from "../../lib/core/metadata.js";
+import { decodeArchive } from "../../lib/core/archive.js";
 
 const sparse = (length: number): unknown[] => {
   const a: unknown[] = [];
@@ -93,5 +102,154 @@ describe("bounded inputs", () => {
       maxDepth: 64,
       maxValues: 1_000_000,
     });
+  });
+});
+
+/** Runs `f`, failing the test when it took long or grew the heap by more than 64 MiB. */
+const cheaply = <A>(f: () => A): A => {
+  const rss = process.memoryUsage().rss;
+  const began = performance.now();
+  const a = f();
+  expect(performance.now() - began).toBeLessThan(5_000);
+  expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 1024 * 1024);
+  return a;
+};
+
+// Built once, outside the measured calls: making a holey array of length 1e7 is the caller's cost.
+const HUGE = sparse(2 ** 32 - 1);
+const TEN_MILLION = sparse(1e7);
+
+const THREAD_ID = "0199a213-81c0-7800-8aa1-bbab2a035a53";
+const tooLong = `longer than ${DEFAULT_INPUT_LIMITS.maxArrayLength} elements (limits.maxArrayLength)`;
+
+describe("the entry points refuse oversized inputs at their path (issue 13 part 4 vectors)", () => {
+  it.each([
+    [
+      "configOverrides",
+      () => startThread({ configOverrides: HUGE }),
+      "codexOptions.configOverrides",
+    ],
+    [
+      "a config array value",
+      () => startThread({ config: { a: { b: HUGE } } }),
+      "codexOptions.config.a.b",
+    ],
+    [
+      "additionalDirectories",
+      () => startThread({}, { additionalDirectories: HUGE }),
+      "threadOptions.additionalDirectories",
+    ],
+    [
+      "additionalDirectories at 1e7",
+      () => startThread({}, { additionalDirectories: TEN_MILLION }),
+      "threadOptions.additionalDirectories",
+    ],
+    [
+      "resumeThread's options",
+      () => resumeThread(THREAD_ID, { configOverrides: HUGE }),
+      "codexOptions.configOverrides",
+    ],
+    [
+      "resumeThread's metadata",
+      () => resumeThread(THREAD_ID, {}, {}, { metadata: { labels: HUGE } }),
+      "resume.metadata.labels",
+    ],
+    [
+      "withThreadOptions' patch",
+      () =>
+        withThreadOptions(startThread()._unsafeUnwrap(), {
+          additionalDirectories: HUGE,
+        }),
+      "patch.additionalDirectories",
+    ],
+  ])("%s: an InvalidOptions error at its path, fast and small", (_what, call, path) => {
+    const e = cheaply(call)._unsafeUnwrapErr();
+    expect(e).toMatchObject({ path, issues: [{ path, message: tooLong }] });
+    expect(["InvalidOptions", "InvalidMetadata"]).toContain(e._tag);
+  });
+
+  it("metadataFromJson refuses an oversized value, and an oversized value inside its JSON text", () => {
+    expect(cheaply(() => metadataFromJson({ labels: HUGE }))._unsafeUnwrapErr()).toMatchObject({
+      _tag: "InvalidMetadata",
+      path: "metadata.labels",
+    });
+    const text = JSON.stringify({ created_at: "x", labels: {}, extra: new Array(200_000).fill(0) });
+    expect(metadataFromJson(text)._unsafeUnwrapErr()).toMatchObject({
+      issues: [{ path: "metadata.extra", message: tooLong }],
+    });
+  });
+
+  it("deserializeThread bounds the text and the parsed value", () => {
+    const text = serializeThread(startThread()._unsafeUnwrap());
+    expect(
+      deserializeThread(text, undefined, { maxStringLength: 10 })._unsafeUnwrapErr(),
+    ).toMatchObject({
+      _tag: "InvalidSerializedThread",
+      path: "thread",
+      issues: [{ path: "thread", message: "longer than 10 characters (limits.maxStringLength)" }],
+    });
+    const dirs = JSON.parse(text) as { threadOptions: Record<string, unknown> };
+    dirs.threadOptions["additionalDirectories"] = ["/a", "/b", "/c"];
+    expect(
+      deserializeThread(JSON.stringify(dirs), undefined, { maxArrayLength: 2 })._unsafeUnwrapErr(),
+    ).toMatchObject({
+      _tag: "InvalidSerializedThread",
+      path: "thread.threadOptions.additionalDirectories",
+    });
+    expect(deserializeThread(JSON.stringify(dirs), undefined, { maxArrayLength: 3 }).isOk()).toBe(
+      true,
+    );
+  });
+
+  it("depth, string length and key count are bounded on startThread too", () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 70; i++) deep = { n: deep };
+    expect(startThread({ config: deep })._unsafeUnwrapErr().message).toMatch(
+      /: nested deeper than 64 \(limits\.maxDepth\)$/,
+    );
+    expect(startThread({ config: deep }, {}, { maxDepth: 100 }).isOk()).toBe(true);
+    expect(
+      startThread(
+        { baseUrl: "https://x/" + "y".repeat(100) },
+        {},
+        { maxStringLength: 50 },
+      )._unsafeUnwrapErr(),
+    ).toMatchObject({ _tag: "InvalidOptions", path: "codexOptions.baseUrl" });
+    expect(
+      startThread({ config: { a: 1, b: 2, c: 3 } }, {}, { maxKeys: 2 })._unsafeUnwrapErr(),
+    ).toMatchObject({
+      path: "codexOptions.config",
+      issues: [{ message: "more than 2 keys (limits.maxKeys)" }],
+    });
+  });
+
+  it("the limits are configurable: raised, an array past the default passes", () => {
+    const dirs = Array.from(
+      { length: DEFAULT_INPUT_LIMITS.maxArrayLength + 1 },
+      (_, i) => `/tmp/d${i}`,
+    );
+    expect(startThread({}, { additionalDirectories: dirs })._unsafeUnwrapErr().path).toBe(
+      "threadOptions.additionalDirectories",
+    );
+    expect(
+      startThread({}, { additionalDirectories: dirs }, { maxArrayLength: 200_000 }).isOk(),
+    ).toBe(true);
+    expect(
+      startThread({}, { additionalDirectories: dirs }, { maxArrayLength: Infinity }).isOk(),
+    ).toBe(true);
+  });
+
+  it("bad limits are an InvalidOptions error at limits", () => {
+    for (const bad of [0, -1, 1.5, "10", null, { maxDepth: 0 }, { nope: 1 }])
+      expect(startThread({}, {}, bad)._unsafeUnwrapErr()).toMatchObject({
+        _tag: "InvalidOptions",
+        path: expect.stringMatching(/^limits/),
+      });
+  });
+
+  it("an archive's text is not bounded by the default string length", () => {
+    // decodeArchive bounds only nesting: an archive holds a whole rollout's bytes.
+    const r = decodeArchive({ nope: "x".repeat(DEFAULT_INPUT_LIMITS.maxStringLength + 1) });
+    expect(r._unsafeUnwrapErr().message).not.toMatch(/limits\./);
   });
 });

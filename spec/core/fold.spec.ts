@@ -225,7 +225,7 @@ describe("splitUsage", () => {
     let checked = 0;
     fc.assert(
       fc.property(validUsage, (u) => {
-        expect(splitUsage(u, null)).toEqual({ usage: u, cumulativeUsage: u });
+        expect(splitUsage(u, null)._unsafeUnwrap()).toEqual({ usage: u, cumulativeUsage: u });
         checked++;
       }),
     );
@@ -237,7 +237,10 @@ describe("splitUsage", () => {
     fc.assert(
       fc.property(validUsage, validUsage, (previous, own) => {
         const reported = add(previous, own);
-        expect(splitUsage(reported, previous)).toEqual({ usage: own, cumulativeUsage: reported });
+        expect(splitUsage(reported, previous)._unsafeUnwrap()).toEqual({
+          usage: own,
+          cumulativeUsage: reported,
+        });
         checked++;
       }),
     );
@@ -245,9 +248,9 @@ describe("splitUsage", () => {
   });
 
   it("a per-turn report (a figure went down): the thread's usage is the sum", () => {
-    const previous = { ...splitUsage(zero(), null).usage, input_tokens: 50 };
+    const previous = { ...splitUsage(zero(), null)._unsafeUnwrap().usage, input_tokens: 50 };
     const reported = { ...zero(), input_tokens: 7, output_tokens: 3 };
-    expect(splitUsage(reported, previous)).toEqual({
+    expect(splitUsage(reported, previous)._unsafeUnwrap()).toEqual({
       usage: reported,
       cumulativeUsage: add(reported, previous),
     });

@@ -8,6 +8,7 @@ import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { decodeAll } from "../internal/decode.js";
+import type { ResolvedInputLimits } from "../limits.js";
 import type { DecodingError, DecodingErrorTag, Issue } from "./thread.js";
 import { decodingError } from "./make.js";
 
@@ -37,15 +38,19 @@ export const issuesError = <Tag extends DecodingErrorTag>(
     : decodingError(tag, issues[0]?.path ?? root, what, issues);
 };
 
-/** Decodes `u` with `codec` under `root`; on failure a `tag` error saying `what` (see issuesError). */
+/**
+ * Decodes `u` with `codec` under `root` (bounded by `limits`, default: the defaults); on
+ * failure a `tag` error saying `what` (see issuesError).
+ */
 export const parseWith = <A, Tag extends DecodingErrorTag>(
   codec: t.Decoder<unknown, A>,
   u: unknown,
   root: string,
   tag: Tag,
   what: string,
+  limits?: ResolvedInputLimits,
 ): Result<A, DecodingError<Tag | "InvalidApiKey">> => {
-  const r = decodeAll(codec, u, root);
+  const r = decodeAll(codec, u, root, limits);
   return isLeft(r) ? err(issuesError(tag, root, what, r.left)) : ok(r.right);
 };
 

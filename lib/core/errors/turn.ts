@@ -22,7 +22,8 @@ export type ViolationKind =
   | "thread_id_changed"
   | "out_of_order"
   | "after_completion"
-  | "incomplete";
+  | "incomplete"
+  | "invalid_usage";
 
 /** Errors of a turn that the pure fold decides, from the events alone. */
 export type FoldError =

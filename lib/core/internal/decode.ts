@@ -5,6 +5,8 @@
 import * as t from "io-ts";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import type { Issue } from "../errors/index.js";
+import type { ResolvedInputLimits } from "../limits.js";
+import { DEFAULT_INPUT_LIMITS } from "./bounds.js";
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -131,10 +133,13 @@ export const toIssues = (root: string, errors: t.Errors): Issue[] => {
   return [...byPath].map(([path, message]) => ({ path, message }));
 };
 
-/** Thrown by `snapshot` on a cycle; `at` is the path below the root where it closes. */
-class Cycle extends Error {
-  constructor(readonly at: string) {
-    super("cycle");
+/** Thrown by `snapshot` on a cycle or a value over a bound; `at` is the path below the root. */
+class Refused extends Error {
+  constructor(
+    readonly at: string,
+    readonly problem: string,
+  ) {
+    super(problem);
   }
 }
 
@@ -149,81 +154,129 @@ type Key = string | number;
 const pathBelow = (keys: readonly Key[]): string =>
   keys.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("");
 
-const copyPlain = (u: unknown, ancestors: object[], keys: Key[]): unknown => {
-  if (typeof u !== "object" || u === null) return u;
-  const isArray = Array.isArray(u);
-  if (!isArray && !isPlainObject(u)) return u;
-  // Options are shallow: a linear scan of the ancestors beats a Set here.
-  if (ancestors.includes(u)) throw new Cycle(pathBelow(keys)); // throws-ok: caught by decodeAll, becomes a "cycle" issue
-  ancestors.push(u);
-  let copy: unknown;
-  if (isArray && u.length <= 4096) {
-    const out: unknown[] = [];
-    for (let i = 0; i < u.length; i++) {
-      keys.push(i);
-      out.push(copyPlain(u[i], ancestors, keys));
-      keys.pop();
+const copyWithin = (u: unknown, limits: ResolvedInputLimits): unknown => {
+  const ancestors: object[] = [];
+  const keys: Key[] = [];
+  let values = 0;
+  const refuse = (problem: string): never => {
+    throw new Refused(pathBelow(keys), problem); // throws-ok: caught by decodeAll, becomes an issue at the path
+  };
+  const copy = (v: unknown): unknown => {
+    if (++values > limits.maxValues)
+      refuse(`more than ${limits.maxValues} values (limits.maxValues)`);
+    if (typeof v === "string" && v.length > limits.maxStringLength)
+      refuse(`longer than ${limits.maxStringLength} characters (limits.maxStringLength)`);
+    if (typeof v !== "object" || v === null) return v;
+    const isArray = Array.isArray(v);
+    if (!isArray && !isPlainObject(v)) return v;
+    if (ancestors.length >= limits.maxDepth)
+      refuse(`nested deeper than ${limits.maxDepth} (limits.maxDepth)`);
+    // Options are shallow: a linear scan of the ancestors beats a Set here.
+    if (ancestors.includes(v)) refuse("must not contain a cycle");
+    ancestors.push(v);
+    let out: unknown;
+    if (isArray) {
+      // The length is checked before anything is read: a sparse array of length 2**32-1 is
+      // refused here, without an element read or a key listed.
+      const length = v.length;
+      if (length > limits.maxArrayLength)
+        refuse(`longer than ${limits.maxArrayLength} elements (limits.maxArrayLength)`);
+      if (length <= 4096) {
+        const arr: unknown[] = [];
+        for (let i = 0; i < length; i++) {
+          keys.push(i);
+          arr.push(copy(v[i]));
+          keys.pop();
+        }
+        out = arr;
+      } else {
+        // Only the elements present are read, so a large sparse array costs what it holds.
+        const arr: unknown[] = new Array<unknown>(length);
+        for (const k of Object.keys(v)) {
+          const i = Number(k);
+          if (!Number.isInteger(i) || String(i) !== k) continue;
+          keys.push(i);
+          arr[i] = copy(v[i]);
+          keys.pop();
+        }
+        out = arr;
+      }
+    } else {
+      const obj: Record<string, unknown> = {};
+      const o = v as Record<string, unknown>;
+      let count = 0;
+      for (const k in o) {
+        if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+        if (++count > limits.maxKeys) refuse(`more than ${limits.maxKeys} keys (limits.maxKeys)`);
+        keys.push(k);
+        const item = copy(o[k]);
+        keys.pop();
+        // An own "__proto__" key (JSON.parse makes them) stays a key, not a prototype.
+        if (k === "__proto__")
+          Object.defineProperty(obj, k, {
+            value: item,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        else obj[k] = item;
+      }
+      out = obj;
     }
-    copy = out;
-  } else if (isArray) {
-    // Only the elements present are read, so a huge sparse array costs what it holds.
-    const out: unknown[] = new Array<unknown>(u.length);
-    for (const k of Object.keys(u)) {
-      const i = Number(k);
-      if (!Number.isInteger(i) || String(i) !== k) continue;
-      keys.push(i);
-      out[i] = copyPlain(u[i], ancestors, keys);
-      keys.pop();
-    }
-    copy = out;
-  } else {
-    const out: Record<string, unknown> = {};
-    const o = u as Record<string, unknown>;
-    for (const k in o) {
-      if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
-      keys.push(k);
-      const v = copyPlain(o[k], ancestors, keys);
-      keys.pop();
-      // An own "__proto__" key (JSON.parse makes them) stays a key, not a prototype.
-      if (k === "__proto__")
-        Object.defineProperty(out, k, {
-          value: v,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else out[k] = v;
-    }
-    copy = out;
-  }
-  ancestors.pop();
-  return copy;
+    ancestors.pop();
+    return out;
+  };
+  return copy(u);
 };
 
 /**
  * A copy of the plain objects and arrays in `u`, each property read exactly once; other
  * values (class instances such as Redacted or AbortSignal, primitives) are kept as they are.
  * Decoding the copy means a getter or proxy cannot show the codec one value and the result
- * another, and freezing a decoded value never freezes the caller's objects. Throws on a cycle.
+ * another, and freezing a decoded value never freezes the caller's objects. Sizes are checked
+ * against `limits` before anything is iterated. Throws on a cycle or a value over a bound.
  */
-export const snapshot = (u: unknown): unknown => copyPlain(u, [], []);
+export const snapshot = (u: unknown, limits: ResolvedInputLimits = DEFAULT_INPUT_LIMITS): unknown =>
+  copyWithin(u, limits);
 
-/** Decodes `u` with `codec`, reporting every problem as an issue under `root`. Never throws. */
+/**
+ * `snapshot`, never throwing: a cycle, a value over one of `limits` or a value that threw
+ * while it was read is one issue at its path under `root`.
+ */
+export const takeSnapshot = (
+  u: unknown,
+  root: string,
+  limits: ResolvedInputLimits = DEFAULT_INPUT_LIMITS,
+): Either<Issue[], unknown> => {
+  try {
+    return right(snapshot(u, limits));
+  } catch (e) {
+    // A hostile input (a throwing getter or proxy) must not escape as an exception.
+    return left([
+      e instanceof Refused
+        ? { path: root + e.at, message: e.problem }
+        : { path: root, message: "could not be read (it threw while being inspected)" },
+    ]);
+  }
+};
+
+/**
+ * Decodes `u` with `codec`, reporting every problem as an issue under `root`. A value over one
+ * of `limits` (checked before it is read) is one issue at its path. Never throws.
+ */
 export const decodeAll = <A>(
   codec: t.Decoder<unknown, A>,
   u: unknown,
   root: string,
+  limits: ResolvedInputLimits = DEFAULT_INPUT_LIMITS,
 ): Either<Issue[], A> => {
+  const snap = takeSnapshot(u, root, limits);
+  if (isLeft(snap)) return snap;
   try {
-    const r = codec.decode(snapshot(u));
+    const r = codec.decode(snap.right);
     return isLeft(r) ? left(toIssues(root, r.left)) : right(r.right);
-  } catch (e) {
-    // A hostile input (a throwing getter or proxy) must not escape as an exception.
-    return left([
-      e instanceof Cycle
-        ? { path: root + e.at, message: "must not contain a cycle" }
-        : { path: root, message: "could not be read (it threw while being inspected)" },
-    ]);
+  } catch {
+    return left([{ path: root, message: "could not be read (it threw while being inspected)" }]);
   }
 };
 

@@ -8,29 +8,12 @@
 import { err, ok, type Result } from "neverthrow";
 import { decodingError } from "../errors/make.js";
 import type { DecodingError, Issue } from "../errors/thread.js";
+import type { ResolvedInputLimits } from "../limits.js";
+import { DEFAULT_INPUT_LIMITS } from "./bounds.js";
 
-/** The bounds of a snapshot; the defaults are far above any real input. */
-export interface InputLimits {
-  /** The longest array (checked on `length`, before the array is read). */
-  readonly maxArrayLength: number;
-  /** The longest string, in UTF-16 code units. */
-  readonly maxStringLength: number;
-  /** The most keys one object may have. */
-  readonly maxKeys: number;
-  /** The deepest nesting of objects and arrays. */
-  readonly maxDepth: number;
-  /** The most values (objects, arrays and leaves) in the whole input. */
-  readonly maxValues: number;
-}
-
-/** The default bounds: 100,000 elements or keys, 64 MiB strings, depth 64, 1,000,000 values. */
-export const DEFAULT_INPUT_LIMITS: InputLimits = Object.freeze({
-  maxArrayLength: 100_000,
-  maxStringLength: 64 * 1024 * 1024,
-  maxKeys: 100_000,
-  maxDepth: 64,
-  maxValues: 1_000_000,
-});
+/** The bounds of a snapshot (see `InputLimits` in core/limits.ts). */
+export type InputLimits = ResolvedInputLimits;
+export { DEFAULT_INPUT_LIMITS };
 
 const isPlain = (o: object): boolean => {
   const proto: unknown = Object.getPrototypeOf(o);

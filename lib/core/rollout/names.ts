@@ -18,8 +18,9 @@ export type RolloutName = {
   readonly threadId: string;
 } | null;
 
-/** Reads `rollout-<YYYY-MM-DDThh-mm-ss>-<thread id>.jsonl[.zst]`; null for any other name. */
+/** Reads `rollout-<YYYY-MM-DDThh-mm-ss>-<thread id>.jsonl[.zst]`; null for any other name (or a non-string). */
 export const parseRolloutName = (name: string): RolloutName => {
+  if (typeof name !== "string") return null;
   const m = ROLLOUT_NAME.exec(name);
   if (m === null || m[1] === undefined || m[2] === undefined) return null;
   if (threadIdProblem(m[2]) !== null) return null;

@@ -88,6 +88,44 @@ export const kindOf = (deps: LifecycleDeps): string =>
 const sinkOf = (deps: LifecycleDeps): TelemetrySink | undefined =>
   deps.sink ?? deps.server?.sink ?? undefined;
 
+const DEPS_KEYS = [
+  "sink",
+  "now",
+  "codexPath",
+  "processEnv",
+  "server",
+  "transport",
+  "codexOptions",
+  "timeoutMs",
+] as const;
+
+/**
+ * An `InvalidOptions` error when `deps` is not an object whose effects can be read (a getter or
+ * a Proxy that throws), else null: checked before anything runs or is reported.
+ */
+const unreadableDeps = (deps: unknown): LifecycleError | null => {
+  const bad = (message: string): LifecycleError => ({
+    _tag: "InvalidOptions",
+    path: "deps",
+    message: `invalid lifecycle deps: deps: ${message}`,
+    issues: [{ path: "deps", message }],
+  });
+  if (typeof deps !== "object" || deps === null) return bad("must be an object");
+  try {
+    for (const k of DEPS_KEYS) {
+      const v: unknown = (deps as Record<string, unknown>)[k];
+      // What a server is is checked where it is used (deps.server); here only that it reads.
+      if (k === "server" && typeof v === "object" && v !== null) {
+        void (v as Record<string, unknown>)["transport"];
+        void (v as Record<string, unknown>)["sink"];
+      }
+    }
+    return null;
+  } catch {
+    return bad("could not be read (a getter or a Proxy threw)");
+  }
+};
+
 /** Times `run`, reports the LifecycleEvent, and turns anything thrown into an error value. */
 export const observed = <A>(
   op: Op,
@@ -96,6 +134,8 @@ export const observed = <A>(
   run: () => ResultAsync<A, LifecycleError>,
   forkedId: (a: A) => string | null = () => null,
 ): ResultAsync<A, LifecycleError> => {
+  const unreadable = unreadableDeps(deps);
+  if (unreadable !== null) return errAsync(unreadable);
   const started = performance.now();
   const report = (r: Result<A, LifecycleError>) => {
     const sink = sinkOf(deps);

@@ -11,7 +11,18 @@ import type { ObserveSession, SessionObservation } from "./types.js";
  * there, `observed.missingFrom` names the store searched. Ephemeral threads have none.
  */
 export const observeFromStore: ObserveSession = async (thread, opts = {}) => {
-  if (thread.threadId === null || thread.threadOptions.ephemeral === true) return null;
+  try {
+    return await observeStore(thread, opts ?? {});
+  } catch {
+    // Not a Thread (a hostile value): nothing to observe. runTurn passes only decoded threads.
+    return null;
+  }
+};
+
+const observeStore: ObserveSession = async (thread, opts = {}) => {
+  if (typeof thread !== "object" || thread === null || typeof thread.threadId !== "string")
+    return null;
+  if (thread.threadOptions.ephemeral === true) return null;
   const env =
     thread.codexOptions.env === undefined ? undefined : buildEnv(thread.codexOptions, {}, []);
   const found = await findSession(thread.threadId, {

@@ -114,6 +114,7 @@ const VIOLATIONS = [
   "out_of_order",
   "after_completion",
   "incomplete",
+  "invalid_usage",
 ];
 const WITH_ISSUES = new Set<string>([
   "InvalidOptions",

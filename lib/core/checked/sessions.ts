@@ -1,0 +1,108 @@
+/**
+ * The public forms of the session helpers the library runs over values it built itself
+ * (archives, session summaries). Inside, the library calls the plain forms with decoded values;
+ * a caller may hand these anything, so each decodes its arguments first and returns a Result:
+ * a hostile value is a typed error, never a throw.
+ */
+import { err, ok, type Result } from "neverthrow";
+import { isLeft } from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { decodeAll } from "../internal/decode.js";
+import {
+  decodingError,
+  invalidArchive,
+  type ArchiveError,
+  type ThreadError,
+} from "../errors/index.js";
+import {
+  ArchivePoint,
+  applyDelta as applyDeltaTo,
+  baseOf as baseOfArchive,
+  endOf as endOfArchive,
+  relate as relateTo,
+  SessionArchive,
+  type ArchiveRelation,
+  type LocalView,
+} from "../archive.js";
+import { SessionSummary, observedFrom as observedFromSummary } from "../rollout/summary.js";
+import type { ObservedSession } from "../resume-validator.js";
+
+const archiveArg = (u: unknown, path: string): Result<SessionArchive, ArchiveError> => {
+  const r = decodeAll(SessionArchive, u, path, { ...NO_BOUNDS });
+  return isLeft(r) ? err(invalidArchive(r.left)) : ok(r.right);
+};
+
+// An archive holds a whole rollout: its values are not bounded by the input limits here.
+const NO_BOUNDS = {
+  maxArrayLength: Infinity,
+  maxStringLength: Infinity,
+  maxKeys: Infinity,
+  maxDepth: 64,
+  maxValues: Infinity,
+};
+
+const bytesArg = (u: unknown, path: string): Result<Uint8Array, ArchiveError> =>
+  u instanceof Uint8Array
+    ? ok(u)
+    : err(invalidArchive([{ path, message: "expected a Uint8Array" }]));
+
+/** The point a delta starts from (see `baseOf`); an `InvalidArchive` error for a non-archive. */
+export const baseOf = (archive: unknown): Result<ArchivePoint, ArchiveError> =>
+  archiveArg(archive, "archive").map(baseOfArchive);
+
+/** The point where an archive ends (see `endOf`); an `InvalidArchive` error for a non-archive. */
+export const endOf = (archive: unknown): Result<ArchivePoint, ArchiveError> =>
+  archiveArg(archive, "archive").map(endOfArchive);
+
+/** Applies an archive's delta bytes onto base bytes (see `applyDelta`), every argument checked. */
+export const applyDelta = (
+  archive: unknown,
+  delta: unknown,
+  base: unknown,
+): Result<Uint8Array, ArchiveError> =>
+  archiveArg(archive, "archive").andThen((a) =>
+    bytesArg(delta, "delta").andThen((d) =>
+      bytesArg(base, "base").andThen((b) => applyDeltaTo(a, d, b)),
+    ),
+  );
+
+const RelateArchive = t.type({ base: t.union([ArchivePoint, t.null]), length: t.number });
+const LocalViewCodec = t.type({
+  length: t.number,
+  exists: t.boolean,
+  tailAtBase: t.union([t.string, t.null]),
+});
+
+/** How a local rollout relates to an archive (see `relate`), every argument checked. */
+export const relate = (
+  archive: unknown,
+  delta: unknown,
+  local: unknown,
+): Result<ArchiveRelation | "missing_base", ArchiveError> => {
+  const a = decodeAll(RelateArchive, archive, "archive", { ...NO_BOUNDS });
+  if (isLeft(a)) return err(invalidArchive(a.left));
+  const l = decodeAll(LocalViewCodec, local, "local");
+  if (isLeft(l)) return err(invalidArchive(l.left));
+  return bytesArg(delta, "delta").andThen((d) => {
+    // The overlap is a Uint8Array: the snapshot keeps class instances as they are.
+    const overlap = (l.right as { overlap?: unknown }).overlap;
+    return bytesArg(overlap, "local.overlap").map((o) =>
+      relateTo(a.right, d, { ...(l.right as Omit<LocalView, "overlap">), overlap: o }),
+    );
+  });
+};
+
+/** What was observed of a session (see `observedFrom`); `InvalidOptions` for a non-summary. */
+export const observedFrom = (summary: unknown): Result<ObservedSession, ThreadError> => {
+  const s = decodeAll(SessionSummary, summary, "summary");
+  return isLeft(s)
+    ? err(
+        decodingError(
+          "InvalidOptions",
+          s.left[0]?.path ?? "summary",
+          "not a SessionSummary",
+          s.left,
+        ),
+      )
+    : ok(observedFromSummary(s.right));
+};
