@@ -10,7 +10,13 @@ import { closed, decodeAll, isRecord } from "./internal/decode.js";
 import { deepFreeze } from "./internal/freeze.js";
 import { guard } from "./internal/guard.js";
 import { decodingError, type Issue, type ThreadError } from "./errors.js";
-import { CodexOptions, Labels, ThreadOptions } from "./options.js";
+import {
+  CodexOptions,
+  Labels,
+  ThreadOptions,
+  type CodexOptionsInput,
+  type ThreadOptionsInput,
+} from "./options.js";
 import { ThreadId, parseThreadId } from "./thread-id.js";
 import { ThreadMetadata, metadataFromJson } from "./metadata.js";
 import { ContinuationToken } from "./continuation.js";
@@ -100,8 +106,8 @@ const invalidInput = (tag: "InvalidOptions" | "InvalidThreadId", path: string) =
  * the first turn's `thread.started`.
  */
 export const startThread = (
-  codexOptions?: unknown,
-  threadOptions?: unknown,
+  codexOptions?: CodexOptionsInput,
+  threadOptions?: ThreadOptionsInput,
 ): Result<Thread, ThreadError> =>
   guard(
     () =>
@@ -118,9 +124,13 @@ export const startThread = (
     invalidInput("InvalidOptions", "options"),
   );
 
-/** What `resumeThread` may be given besides the id: a continuation token and metadata. */
+/**
+ * What `resumeThread` may be given besides the id: a continuation token and metadata. The
+ * metadata is data from outside (a rollout's `session_meta` line, a legacy `{ labels }` object,
+ * either as a JSON string, or a thread's own `metadata`), so it is read at run time, not typed.
+ */
 export interface ResumeInput {
-  readonly continuationToken?: unknown;
+  readonly continuationToken?: string | null | undefined;
   readonly metadata?: unknown;
 }
 
@@ -135,9 +145,9 @@ const ResumeTokenInput = closed(
  * metadata saved from an earlier turn. Pure: the token is checked by `validateResume`.
  */
 export const resumeThread = (
-  threadId: unknown,
-  codexOptions?: unknown,
-  threadOptions?: unknown,
+  threadId: string,
+  codexOptions?: CodexOptionsInput,
+  threadOptions?: ThreadOptionsInput,
   resume?: ResumeInput,
 ): Result<Thread, ThreadError> =>
   guard(
@@ -183,7 +193,10 @@ export const resumeThread = (
  * The same thread with some thread options replaced (a per-turn override), as a new value;
  * an option set to `undefined` is cleared. The original is untouched.
  */
-export const withThreadOptions = (thread: Thread, patch: unknown): Result<Thread, ThreadError> =>
+export const withThreadOptions = (
+  thread: Thread,
+  patch: ThreadOptionsInput,
+): Result<Thread, ThreadError> =>
   guard(
     () => {
       const p = decodeAll(ThreadOptions, patch ?? {}, "patch");

@@ -92,7 +92,7 @@ describe("legacy parity fixtures (characterization)", () => {
       const turnIds = [first._unsafeUnwrap().turn.turnId];
       for (const step of rest) {
         // Resume as another process would: from the id and the saved token only.
-        const resumed = resumeThread(current.threadId, {}, {}, { continuationToken: current.continuationToken })._unsafeUnwrap();
+        const resumed = resumeThread(current.threadId!, {}, {}, { continuationToken: current.continuationToken })._unsafeUnwrap();
         const sink = recordingSink();
         expect(validateResume({ sink: sink.sink })(resumed, { continuationToken: token! }).isOk()).toBe(true);
         const next = (await runTurn(resumed, "go on", {}, { transport, observe: false }))._unsafeUnwrap();

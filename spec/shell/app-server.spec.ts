@@ -28,6 +28,7 @@ import {
   waitFor,
   withStubEnv,
   type StubEnv,
+  type StubExtra,
 } from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
 
@@ -43,7 +44,7 @@ const slowWhenAsked =
 const withServer = async (
   script: StubScript | undefined,
   fn: (env: StubEnv, server: AppServer) => Promise<void>,
-  extra: { config?: Record<string, unknown> } = {},
+  extra: StubExtra = {},
 ): Promise<void> =>
   withStubEnv(script, async (env) => {
     const server = (await openAppServer(env.codexOptions(extra)))._unsafeUnwrap();
