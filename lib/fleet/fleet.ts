@@ -6,10 +6,15 @@
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { Queue, QueueEvents } from "bullmq";
 import type { TurnError } from "../core/errors.js";
-import { normalizeInput } from "../core/input.js";
+import { normalizeInput, type TurnInput } from "../core/input.js";
 import { parseWith } from "../core/internal/parse.js";
 import { closed } from "../core/internal/decode.js";
-import { TurnOptions, type CodexOptions, type ThreadOptions } from "../core/options.js";
+import {
+  TurnOptions,
+  type CodexOptions,
+  type ThreadOptions,
+  type TurnOptionsInput,
+} from "../core/options.js";
 import { deserializeThread, serializeThread } from "../core/serialize.js";
 import { Thread, updateThread } from "../core/thread.js";
 import type { Turn } from "../core/turn.js";
@@ -76,8 +81,8 @@ export interface Fleet {
    */
   submitTurn(
     thread: Thread,
-    input: unknown,
-    turnOptions?: unknown,
+    input: TurnInput,
+    turnOptions?: TurnOptionsInput,
   ): ResultAsync<FleetTurnOutcome, TurnError | FleetError>;
   /** Closes the queue and its event stream. */
   close(): ResultAsync<void, FleetError>;
