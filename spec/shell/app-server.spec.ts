@@ -31,6 +31,9 @@ import {
   type StubExtra,
 } from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
+import type { TurnInput } from "../../lib/core/input.js";
+import type { TurnOptionsInput } from "../../lib/core/options.js";
+import { untyped } from "../support/untyped.js";
 
 /** A stub script that holds replies back `delayMs` when the user text contains "slow". */
 const slowWhenAsked =
@@ -58,8 +61,8 @@ const withServer = async (
 const turn = async (
   server: AppServer,
   thread: Thread,
-  input: unknown,
-  turnOptions: unknown = {},
+  input: TurnInput,
+  turnOptions: TurnOptionsInput = {},
   deps: RunDeps = {},
 ): Promise<{ result: Awaited<ReturnType<typeof runTurn>>; telemetry: RecordingSink }> => {
   const telemetry = recordingSink();
@@ -105,7 +108,7 @@ describe("openAppServer", () => {
     expect((await openAppServer({ apiKey: "" }))._unsafeUnwrapErr()).toMatchObject({
       _tag: "InvalidApiKey",
     });
-    expect((await openAppServer({ nope: 1 }))._unsafeUnwrapErr()).toMatchObject({
+    expect((await openAppServer(untyped({ nope: 1 })))._unsafeUnwrapErr()).toMatchObject({
       _tag: "InvalidOptions",
     });
     expect(

@@ -159,9 +159,14 @@ describe("secrets: errors of invalid options and inputs", () => {
     const telemetry = recordingSink();
     const deps: RunDeps = { observe: false, sink: telemetry.sink, codexPath: fake("record.mjs") };
     const bad = [
-      await runTurn(thread, [{ type: "text", text: 1 }, OPTION_KEY], {}, deps),
-      await runTurn(thread, "hi", { timeoutMs: OPTION_KEY }, deps),
-      await runTurn(thread, "hi", { outputSchema: OPTION_KEY, signal: ENV_CODEX_KEY }, deps),
+      await runTurn(thread, untyped([{ type: "text", text: 1 }, OPTION_KEY]), {}, deps),
+      await runTurn(thread, "hi", untyped({ timeoutMs: OPTION_KEY }), deps),
+      await runTurn(
+        thread,
+        "hi",
+        untyped({ outputSchema: OPTION_KEY, signal: ENV_CODEX_KEY }),
+        deps,
+      ),
       await runTurn({ ...thread, threadId: `${OPTION_KEY} ` } as unknown as Thread, "hi", {}, deps),
     ];
     for (const r of bad) expectNoLeak("a refused turn", errOf(r, "a refused turn"));
