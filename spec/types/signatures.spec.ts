@@ -65,12 +65,15 @@ describe("the same calls made untyped (JavaScript, data from outside)", () => {
     });
   });
 
-  it("runTurn refuses a bad input and bad turn options before any process", async () => {
+  it("runTurn refuses a bad input and bad turn options at once, before any process", async () => {
     const thread = startThread()._unsafeUnwrap();
     const r = await runTurn(thread, untyped(42), untyped({ timeoutMs: "5" }), {
       codexPath: "/nonexistent/codex",
     });
-    expect(r._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
-    expect(r._unsafeUnwrapErr().path).toMatch(/^(input|turnOptions)/);
+    expect(r._unsafeUnwrapErr()).toMatchObject({
+      _tag: "InvalidOptions",
+      path: "turnOptions.timeoutMs",
+      issues: [{ path: "turnOptions.timeoutMs" }, { path: "input" }],
+    });
   });
 });
