@@ -6,13 +6,9 @@
  * so the host's own signal behaviour does not change. The hook is installed with the first
  * live child and kept (loading and unloading signal-exit per child would re-wrap
  * `process.emit` each time); with no live child it does nothing. A SIGKILL of the host
- * cannot be caught: see docs/transports.md. signal-exit itself loads with the first live child,
- * not with `import("codex-fp")` (its CommonJS build, loaded synchronously: the hook must be in
- * place before the child runs; its state is shared with any other copy through a global symbol).
+ * cannot be caught: see docs/transports.md.
  */
-import { createRequire } from "node:module";
-import type { onExit as OnExit } from "signal-exit";
-import { moduleUrl } from "../internal/here.js";
+import { onExit } from "signal-exit";
 
 /** A child the hook must kill: synchronously, with its process group and descendants. */
 export interface LiveChild {
@@ -39,7 +35,6 @@ export const trackChild = (child: LiveChild): (() => void) => {
   live.add(child);
   if (!hooked) {
     hooked = true;
-    const { onExit } = createRequire(moduleUrl)("signal-exit") as { onExit: typeof OnExit };
     onExit(killAll);
   }
   return () => {
