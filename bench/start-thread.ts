@@ -3,10 +3,10 @@
  * official SDK does: keep the options as given). Same process, same options, warmed up,
  * rounds interleaved; the best round of each counts.
  */
-import { startThread } from "../lib/index.js";
+import { startThread, type CodexOptionsInput, type ThreadOptionsInput } from "../lib/index.js";
 
 /** Options as a real client passes them: every kind of value the codecs check. */
-const codexOptions = {
+const codexOptions: CodexOptionsInput = {
   codexPathOverride: "/usr/local/bin/codex",
   baseUrl: "https://api.openai.com/v1",
   apiKey: "sk-proj-0123456789abcdefghijklmnopqrstuvwxyz",
@@ -18,7 +18,7 @@ const codexOptions = {
   configOverrides: ['model_verbosity="low"'],
   env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/home/dev", LANG: "C.UTF-8" },
 };
-const threadOptions = {
+const threadOptions: ThreadOptionsInput = {
   model: "gpt-5-codex",
   sandboxMode: "workspace-write",
   workingDirectory: "/home/dev/project",

@@ -74,9 +74,11 @@ const main = async (): Promise<number> => {
     ),
     TE.chainEitherKW((thread) =>
       toEither(
-        validateResume({ sink: telemetry.sink, secret: deps.secret, now: () => new Date() })(
-          thread,
-        ),
+        validateResume(thread, undefined, {
+          sink: telemetry.sink,
+          secret: deps.secret,
+          now: () => new Date(),
+        }),
       ),
     ),
     TE.chainW((thread) => toTaskEither(() => runTurn(thread, "And again, resumed", {}, deps))),

@@ -33,7 +33,11 @@ export {
   type ContinuationToken,
   type DecodedToken,
 } from "./core/continuation.js";
-export { validateResume, type ResumeValidatorDeps } from "./core/resume-validator.js";
+export {
+  validateResume,
+  type ObservedSession,
+  type ResumeValidatorDeps,
+} from "./core/resume-validator.js";
 export {
   noopSink,
   recordingSink,
@@ -89,3 +93,9 @@ export {
   eitherK,
   taskEitherK,
 } from "./interop/fp-ts.js";
+export {
+  startThreadTE,
+  runTurnWith,
+  validateResumeWith,
+  type ThreadSource,
+} from "./interop/pipe.js";

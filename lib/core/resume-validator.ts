@@ -213,69 +213,73 @@ const readSink = (deps: ResumeValidatorDeps): TelemetrySink | undefined => {
 };
 
 /**
- * Builds the resume validator. `validateResume(deps)(thread, observed?)` returns the thread
- * when its token matches, or `ContinuationMismatch` with the reason. Emits exactly one
+ * Checks a thread's continuation token: `validateResume(thread, observed, deps)` returns the
+ * thread when its token matches what was observed of its session (`undefined` or `{}`: nothing
+ * was observed), or `ContinuationMismatch` with the reason. Data first, deps last; the
+ * data-last form for `pipe` is `validateResumeWith(observed, deps)`. Emits exactly one
  * telemetry event per call. Never throws; a sink that throws does not break it.
  */
-export const validateResume =
-  (deps: ResumeValidatorDeps) =>
-  (thread: Thread, observed?: ObservedSession): Result<Thread, ThreadError> => {
-    const sink = readSink(deps);
-    const timestamp = readClock(deps);
-    let threadId: string | null = null;
-    let judged: { verdict: Verdict; seen: Position | null };
-    try {
-      threadId = typeof thread.threadId === "string" ? thread.threadId : null;
-      judged = judge(thread, observed, readPolicy(deps));
-    } catch {
-      judged = {
-        verdict: {
-          ok: false,
-          reason: "malformed",
-          expected: null,
-          detail: "the thread could not be read",
-        },
-        seen: null,
-      };
-    }
-    const { verdict, seen } = judged;
-    if (verdict.ok) {
-      emit(sink, {
-        name: "codex.thread.resume.validated",
-        timestamp,
-        threadId,
-        tokenKind: verdict.tokenKind,
-        expected: verdict.expected,
-        observed: seen,
-      });
-      return ok(thread);
-    }
+export const validateResume = (
+  thread: Thread,
+  observed: ObservedSession | undefined,
+  deps: ResumeValidatorDeps,
+): Result<Thread, ThreadError> => {
+  const sink = readSink(deps);
+  const timestamp = readClock(deps);
+  let threadId: string | null = null;
+  let judged: { verdict: Verdict; seen: Position | null };
+  try {
+    threadId = typeof thread.threadId === "string" ? thread.threadId : null;
+    judged = judge(thread, observed, readPolicy(deps));
+  } catch {
+    judged = {
+      verdict: {
+        ok: false,
+        reason: "malformed",
+        expected: null,
+        detail: "the thread could not be read",
+      },
+      seen: null,
+    };
+  }
+  const { verdict, seen } = judged;
+  if (verdict.ok) {
     emit(sink, {
-      name: "codex.thread.resume.mismatch",
+      name: "codex.thread.resume.validated",
       timestamp,
       threadId,
-      reason: verdict.reason,
+      tokenKind: verdict.tokenKind,
       expected: verdict.expected,
       observed: seen,
     });
-    if (verdict.reason === "missing")
-      return err(
-        sessionMissing(
-          threadId,
-          verdict.detail ?? "",
-          verdict.expected,
-          `the thread's session is not in ${verdict.detail ?? "the store"} (the store the CLI will read); import it there with importSession before resuming`,
-        ),
-      );
+    return ok(thread);
+  }
+  emit(sink, {
+    name: "codex.thread.resume.mismatch",
+    timestamp,
+    threadId,
+    reason: verdict.reason,
+    expected: verdict.expected,
+    observed: seen,
+  });
+  if (verdict.reason === "missing")
     return err(
-      continuationMismatch(
-        verdict.reason,
-        verdict.detail === undefined
-          ? explain[verdict.reason]
-          : `${explain[verdict.reason]}: ${verdict.detail}`,
+      sessionMissing(
         threadId,
+        verdict.detail ?? "",
         verdict.expected,
-        seen,
+        `the thread's session is not in ${verdict.detail ?? "the store"} (the store the CLI will read); import it there with importSession before resuming`,
       ),
     );
-  };
+  return err(
+    continuationMismatch(
+      verdict.reason,
+      verdict.detail === undefined
+        ? explain[verdict.reason]
+        : `${explain[verdict.reason]}: ${verdict.detail}`,
+      threadId,
+      verdict.expected,
+      seen,
+    ),
+  );
+};

@@ -5,8 +5,8 @@
  * when deserializing.
  */
 import * as t from "io-ts";
-import { err, ok, type Result } from "neverthrow";
-import { closed, describe, isRecord } from "./internal/decode.js";
+import { err, type Result } from "neverthrow";
+import { closed, isRecord } from "./internal/decode.js";
 import { resolveInputLimits } from "./limits.js";
 import { TokenCount } from "./token-count.js";
 import { Redacted } from "./redacted.js";

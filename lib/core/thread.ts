@@ -16,7 +16,13 @@ import {
   parseWith,
   type ThreadError,
 } from "./errors/index.js";
-import { CodexOptions, Labels, ThreadOptions } from "./options.js";
+import {
+  CodexOptions,
+  Labels,
+  ThreadOptions,
+  type CodexOptionsInput,
+  type ThreadOptionsInput,
+} from "./options.js";
 import { ThreadId, parseThreadId } from "./thread-id.js";
 import { ThreadMetadata, metadataFromJson } from "./metadata.js";
 import { ContinuationToken } from "./continuation.js";
@@ -106,8 +112,8 @@ const invalidInput = (tag: "InvalidOptions" | "InvalidThreadId", path: string) =
  * the first turn's `thread.started`. `limits` bounds the options' sizes (see `InputLimits`).
  */
 export const startThread = (
-  codexOptions?: unknown,
-  threadOptions?: unknown,
+  codexOptions?: CodexOptionsInput,
+  threadOptions?: ThreadOptionsInput,
   limits?: unknown,
 ): Result<Thread, ThreadError> =>
   guard(
@@ -127,9 +133,13 @@ export const startThread = (
     invalidInput("InvalidOptions", "options"),
   );
 
-/** What `resumeThread` may be given besides the id: a continuation token and metadata. */
+/**
+ * What `resumeThread` may be given besides the id: a continuation token and metadata. The
+ * metadata is data from outside (a rollout's `session_meta` line, a legacy `{ labels }` object,
+ * either as a JSON string, or a thread's own `metadata`), so it is read at run time, not typed.
+ */
 export interface ResumeInput {
-  readonly continuationToken?: unknown;
+  readonly continuationToken?: string | null | undefined;
   readonly metadata?: unknown;
 }
 
@@ -145,9 +155,9 @@ const ResumeTokenInput = closed(
  * `limits` bounds the inputs' sizes (see `InputLimits`).
  */
 export const resumeThread = (
-  threadId: unknown,
-  codexOptions?: unknown,
-  threadOptions?: unknown,
+  threadId: string,
+  codexOptions?: CodexOptionsInput,
+  threadOptions?: ThreadOptionsInput,
   resume?: ResumeInput,
   limits?: unknown,
 ): Result<Thread, ThreadError> =>
@@ -197,7 +207,7 @@ export const resumeThread = (
  */
 export const withThreadOptions = (
   thread: Thread,
-  patch: unknown,
+  patch: ThreadOptionsInput,
   limits?: unknown,
 ): Result<Thread, ThreadError> =>
   guard(

@@ -11,9 +11,14 @@ import {
   parseWith,
   type TurnError,
 } from "../core/errors/index.js";
-import { normalizeInput } from "../core/input.js";
+import { normalizeInput, type TurnInput } from "../core/input.js";
 import { closed } from "../core/internal/decode.js";
-import { TurnOptions, type CodexOptions, type ThreadOptions } from "../core/options.js";
+import {
+  TurnOptions,
+  type CodexOptions,
+  type ThreadOptions,
+  type TurnOptionsInput,
+} from "../core/options.js";
 import { deserializeThread, serializeThread } from "../core/serialize.js";
 import { Thread, updateThread } from "../core/thread.js";
 import type { Turn } from "../core/turn.js";
@@ -80,8 +85,8 @@ export interface Fleet {
    */
   submitTurn(
     thread: Thread,
-    input: unknown,
-    turnOptions?: unknown,
+    input: TurnInput,
+    turnOptions?: TurnOptionsInput,
   ): ResultAsync<FleetTurnOutcome, TurnError | FleetError>;
   /** Closes the queue and its event stream. */
   close(): ResultAsync<void, FleetError>;

@@ -11,7 +11,8 @@ import type { TurnError } from "../core/errors/index.js";
 import { decodeContinuationToken } from "../core/continuation.js";
 import { deserializeThread, serializeThread } from "../core/serialize.js";
 import { updateThread, withThreadOptions, type Thread } from "../core/thread.js";
-import type { CodexOptions, ThreadOptions } from "../core/options.js";
+import type { TurnInput } from "../core/input.js";
+import type { CodexOptions, ThreadOptions, TurnOptionsInput } from "../core/options.js";
 import type { TurnOutcome } from "../shell/run.js";
 import { decodeAll } from "../core/internal/decode.js";
 import {
@@ -52,8 +53,8 @@ export interface ProcessorContext {
   /** Runs the turn (runTurn with this worker's transport and sink). */
   readonly runTurn: (
     thread: Thread,
-    input: unknown,
-    turnOptions: unknown,
+    input: TurnInput,
+    turnOptions: TurnOptionsInput,
   ) => ResultAsync<TurnOutcome, TurnError>;
 }
 

@@ -9,7 +9,7 @@ import { mintContinuationToken } from "../core/continuation.js";
 import { parseWith } from "../core/errors/index.js";
 import { snapshotOptions } from "../core/internal/snapshot.js";
 import type { ThreadError } from "../core/errors/index.js";
-import { CodexOptions } from "../core/options.js";
+import { CodexOptions, type CodexOptionsInput, type ThreadOptionsInput } from "../core/options.js";
 import type { SessionError } from "../core/errors/index.js";
 import { resumeThread, type Thread } from "../core/thread.js";
 import { lastSession } from "./sessions.js";
@@ -26,8 +26,8 @@ export interface ResumeLastOptions {
 
 /** Resumes the most recent session as a Thread value (no process is started). */
 export const resumeLast = (
-  codexOptions?: unknown,
-  threadOptions?: unknown,
+  codexOptions?: CodexOptionsInput,
+  threadOptions?: ThreadOptionsInput,
   optionsArg: ResumeLastOptions = {},
 ): ResultAsync<Thread, ThreadError | SessionError> => {
   const taken = snapshotOptions<ResumeLastOptions>(optionsArg, "options");

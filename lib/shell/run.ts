@@ -5,6 +5,8 @@
  */
 import type { ResultAsync } from "neverthrow";
 import type { TurnError } from "../core/errors/index.js";
+import type { TurnInput } from "../core/input.js";
+import type { TurnOptionsInput } from "../core/options.js";
 import type { Thread } from "../core/thread.js";
 import { start } from "./run/start.js";
 import type { RunDeps, StreamedTurn, TurnOutcome } from "./run/types.js";
@@ -24,8 +26,8 @@ export { observeFromStore } from "./run/observe.js";
  */
 export const runTurn = (
   thread: Thread,
-  input: unknown,
-  turnOptions?: unknown,
+  input: TurnInput,
+  turnOptions?: TurnOptionsInput,
   deps: RunDeps = {},
 ): ResultAsync<TurnOutcome, TurnError> =>
   start(thread, input, turnOptions, deps ?? {}, false).outcome;
@@ -36,7 +38,7 @@ export const runTurn = (
  */
 export const runStreamed = (
   thread: Thread,
-  input: unknown,
-  turnOptions?: unknown,
+  input: TurnInput,
+  turnOptions?: TurnOptionsInput,
   deps: RunDeps = {},
 ): StreamedTurn => start(thread, input, turnOptions, deps ?? {}, true);

@@ -3,6 +3,7 @@
  * lengths, sizes and depth before anything is iterated, each failing as a typed error at its
  * path. A sparse array of length 2**32-1 ran V8 out of heap; it is refused on its `length` alone.
  */
+import type { ConfigObject } from "../../lib/core/config-value.js";
 import { DEFAULT_INPUT_LIMITS, snapshot } from "../../lib/core/internal/snapshot.js";
 import {
   deserializeThread,
@@ -14,8 +15,8 @@ import {
 import { metadataFromJson } from "../../lib/core/metadata.js";
 import { decodeArchive } from "../../lib/core/archive.js";
 
-const sparse = (length: number): unknown[] => {
-  const a: unknown[] = [];
+const sparse = (length: number): string[] => {
+  const a: string[] = [];
   a.length = length;
   return a;
 };
@@ -202,7 +203,7 @@ describe("the entry points refuse oversized inputs at their path (issue 13 part 
   });
 
   it("depth, string length and key count are bounded on startThread too", () => {
-    let deep: Record<string, unknown> = { leaf: 1 };
+    let deep: ConfigObject = { leaf: 1 };
     for (let i = 0; i < 70; i++) deep = { n: deep };
     expect(startThread({ config: deep })._unsafeUnwrapErr().message).toMatch(
       /: nested deeper than 64 \(limits\.maxDepth\)$/,

@@ -34,9 +34,13 @@ const verdictOn = (token: string, secret: string) => {
   const decoded = decodeContinuationToken(token, secret);
   const thread = resumeThread(claim.threadId, {}, {}, { continuationToken: token });
   const validated = thread.isOk()
-    ? validateResume({ sink: recordingSink().sink, secret })(thread.value, {
-        completedTurns: claim.completedTurns,
-      })
+    ? validateResume(
+        thread.value,
+        {
+          completedTurns: claim.completedTurns,
+        },
+        { sink: recordingSink().sink, secret },
+      )
     : null;
   return {
     decodedOk: decoded.isOk(),

@@ -36,6 +36,7 @@ import {
 import { decodeAll } from "../../lib/core/internal/decode.js";
 import { anyInput } from "../support/arbitraries.js";
 import { THREAD_ERROR_TAGS, errorProblem, threadProblem } from "../fuzz/support/harness.js";
+import { untyped } from "../support/untyped.js";
 
 /** True when A and B are the same type (checked by `tsc --noEmit`). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -313,7 +314,7 @@ describe("TurnOptions", () => {
 
 describe("startThread with options", () => {
   it("reports the problems of both option objects in one error", () => {
-    const r = startThread({ baseUrl: "nope" }, { sandboxMode: "nope", mdoel: "gpt-5" });
+    const r = startThread({ baseUrl: "nope" }, untyped({ sandboxMode: "nope", mdoel: "gpt-5" }));
     expect(r._unsafeUnwrapErr()).toMatchObject({
       _tag: "InvalidOptions",
       path: "codexOptions.baseUrl",
@@ -342,7 +343,7 @@ describe("startThread with options", () => {
     let checked = 0;
     fc.assert(
       fc.property(anyInput, anyInput, (a, b) => {
-        const r = startThread(a.make(), b.make());
+        const r = startThread(untyped(a.make()), untyped(b.make()));
         const problem = r.isOk()
           ? threadProblem(r.value)
           : errorProblem(r.error, THREAD_ERROR_TAGS);

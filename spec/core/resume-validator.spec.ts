@@ -1,5 +1,5 @@
 /**
- * The resume validator: `validateResume(deps)(thread, observed?)` checks a thread's
+ * The resume validator: `validateResume(thread, observed?, deps)` checks a thread's
  * continuation token against its id and the observed session, and reports every call as
  * exactly one telemetry event.
  */
@@ -42,10 +42,11 @@ const run = (
   policy: { acceptLegacyTokens?: boolean; requireToken?: boolean } = {},
 ) => {
   const rec = recordingSink();
-  const result = validateResume({ sink: rec.sink, ...policy, ...(secret ? { secret } : {}) })(
-    thread,
-    observed,
-  );
+  const result = validateResume(thread, observed, {
+    sink: rec.sink,
+    ...policy,
+    ...(secret ? { secret } : {}),
+  });
   return { result, events: [...rec.events] };
 };
 
@@ -218,7 +219,7 @@ describe("validateResume", () => {
       const signedEmpty = `${token({}, null)}.${"A".repeat(43)}`;
       for (const t of [signedEmpty, token()]) {
         const rec = recordingSink();
-        const r = validateResume({ sink: rec.sink, secret: "" })(threadWith(t), {});
+        const r = validateResume(threadWith(t), {}, { sink: rec.sink, secret: "" });
         expect(r._unsafeUnwrapErr()).toMatchObject({ reason: "signature" });
         expect(r._unsafeUnwrapErr().message).toContain("non-empty string");
         expect(rec.events).toHaveLength(1);
@@ -245,9 +246,13 @@ describe("validateResume", () => {
   describe("a session that is not in the store", () => {
     it("is a SessionMissing error naming the store, reported as a mismatch (reason missing)", () => {
       const rec = recordingSink();
-      const r = validateResume({ sink: rec.sink, secret: SECRET })(threadWith(token()), {
-        missingFrom: "/b/.codex/sessions",
-      });
+      const r = validateResume(
+        threadWith(token()),
+        {
+          missingFrom: "/b/.codex/sessions",
+        },
+        { sink: rec.sink, secret: SECRET },
+      );
       expect(r._unsafeUnwrapErr()).toMatchObject({
         _tag: "SessionMissing",
         store: "/b/.codex/sessions",
@@ -324,9 +329,9 @@ describe("validateResume", () => {
     const throwing = () => {
       throw new Error("sink down");
     };
-    expect(validateResume({ sink: throwing, secret: SECRET })(thread).isOk()).toBe(true);
+    expect(validateResume(thread, undefined, { sink: throwing, secret: SECRET }).isOk()).toBe(true);
     expect(
-      validateResume({ sink: throwing, secret: SECRET })(thread, { completedTurns: 9 }).isErr(),
+      validateResume(thread, { completedTurns: 9 }, { sink: throwing, secret: SECRET }).isErr(),
     ).toBe(true);
   });
 
@@ -352,17 +357,21 @@ describe("validateResume", () => {
       globalThis.Date = RealDate;
     }
     const rec = recordingSink();
-    validateResume({ sink: rec.sink, secret: SECRET, now: () => new Date(0) })(threadWith(token()));
+    validateResume(threadWith(token()), undefined, {
+      sink: rec.sink,
+      secret: SECRET,
+      now: () => new Date(0),
+    });
     expect(rec.events[0]?.timestamp).toBe("1970-01-01T00:00:00.000Z");
   });
 
   it("does not fail a resume because the injected clock fails", () => {
     const rec = recordingSink();
-    const r = validateResume({
+    const r = validateResume(threadWith(token()), undefined, {
       sink: rec.sink,
       secret: SECRET,
       now: () => new Date(Number.NaN),
-    })(threadWith(token()));
+    });
     expect(r.isOk()).toBe(true);
     expect(rec.events[0]?.timestamp).toBeNull();
   });
@@ -393,11 +402,11 @@ describe("validateResume", () => {
         const rec = recordingSink();
         const withSink = { ...ownEntries(deps.make()), sink: rec.sink };
         expect(() =>
-          validateResume(withSink as never)(thread.make() as Thread, observed.make() as never),
+          validateResume(thread.make() as Thread, observed.make() as never, withSink as never),
         ).not.toThrow();
         expect(rec.events).toHaveLength(1);
         expect(() =>
-          validateResume(deps.make() as never)(thread.make() as Thread, observed.make() as never),
+          validateResume(thread.make() as Thread, observed.make() as never, deps.make() as never),
         ).not.toThrow();
       }),
       { numRuns: 300 },

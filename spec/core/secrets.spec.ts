@@ -16,6 +16,7 @@ import { isSecretName, secretValues } from "../../lib/core/secrets.js";
 import { deserializeThread, serializeThread } from "../../lib/core/serialize.js";
 import { startThread, type Thread } from "../../lib/core/thread.js";
 import { redact, redactJson, redactTail } from "../../lib/shell/internal/redact.js";
+import { untyped } from "../support/untyped.js";
 
 const BEARER = "tok-Bearer-9fQ2mZ7xK4pL1vR8";
 const HEADER = "hdr-Auth-3wN6yT0cB5jH2sD9";
@@ -35,7 +36,8 @@ const CONFIG = {
   mcp_servers: { s: { command: "mcp-server", env: { GITHUB_TOKEN: GITHUB } } },
 };
 
-const threadWith = (config: unknown = CONFIG): Thread => startThread({ config })._unsafeUnwrap();
+const threadWith = (config: unknown = CONFIG): Thread =>
+  startThread({ config: untyped(config) })._unsafeUnwrap();
 
 /** Every form of `value` a log line, a crash report or a store could hold. */
 const shown = (value: unknown): string =>
@@ -157,7 +159,7 @@ describe("secrets in config: held Redacted", () => {
       { notify: [Redacted.of(GITHUB)] },
       { mcp_servers: { s: { command: "x", env: { OPENAI_API_KEY: GITHUB } } } },
     ]) {
-      const e = startThread({ config })._unsafeUnwrapErr();
+      const e = startThread({ config: untyped(config) })._unsafeUnwrapErr();
       expect(e).toMatchObject({ _tag: "InvalidOptions" });
       expect(e.path).toMatch(/^codexOptions\.config\./);
       expectNoKey(e);

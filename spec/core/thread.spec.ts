@@ -19,6 +19,7 @@ import {
   validThreadOptions,
 } from "../support/arbitraries.js";
 import { CLI_GOLDEN, readJsonLines, reveal, unfrozenPaths } from "../support/core-helpers.js";
+import { untyped } from "../support/untyped.js";
 
 const ROLLOUT_ID = "01a20fb5-345b-7f51-b6d3-8f2a9ee94142";
 const rolloutHead = () => readJsonLines(`${CLI_GOLDEN}/resume/rollout.jsonl`)[0];
@@ -43,7 +44,7 @@ describe("startThread", () => {
 
   it("accepts no options at all", () => {
     expect(startThread().isOk()).toBe(true);
-    expect(startThread(null, null).isOk()).toBe(true);
+    expect(startThread(untyped(null), untyped(null)).isOk()).toBe(true);
     expect(startThread({}, {})._unsafeUnwrap().threadOptions).toEqual({});
   });
 
@@ -100,7 +101,7 @@ describe("startThread", () => {
   });
 
   it("rejects an invalid API key as InvalidApiKey, with every other problem", () => {
-    const r = startThread({ apiKey: "sk-live secret", baseUrl: 3 }, { model: "" });
+    const r = startThread({ apiKey: "sk-live secret", baseUrl: untyped(3) }, { model: "" });
     expect(r._unsafeUnwrapErr()).toMatchObject({
       _tag: "InvalidApiKey",
       path: "codexOptions.apiKey",
@@ -140,7 +141,7 @@ describe("startThread", () => {
   it("never throws, whatever it is given", () => {
     fc.assert(
       fc.property(anyInput, anyInput, (a, b) => {
-        expect(() => startThread(a.make(), b.make())).not.toThrow();
+        expect(() => startThread(untyped(a.make()), untyped(b.make()))).not.toThrow();
       }),
       { numRuns: 300 },
     );
@@ -171,12 +172,16 @@ describe("resumeThread", () => {
 
   it("rejects an id that is a path, empty, too long or not a string", () => {
     for (const id of ["../x", "a/b", "", "x".repeat(129), 42, null, undefined, "a b"])
-      expect(resumeThread(id)._unsafeUnwrapErr()._tag).toBe("InvalidThreadId");
+      expect(resumeThread(untyped(id))._unsafeUnwrapErr()._tag).toBe("InvalidThreadId");
   });
 
   it("checks the id before the options", () => {
-    expect(resumeThread("-x", { nope: 1 })._unsafeUnwrapErr()._tag).toBe("InvalidThreadId");
-    expect(resumeThread("thread_1", { nope: 1 })._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
+    expect(resumeThread("-x", untyped({ nope: 1 }))._unsafeUnwrapErr()._tag).toBe(
+      "InvalidThreadId",
+    );
+    expect(resumeThread("thread_1", untyped({ nope: 1 }))._unsafeUnwrapErr()._tag).toBe(
+      "InvalidOptions",
+    );
   });
 
   it("carries a continuation token without judging it (validateResume does that)", () => {
@@ -241,10 +246,20 @@ describe("resumeThread", () => {
     fc.assert(
       fc.property(anyInput, anyInput, anyInput, anyInput, (id, c, o, resume) => {
         expect(() =>
-          resumeThread(id.make(), c.make(), o.make(), resume.make() as never),
+          resumeThread(
+            untyped(id.make()),
+            untyped(c.make()),
+            untyped(o.make()),
+            untyped(resume.make()),
+          ),
         ).not.toThrow();
         expect(() =>
-          resumeThread("thread_abc123", c.make(), o.make(), resume.make() as never),
+          resumeThread(
+            "thread_abc123",
+            untyped(c.make()),
+            untyped(o.make()),
+            untyped(resume.make()),
+          ),
         ).not.toThrow();
       }),
       { numRuns: 300 },
@@ -303,11 +318,16 @@ describe("withThreadOptions", () => {
   it("changes nothing for an empty or missing patch", () => {
     const thread = base();
     for (const patch of [undefined, null, {}])
-      expect(reveal(withThreadOptions(thread, patch)._unsafeUnwrap())).toEqual(reveal(thread));
+      expect(reveal(withThreadOptions(thread, untyped(patch))._unsafeUnwrap())).toEqual(
+        reveal(thread),
+      );
   });
 
   it("rejects an invalid patch with every problem, as InvalidOptions", () => {
-    const r = withThreadOptions(base(), { model: "-x", webSearchMode: "on", apiKey: "sk" });
+    const r = withThreadOptions(
+      base(),
+      untyped({ model: "-x", webSearchMode: "on", apiKey: "sk" }),
+    );
     expect(r._unsafeUnwrapErr()).toMatchObject({
       _tag: "InvalidOptions",
       path: "patch.model",
@@ -334,8 +354,8 @@ describe("withThreadOptions", () => {
   it("never throws, whatever it is given", () => {
     fc.assert(
       fc.property(anyInput, anyInput, (t, p) => {
-        expect(() => withThreadOptions(base(), p.make())).not.toThrow();
-        expect(() => withThreadOptions(t.make() as Thread, p.make())).not.toThrow();
+        expect(() => withThreadOptions(base(), untyped(p.make()))).not.toThrow();
+        expect(() => withThreadOptions(t.make() as Thread, untyped(p.make()))).not.toThrow();
       }),
       { numRuns: 300 },
     );

@@ -5,6 +5,7 @@
  * does not exist (reaching it would say `CodexNotFound`), and turns a transport that counts the
  * turns it was asked to start (it must stay at 0).
  */
+import { untyped } from "../support/untyped.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,7 +75,10 @@ const errorOf = async (
 
 type Call = () => Outcome | ResultAsync<unknown, { _tag: string; path: string }> | Promise<Outcome>;
 
-const lifecycle = (codexOptions: unknown) => ({ codexOptions, codexPath: MISSING });
+const lifecycle = (codexOptions: unknown) => ({
+  codexOptions: untyped(codexOptions),
+  codexPath: MISSING,
+});
 
 /** input error → the tag and path every entry point must answer, and the entry points. */
 const TABLE: ReadonlyArray<{
@@ -151,8 +155,8 @@ const TABLE: ReadonlyArray<{
     input: "bad thread options",
     expected: { _tag: "InvalidOptions", path: "threadOptions.sandbox" },
     calls: {
-      startThread: () => startThread({}, { sandbox: "read-only" }),
-      resumeThread: () => resumeThread(ID, {}, { sandbox: "read-only" }),
+      startThread: () => startThread({}, untyped({ sandbox: "read-only" })),
+      resumeThread: () => resumeThread(ID, {}, untyped({ sandbox: "read-only" })),
     },
   },
   {
@@ -168,8 +172,8 @@ const TABLE: ReadonlyArray<{
     input: "a bad input",
     expected: { _tag: "InvalidOptions", path: "input" },
     calls: {
-      runTurn: () => runTurn(good(), 42, {}, { transport: counting }),
-      runStreamed: () => runStreamed(good(), 42, {}, { transport: counting }).outcome,
+      runTurn: () => runTurn(good(), untyped(42), {}, { transport: counting }),
+      runStreamed: () => runStreamed(good(), untyped(42), {}, { transport: counting }).outcome,
     },
   },
 ];

@@ -17,6 +17,7 @@ import {
 } from "../support/arbitraries.js";
 import { CASES } from "./support/budget.js";
 import { call, check, expectSoundThread, fuzzIt, okOrTagged } from "./support/harness.js";
+import { untyped } from "../support/untyped.js";
 
 /** What an accepted id looks like: no separator, no control character, no leading "-". */
 const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
@@ -71,7 +72,7 @@ describe("fuzz: thread ids", () => {
     (id) => {
       const u = id.make();
       const parsed = call("parseThreadId", () => parseThreadId(u));
-      const resumed = call("resumeThread", () => resumeThread(u, {}, {}));
+      const resumed = call("resumeThread", () => resumeThread(untyped(u), {}, {}));
       const t = okOrTagged(resumed, ["InvalidThreadId"], "resumeThread");
       check(parsed.isOk() === resumed.isOk(), "resumeThread and parseThreadId disagree");
       if (t !== undefined) {

@@ -11,6 +11,7 @@ import { applyJsonOps, jsonLeaf, jsonOp, nastyString, value } from "../support/a
 import { CASES } from "./support/budget.js";
 import { call, check, expectSoundThread, fuzzIt, okOrTagged } from "./support/harness.js";
 import { rolloutHead, validRawCodexOptions, validThread } from "./support/threads.js";
+import { untyped } from "../support/untyped.js";
 
 const OPTION_ERRORS = ["InvalidOptions", "InvalidApiKey"] as const;
 const RESUME_ERRORS = [
@@ -86,7 +87,7 @@ describe("fuzz: options", () => {
     CASES.options.startAnything,
     fc.tuple(someOptions, someOptions),
     ([a, b]) => {
-      const r = call("startThread", () => startThread(a.make(), b.make()));
+      const r = call("startThread", () => startThread(untyped(a.make()), untyped(b.make())));
       const t = okOrTagged(r, OPTION_ERRORS, "startThread");
       if (t !== undefined) expectSoundThread(t, "startThread");
     },
@@ -97,7 +98,9 @@ describe("fuzz: options", () => {
     CASES.options.startMutated,
     mutatedOptions,
     ({ codexOptions, threadOptions, apiKey }) => {
-      const r = call("startThread", () => startThread(codexOptions, threadOptions));
+      const r = call("startThread", () =>
+        startThread(untyped(codexOptions), untyped(threadOptions)),
+      );
       const t = okOrTagged(r, OPTION_ERRORS, "startThread");
       if (t !== undefined) {
         expectSoundThread(t, "startThread");
@@ -146,10 +149,10 @@ describe("fuzz: options", () => {
     (g) => {
       const r = call("resumeThread", () =>
         resumeThread(
-          g.id.make(),
-          g.codexOptions.make(),
-          g.threadOptions.make(),
-          g.resume.make() as never,
+          untyped(g.id.make()),
+          untyped(g.codexOptions.make()),
+          untyped(g.threadOptions.make()),
+          untyped(g.resume.make()),
         ),
       );
       const t = okOrTagged(r, RESUME_ERRORS, "resumeThread");
@@ -171,7 +174,7 @@ describe("fuzz: options", () => {
     ),
     ([thread, patch]) => {
       const before = serializeThread(thread);
-      const r = call("withThreadOptions", () => withThreadOptions(thread, patch.make()));
+      const r = call("withThreadOptions", () => withThreadOptions(thread, untyped(patch.make())));
       const t = okOrTagged(r, ["InvalidOptions"], "withThreadOptions");
       if (t !== undefined) expectSoundThread(t, "withThreadOptions");
       check(serializeThread(thread) === before, "withThreadOptions changed the original thread");

@@ -198,11 +198,11 @@ describe("fuzz: continuation tokens", () => {
       const secret = g.secret.make();
       const thread = g.thread.make() as Thread;
       const r = call("validateResume", () =>
-        validateResume({
+        validateResume(thread, g.observed.make() as never, {
           sink,
           ...(now !== undefined ? { now } : {}),
           ...(secret !== undefined ? { secret: secret as string } : {}),
-        })(thread, g.observed.make() as never),
+        }),
       );
       const ok = okOrTagged(r, ["ContinuationMismatch"], "validateResume");
       check(events.length === 1, () => `${events.length} telemetry events for one call`);

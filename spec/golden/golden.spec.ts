@@ -92,9 +92,9 @@ describe("legacy parity fixtures (characterization)", () => {
       const turnIds = [first._unsafeUnwrap().turn.turnId];
       for (const step of rest) {
         // Resume as another process would: from the id and the saved token only.
-        const resumed = resumeThread(current.threadId, {}, {}, { continuationToken: current.continuationToken })._unsafeUnwrap();
+        const resumed = resumeThread(current.threadId!, {}, {}, { continuationToken: current.continuationToken })._unsafeUnwrap();
         const sink = recordingSink();
-        expect(validateResume({ sink: sink.sink })(resumed, { continuationToken: token! }).isOk()).toBe(true);
+        expect(validateResume(resumed, { continuationToken: token! }, { sink: sink.sink }).isOk()).toBe(true);
         const next = (await runTurn(resumed, "go on", {}, { transport, observe: false }))._unsafeUnwrap();
         // Every event of the step names the same thread; its run (turn) id is a new one.
         for (const e of events(step.recording.stdout))
@@ -110,7 +110,7 @@ describe("legacy parity fixtures (characterization)", () => {
 
   it("a stale legacy token (not the server's latest) is refused", () => {
     const resumed = resumeThread("thread_auto_123", {}, {}, { continuationToken: "cont-auto-run" })._unsafeUnwrap();
-    const r = validateResume({ sink: () => undefined })(resumed, { continuationToken: "cont-newer" });
+    const r = validateResume(resumed, { continuationToken: "cont-newer" }, { sink: () => undefined });
     expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "ContinuationMismatch", reason: "stale" });
   });
 

@@ -541,7 +541,7 @@ describe("otelSink and resume checks", () => {
   });
 
   it("gives a check that admits no turn (validateResume alone) a span of its own", async () => {
-    const v = validateResume({ sink: sinkOf(), secret: SECRET })(resumed(3), { completedTurns: 3 });
+    const v = validateResume(resumed(3), { completedTurns: 3 }, { sink: sinkOf(), secret: SECRET });
     expect(v.isOk()).toBe(true);
     expect(spans()).toHaveLength(0); // it waits out the tick for its turn
     await tick();

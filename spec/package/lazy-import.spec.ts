@@ -39,10 +39,16 @@ const importsOf = (file: string): { readonly static: string[]; readonly dynamic:
 const toSource = (from: string, spec: string): string | null =>
   spec.startsWith(".") ? resolve(dirname(from), spec).replace(/\.js$/, ".ts") : null;
 
-/** Every lib module the entry loads statically, and the lib modules it may load dynamically. */
-const graphOf = (entry: string): { readonly loaded: Set<string>; readonly lazy: Set<string> } => {
+/**
+ * Every lib module the entry loads statically, the lib modules it may load dynamically, and the
+ * packages (and node: builtins) its static graph imports.
+ */
+const graphOf = (
+  entry: string,
+): { readonly loaded: Set<string>; readonly lazy: Set<string>; readonly packages: Set<string> } => {
   const loaded = new Set<string>();
   const lazy = new Set<string>();
+  const packages = new Set<string>();
   const todo = [entry];
   for (let f = todo.pop(); f !== undefined; f = todo.pop()) {
     if (loaded.has(f)) continue;
@@ -51,13 +57,14 @@ const graphOf = (entry: string): { readonly loaded: Set<string>; readonly lazy: 
     for (const spec of s) {
       const src = toSource(f, spec);
       if (src !== null) todo.push(src);
+      else packages.add(spec);
     }
     for (const spec of d) {
       const src = toSource(f, spec);
       if (src !== null) lazy.add(src);
     }
   }
-  return { loaded, lazy };
+  return { loaded, lazy, packages };
 };
 
 const rel = (f: string): string => f.slice(LIB.length + 1);
@@ -74,6 +81,12 @@ describe('import("codex-fp")', () => {
 
   it("has no lazy path to them either: openAppServer lives in codex-fp/app-server", () => {
     expect([...lazy].map(rel)).toEqual([]);
+  });
+
+  it("imports only its runtime dependencies, and hash-wasm only when first used", () => {
+    const { packages } = graphOf(join(LIB, "index.ts"));
+    const imported = [...packages].filter((p) => !p.startsWith("node:")).sort();
+    expect(imported).toEqual(["fp-ts/lib/Either.js", "io-ts", "neverthrow", "signal-exit"]);
   });
 });
 

@@ -28,8 +28,12 @@ import {
   waitFor,
   withStubEnv,
   type StubEnv,
+  type StubExtra,
 } from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
+import type { TurnInput } from "../../lib/core/input.js";
+import type { TurnOptionsInput } from "../../lib/core/options.js";
+import { untyped } from "../support/untyped.js";
 
 /** A stub script that holds replies back `delayMs` when the user text contains "slow". */
 const slowWhenAsked =
@@ -43,7 +47,7 @@ const slowWhenAsked =
 const withServer = async (
   script: StubScript | undefined,
   fn: (env: StubEnv, server: AppServer) => Promise<void>,
-  extra: { config?: Record<string, unknown> } = {},
+  extra: StubExtra = {},
 ): Promise<void> =>
   withStubEnv(script, async (env) => {
     const server = (await openAppServer(env.codexOptions(extra)))._unsafeUnwrap();
@@ -57,8 +61,8 @@ const withServer = async (
 const turn = async (
   server: AppServer,
   thread: Thread,
-  input: unknown,
-  turnOptions: unknown = {},
+  input: TurnInput,
+  turnOptions: TurnOptionsInput = {},
   deps: RunDeps = {},
 ): Promise<{ result: Awaited<ReturnType<typeof runTurn>>; telemetry: RecordingSink }> => {
   const telemetry = recordingSink();
@@ -104,7 +108,7 @@ describe("openAppServer", () => {
     expect((await openAppServer({ apiKey: "" }))._unsafeUnwrapErr()).toMatchObject({
       _tag: "InvalidApiKey",
     });
-    expect((await openAppServer({ nope: 1 }))._unsafeUnwrapErr()).toMatchObject({
+    expect((await openAppServer(untyped({ nope: 1 })))._unsafeUnwrapErr()).toMatchObject({
       _tag: "InvalidOptions",
     });
     expect(

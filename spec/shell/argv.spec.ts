@@ -29,7 +29,9 @@ import {
   SandboxMode,
   TurnOptions,
   WebSearchMode,
+  type CodexOptionsInput,
 } from "../../lib/core/options.js";
+import type { ConfigValue } from "../../lib/core/config-value.js";
 import { resumeThread, startThread, type Thread } from "../../lib/core/thread.js";
 import { execTransport } from "../../lib/shell/exec-transport.js";
 import { isSecretPath, secretValues } from "../../lib/core/secrets.js";
@@ -224,7 +226,7 @@ const leaf = fc.oneof(
   fc.boolean(),
 );
 /** A value inside an array: inline tables may have any non-empty key. */
-const inlineValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+const inlineValue: fc.Arbitrary<ConfigValue> = fc.letrec<{ value: ConfigValue }>((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },
     leaf,
@@ -233,7 +235,7 @@ const inlineValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).value;
 /** A value on a dotted --config path: nested objects have bare keys. */
-const pathValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+const pathValue: fc.Arbitrary<ConfigValue> = fc.letrec<{ value: ConfigValue }>((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },
     leaf,
@@ -250,7 +252,7 @@ const threadId = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,24}$/).filter((s) => !s.includes("..")),
 );
 
-const codexOptionsArb = fc.record(
+const codexOptionsArb: fc.Arbitrary<CodexOptionsInput> = fc.record(
   {
     baseUrl: fc.webUrl({ validSchemes: ["http", "https"] }),
     // Keys shorter than 4 are redacted where they stand alone (docs/secrets.md), which can

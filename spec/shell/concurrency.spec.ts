@@ -151,7 +151,7 @@ describe("concurrent turns with the real CLI", () => {
             i % 2 === 0
               ? one.thread
               : resumeThread(
-                  one.thread.threadId,
+                  one.thread.threadId!,
                   env.codexOptions(),
                   { skipGitRepoCheck: true, workingDirectory: env.sandbox.cwd },
                   { continuationToken: one.thread.continuationToken },

@@ -24,6 +24,7 @@ import {
 import { replayTransport } from "../../lib/shell/replay-transport.js";
 import { runTurn, type TurnOutcome } from "../../lib/shell/run.js";
 import { UNKNOWN_UUID, UUID, expectNoKey, withStubEnv, type StubEnv } from "../support/run-env.js";
+import { untyped } from "../support/untyped.js";
 
 const withServer = async (fn: (env: StubEnv, server: AppServer) => Promise<void>): Promise<void> =>
   withStubEnv(undefined, async (env) => {
@@ -80,11 +81,11 @@ describe("the lifecycle over app-server", () => {
         expect(child.turn.cumulativeUsage.input_tokens).toBe(60);
 
         const parentRecord = (
-          await readThread(parent.thread.threadId, { includeTurns: true }, deps)
+          await readThread(parent.thread.threadId!, { includeTurns: true }, deps)
         )._unsafeUnwrap();
         expect(parentRecord.turns).toHaveLength(1);
         const forkRecord = (
-          await readThread(fork.threadId, { includeTurns: true }, deps)
+          await readThread(fork.threadId!, { includeTurns: true }, deps)
         )._unsafeUnwrap();
         expect(forkRecord.thread.forkedFromId).toBe(parent.thread.threadId);
         expect(
@@ -131,7 +132,7 @@ describe("the lifecycle over app-server", () => {
         expect(ids((await listThreads({}, deps))._unsafeUnwrap()).sort()).toEqual(
           [a.thread.threadId, b.thread.threadId].sort(),
         );
-        expect((await archiveThread(a.thread.threadId, deps)).isOk()).toBe(true);
+        expect((await archiveThread(a.thread.threadId!, deps)).isOk()).toBe(true);
         const active = (await listThreads({}, deps))._unsafeUnwrap();
         expect(ids(active)).toEqual([b.thread.threadId]);
         expect(active.threads[0]).toMatchObject({ archived: false, preview: "thread b" });
@@ -141,13 +142,13 @@ describe("the lifecycle over app-server", () => {
         ]);
         expect(isLeft(ThreadPage.decode(archived))).toBe(false);
 
-        expect((await unarchiveThread(a.thread.threadId, deps)).isOk()).toBe(true);
+        expect((await unarchiveThread(a.thread.threadId!, deps)).isOk()).toBe(true);
         expect(ids((await listThreads({}, deps))._unsafeUnwrap())).toContain(a.thread.threadId);
-        expect((await unarchiveThread(a.thread.threadId, deps))._unsafeUnwrapErr()).toMatchObject({
+        expect((await unarchiveThread(a.thread.threadId!, deps))._unsafeUnwrapErr()).toMatchObject({
           _tag: "ThreadNotFound",
         });
         // An archived thread is not resumed: its turns fail with ThreadNotFound until unarchived.
-        await archiveThread(b.thread.threadId, deps);
+        await archiveThread(b.thread.threadId!, deps);
         const r = await runTurn(
           b.thread,
           "still there?",
@@ -166,18 +167,20 @@ describe("the lifecycle over app-server", () => {
     await withServer(async (env, server) => {
       const deps: LifecycleDeps = { transport: server.transport };
       const a = await run(env.thread(), "to be deleted", server.transport);
-      expect((await readThread(a.thread.threadId, {}, deps))._unsafeUnwrap().thread).toMatchObject({
-        threadId: a.thread.threadId,
-        preview: "to be deleted",
-        archived: false,
-      });
-      expect((await deleteThread(a.thread.threadId, deps)).isOk()).toBe(true);
-      expect((await readThread(a.thread.threadId, {}, deps))._unsafeUnwrapErr()).toMatchObject({
+      expect((await readThread(a.thread.threadId!, {}, deps))._unsafeUnwrap().thread).toMatchObject(
+        {
+          threadId: a.thread.threadId,
+          preview: "to be deleted",
+          archived: false,
+        },
+      );
+      expect((await deleteThread(a.thread.threadId!, deps)).isOk()).toBe(true);
+      expect((await readThread(a.thread.threadId!, {}, deps))._unsafeUnwrapErr()).toMatchObject({
         _tag: "ThreadNotFound",
         threadId: a.thread.threadId,
       });
       expect((await listThreads({}, deps))._unsafeUnwrap().threads).toEqual([]);
-      expect((await deleteThread(a.thread.threadId, deps))._unsafeUnwrapErr()).toMatchObject({
+      expect((await deleteThread(a.thread.threadId!, deps))._unsafeUnwrapErr()).toMatchObject({
         _tag: "ThreadNotFound",
       });
       const again = await runTurn(
@@ -195,7 +198,7 @@ describe("the lifecycle over app-server", () => {
       const deps: LifecycleDeps = { transport: server.transport };
       const a = await run(env.thread(), "parent", server.transport);
       (await forkThread(a.thread, {}, deps))._unsafeUnwrap();
-      expect((await deleteThread(a.thread.threadId, deps))._unsafeUnwrapErr()).toMatchObject({
+      expect((await deleteThread(a.thread.threadId!, deps))._unsafeUnwrapErr()).toMatchObject({
         _tag: "RpcFailed",
         message: expect.stringContaining("forked history"),
       });
@@ -220,8 +223,8 @@ describe("the lifecycle over app-server", () => {
         [...made].sort(),
       );
 
-      expect((await setThreadName(made[1], "the second one", deps)).isOk()).toBe(true);
-      expect((await readThread(made[1], {}, deps))._unsafeUnwrap().thread.name).toBe(
+      expect((await setThreadName(made[1]!, "the second one", deps)).isOk()).toBe(true);
+      expect((await readThread(made[1]!, {}, deps))._unsafeUnwrap().thread.name).toBe(
         "the second one",
       );
       const found = (await listThreads({ searchTerm: "second one" }, deps))._unsafeUnwrap();
@@ -371,12 +374,12 @@ describe("the lifecycle over the codex CLI (exec)", () => {
           (await forkThread(parent.thread, { lastTurnId: "x" }, deps))._unsafeUnwrapErr(),
         ).toMatchObject({ _tag: "Unsupported", transport: "exec" });
         // The parent of a fork cannot be deleted: the CLI refuses (ExecFailed, not ThreadNotFound).
-        expect((await deleteThread(parent.thread.threadId, deps))._unsafeUnwrapErr()).toMatchObject(
-          {
-            _tag: "ExecFailed",
-            message: expect.stringContaining("codex delete exited with code 1"),
-          },
-        );
+        expect(
+          (await deleteThread(parent.thread.threadId!, deps))._unsafeUnwrapErr(),
+        ).toMatchObject({
+          _tag: "ExecFailed",
+          message: expect.stringContaining("codex delete exited with code 1"),
+        });
       });
     },
   );
@@ -393,12 +396,12 @@ describe("the lifecycle over the codex CLI (exec)", () => {
         };
         const a = await run(env.thread(), "cli thread");
         const id = a.thread.threadId;
-        expect((await archiveThread(id, deps)).isOk()).toBe(true);
-        expect((await archiveThread(id, deps))._unsafeUnwrapErr()).toMatchObject({
+        expect((await archiveThread(id!, deps)).isOk()).toBe(true);
+        expect((await archiveThread(id!, deps))._unsafeUnwrapErr()).toMatchObject({
           _tag: "ThreadNotFound",
         });
-        expect((await unarchiveThread(id, deps)).isOk()).toBe(true);
-        expect((await deleteThread(id, deps)).isOk()).toBe(true);
+        expect((await unarchiveThread(id!, deps)).isOk()).toBe(true);
+        expect((await deleteThread(id!, deps)).isOk()).toBe(true);
         for (const call of [archiveThread, unarchiveThread, deleteThread])
           expect((await call(UNKNOWN_UUID, deps))._unsafeUnwrapErr()).toMatchObject({
             _tag: "ThreadNotFound",
@@ -439,11 +442,11 @@ describe("lifecycle input validation", () => {
     const deps: LifecycleDeps = { codexPath: "/no/such/codex" };
     for (const id of ["--force", "-x", "", "a/b", 42, null])
       for (const call of [
-        archiveThread(id, deps),
-        unarchiveThread(id, deps),
-        deleteThread(id, deps),
-        readThread(id, {}, deps),
-        setThreadName(id, "n", deps),
+        archiveThread(untyped(id), deps),
+        unarchiveThread(untyped(id), deps),
+        deleteThread(untyped(id), deps),
+        readThread(untyped(id), {}, deps),
+        setThreadName(untyped(id), "n", deps),
       ])
         expect((await call)._unsafeUnwrapErr()).toMatchObject({ _tag: "InvalidThreadId" });
     expect((await listThreads({ limit: 0 }, deps))._unsafeUnwrapErr()).toMatchObject({

@@ -11,6 +11,8 @@ import { startThread, type Thread } from "../../lib/core/thread.js";
 import { runStreamed, runTurn, type RunDeps } from "../../lib/shell/run.js";
 import { fake, readLog, withStubEnv, type StubEnv } from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
+import { untyped } from "../support/untyped.js";
+import type { TurnInput } from "../../lib/core/input.js";
 
 const RECORDER = fake("record.mjs");
 
@@ -38,7 +40,7 @@ describe("refused before any process starts", () => {
         const file = env.scratch.file("plain.txt");
         await writeFile(file, "not a folder");
         const missing = env.scratch.file("nowhere");
-        const cases: Array<[Thread, unknown, string, RegExp]> = [
+        const cases: Array<[Thread, TurnInput, string, RegExp]> = [
           [
             threadWith(env, { workingDirectory: missing }),
             "hi",
@@ -255,8 +257,10 @@ describe("what was validated is what runs", () => {
         ];
         for (const [what, make] of cases) {
           for (const run of [
-            (a: [Thread, unknown, unknown]) => runTurn(a[0], a[1], a[2], noObserve),
-            (a: [Thread, unknown, unknown]) => runStreamed(a[0], a[1], a[2], noObserve).outcome,
+            (a: [Thread, unknown, unknown]) =>
+              runTurn(a[0], untyped(a[1]), untyped(a[2]), noObserve),
+            (a: [Thread, unknown, unknown]) =>
+              runStreamed(a[0], untyped(a[1]), untyped(a[2]), noObserve).outcome,
           ])
             okOf(await run(make()), what);
         }
@@ -283,7 +287,7 @@ describe("what was validated is what runs", () => {
           return a;
         };
         const base = threadWith(env);
-        const cases: Array<[Thread, unknown, string]> = [
+        const cases: Array<[Thread, TurnInput, string]> = [
           [
             {
               ...base,
@@ -297,7 +301,7 @@ describe("what was validated is what runs", () => {
             "hi",
             "thread.codexOptions.configOverrides",
           ],
-          [base, huge(), "input"],
+          [base, untyped(huge()), "input"],
         ];
         for (const [thread, input, path] of cases)
           expect(errOf(await runTurn(thread, input, {}, noObserve))).toMatchObject({

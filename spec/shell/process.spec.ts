@@ -8,6 +8,7 @@
  * pipes leak no listener however often it is reopened.
  */
 import { readFileSync, readdirSync } from "node:fs";
+import type { ThreadOptionsInput } from "../../lib/core/options.js";
 
 import { openAppServer } from "../../lib/shell/app-server/open.js";
 import { execTransport } from "../../lib/shell/exec-transport.js";
@@ -18,7 +19,10 @@ import { runStreamed, runTurn } from "../../lib/shell/run.js";
 import { fake, isAlive, readPid, waitFor, withStubEnv, type StubEnv } from "../support/run-env.js";
 
 const PID_WRAPPER = fake("codex-pid-wrapper.sh");
-const FULL_ACCESS = { sandboxMode: "danger-full-access", approvalPolicy: "never" };
+const FULL_ACCESS: ThreadOptionsInput = {
+  sandboxMode: "danger-full-access",
+  approvalPolicy: "never",
+};
 
 /** The pids of running processes whose command line contains `marker` (or starts with it). */
 const runningWith = (marker: string, at: "start" | "anywhere" = "anywhere"): number[] =>

@@ -9,6 +9,8 @@ import { join } from "node:path";
 
 import { decodeContinuationToken } from "../../lib/core/continuation.js";
 import type { TurnError } from "../../lib/core/errors/index.js";
+import type { ConfigObject } from "../../lib/core/config-value.js";
+import type { ThreadOptionsInput, TurnOptionsInput } from "../../lib/core/options.js";
 import { recordingSink } from "../../lib/core/telemetry.js";
 import { resumeThread, startThread, type Thread } from "../../lib/core/thread.js";
 import { replayTransport, type Recording } from "../../lib/shell/replay-transport.js";
@@ -35,12 +37,12 @@ interface Scenario {
   readonly name: string;
   /** The prompts of the recorded turns, in order. */
   readonly inputs: readonly string[];
-  readonly turnOptions?: Record<string, unknown>;
-  readonly threadOptions?: Record<string, unknown>;
+  readonly turnOptions?: TurnOptionsInput;
+  readonly threadOptions?: ThreadOptionsInput;
   /** The id the recording resumed, when it did not start a new thread. */
   readonly resumeId?: string;
   readonly script?: StubScript;
-  readonly config?: Record<string, unknown>;
+  readonly config?: ConfigObject;
   /** What the outcome must be (a check of its own, besides live = replay). */
   readonly expectation: (outcomes: readonly Normalized[]) => void;
 }

@@ -32,6 +32,8 @@ import {
   type StubEnv,
 } from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
+import type { TurnInput } from "../../lib/core/input.js";
+import type { TurnOptionsInput } from "../../lib/core/options.js";
 
 const PID_WRAPPER = fake("codex-pid-wrapper.sh");
 
@@ -46,8 +48,8 @@ const delayed =
 /** Runs a turn with observation off, recording telemetry; returns the settled Result. */
 const turn = async (
   thread: Thread,
-  input: unknown,
-  turnOptions: unknown = {},
+  input: TurnInput,
+  turnOptions: TurnOptionsInput = {},
   deps: RunDeps = {},
 ): Promise<{ result: Awaited<ReturnType<typeof runTurn>>; telemetry: RecordingSink }> => {
   const telemetry = recordingSink();

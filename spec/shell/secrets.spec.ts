@@ -37,6 +37,7 @@ import {
   type StubEnv,
 } from "../support/run-env.js";
 import { errOf } from "../support/results.js";
+import { untyped } from "../support/untyped.js";
 
 /**
  * The three planted keys: in `apiKey`, and in `env` as OPENAI_API_KEY and CODEX_API_KEY (no
@@ -92,7 +93,7 @@ describe("secrets: errors of invalid options and inputs", () => {
   const cases: [string, () => Result<unknown, TurnError>][] = [
     ["an API key with a space", () => startThread({ apiKey: `${OPTION_KEY} x` })],
     ["an API key with a newline", () => startThread({ apiKey: `${OPTION_KEY}\n` })],
-    ["an API key that is a number", () => startThread({ apiKey: 42, env: ALL_KEYS_ENV })],
+    ["an API key that is a number", () => startThread({ apiKey: untyped(42), env: ALL_KEYS_ENV })],
     ["a key as the base URL", () => startThread({ ...base, baseUrl: OPTION_KEY })],
     ["a key as a config override", () => startThread({ ...base, configOverrides: [OPTION_KEY] })],
     [
@@ -101,14 +102,17 @@ describe("secrets: errors of invalid options and inputs", () => {
     ],
     [
       "an env value that is not a string",
-      () => startThread({ ...base, env: { ...ALL_KEYS_ENV, N: 1 } }),
+      () => startThread({ ...base, env: untyped({ ...ALL_KEYS_ENV, N: 1 }) }),
     ],
     ["a key as a flag-like model", () => startThread(base, { model: `-${OPTION_KEY}` })],
     [
       "a key as a working directory",
       () => startThread(base, { workingDirectory: `--${OPTION_KEY}` }),
     ],
-    ["an unknown option beside the keys", () => startThread({ ...base, mdoel: ENV_CODEX_KEY })],
+    [
+      "an unknown option beside the keys",
+      () => startThread(untyped({ ...base, mdoel: ENV_CODEX_KEY })),
+    ],
     ["a key as a thread id", () => resumeThread(`${OPTION_KEY}/..`, base)],
     [
       "a key as a token",
@@ -155,9 +159,14 @@ describe("secrets: errors of invalid options and inputs", () => {
     const telemetry = recordingSink();
     const deps: RunDeps = { observe: false, sink: telemetry.sink, codexPath: fake("record.mjs") };
     const bad = [
-      await runTurn(thread, [{ type: "text", text: 1 }, OPTION_KEY], {}, deps),
-      await runTurn(thread, "hi", { timeoutMs: OPTION_KEY }, deps),
-      await runTurn(thread, "hi", { outputSchema: OPTION_KEY, signal: ENV_CODEX_KEY }, deps),
+      await runTurn(thread, untyped([{ type: "text", text: 1 }, OPTION_KEY]), {}, deps),
+      await runTurn(thread, "hi", untyped({ timeoutMs: OPTION_KEY }), deps),
+      await runTurn(
+        thread,
+        "hi",
+        untyped({ outputSchema: OPTION_KEY, signal: ENV_CODEX_KEY }),
+        deps,
+      ),
       await runTurn({ ...thread, threadId: `${OPTION_KEY} ` } as unknown as Thread, "hi", {}, deps),
     ];
     for (const r of bad) expectNoLeak("a refused turn", errOf(r, "a refused turn"));

@@ -10,7 +10,8 @@ import { join } from "node:path";
 
 import fc from "fast-check";
 
-import { Redacted } from "../../lib/index.js";
+import { Redacted, type CodexOptionsInput, type ThreadOptionsInput } from "../../lib/index.js";
+import type { ConfigValue } from "../../lib/core/config-value.js";
 import { isSecretPath } from "../../lib/core/secrets.js";
 import { CLI_GOLDEN, GOLDEN, LEGACY_GOLDEN } from "./core-helpers.js";
 
@@ -210,7 +211,7 @@ const labels = fc.dictionary(word(8), printable, { maxKeys: 3 });
 /** Config keys that do not make a value secret (secrets are generated apart). */
 const plainKey = (k: string): boolean => !isSecretPath([k]) && !["env", "http_headers"].includes(k);
 
-const configValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+const configValue: fc.Arbitrary<ConfigValue> = fc.letrec<{ value: ConfigValue }>((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },
     printable,
@@ -224,7 +225,7 @@ const configValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 })).value;
 
 /** Valid CodexOptions without secrets (the secrets are generated apart). */
-export const validStoredCodexOptions = fc.record(
+export const validStoredCodexOptions: fc.Arbitrary<CodexOptionsInput> = fc.record(
   {
     codexPathOverride: word().map((w) => `/opt/codex/${w}`),
     baseUrl: word().map((w) => `https://${w}.example.com/v1`),
@@ -238,7 +239,7 @@ export const validStoredCodexOptions = fc.record(
 );
 
 /** Valid ThreadOptions: every option, each present or not. */
-export const validThreadOptions = fc.record(
+export const validThreadOptions: fc.Arbitrary<ThreadOptionsInput> = fc.record(
   {
     model: word().map((w) => `gpt-${w}`),
     threadSource: word(),

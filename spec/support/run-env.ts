@@ -10,6 +10,9 @@ import { join } from "node:path";
 
 import type { Thread } from "../../lib/core/thread.js";
 import { resumeThread, startThread } from "../../lib/core/thread.js";
+import type { ConfigObject, ConfigValue } from "../../lib/core/config-value.js";
+import type { CodexOptionsInput, ThreadOptionsInput } from "../../lib/core/options.js";
+import { Redacted } from "../../lib/core/redacted.js";
 import { resolveCodexBinary } from "../../lib/shell/codex-binary.js";
 import {
   startModelStub,
@@ -42,20 +45,21 @@ export const realCodex = (): string => {
 };
 
 type Json = Record<string, unknown>;
-const isJson = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u);
+const isObject = (u: unknown): u is ConfigObject =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && !Redacted.is(u);
 
 /** `base` with `patch` merged in, objects merged key by key (arrays and values replaced). */
-export const deepMerge = (base: Json, patch: Json): Json => {
-  const out: Json = { ...base };
+export const deepMerge = (base: ConfigObject, patch: ConfigObject): ConfigObject => {
+  const out: Record<string, ConfigValue> = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     const prior = out[k];
-    out[k] = isJson(prior) && isJson(v) ? deepMerge(prior, v) : v;
+    out[k] = isObject(prior) && isObject(v) ? deepMerge(prior, v) : v;
   }
   return out;
 };
 
 /** The `config` that keeps an HTTP error from being retried for seconds. */
-export const FEW_RETRIES: Json = {
+export const FEW_RETRIES: ConfigObject = {
   model_providers: { stub: { request_max_retries: 1, stream_max_retries: 0 } },
 };
 
@@ -76,6 +80,12 @@ export const makeScratch = async (): Promise<Scratch> => {
   };
 };
 
+/** What a spec adds to a stub thread's client options. */
+export interface StubExtra {
+  readonly env?: Record<string, string>;
+  readonly config?: ConfigObject;
+}
+
 /** A stub, a sandbox and a scratch folder, and threads pointed at them. */
 export interface StubEnv {
   readonly stub: ModelStub;
@@ -84,15 +94,11 @@ export interface StubEnv {
   /** The variables every thread's `env` option holds (PATH, HOME and CODEX_HOME). */
   readonly env: Readonly<Record<string, string>>;
   /** Raw CodexOptions: the planted API key, the sandbox env (plus `env`), the stub config. */
-  codexOptions(extra?: { env?: Record<string, string>; config?: Json }): Json;
+  codexOptions(extra?: StubExtra): CodexOptionsInput;
   /** A new thread in the sandbox (skipGitRepoCheck, workingDirectory = the sandbox cwd). */
-  thread(threadOptions?: Json, extra?: { env?: Record<string, string>; config?: Json }): Thread;
+  thread(threadOptions?: ThreadOptionsInput, extra?: StubExtra): Thread;
   /** A resumed thread with the same options. */
-  resume(
-    threadId: string,
-    threadOptions?: Json,
-    extra?: { env?: Record<string, string>; config?: Json },
-  ): Thread;
+  resume(threadId: string, threadOptions?: ThreadOptionsInput, extra?: StubExtra): Thread;
   /** `env` extras that make the pid wrapper run the real codex and write its pid. */
   pidEnv(name?: string): Record<string, string>;
   /** The pid the wrapper (or a fake) wrote, or null when it wrote none. */
@@ -123,7 +129,7 @@ export const withStubEnv = async <A>(
     env: { ...env, ...(extra.env ?? {}) },
     config: deepMerge(stub.providerConfig(), extra.config ?? {}),
   });
-  const threadOptions = (o: Json = {}): Json => ({
+  const threadOptions = (o: ThreadOptionsInput = {}): ThreadOptionsInput => ({
     skipGitRepoCheck: true,
     workingDirectory: sandbox.cwd,
     ...o,

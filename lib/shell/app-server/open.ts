@@ -13,7 +13,7 @@ import { buildEnv, configArgs, ORIGINATOR } from "../../core/argv.js";
 import { decodingError, type Issue } from "../../core/errors/index.js";
 import { decodeAll } from "../../core/internal/decode.js";
 import { snapshotOptions } from "../../core/internal/snapshot.js";
-import { CodexOptions } from "../../core/options.js";
+import { CodexOptions, type CodexOptionsInput } from "../../core/options.js";
 import type { Effects } from "../../core/effects.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
 import { transportClosed, type TransportError } from "../../core/errors/index.js";
@@ -184,7 +184,7 @@ const start = async (
  * `CodexNotFound`, or `SpawnFailed` when the server does not answer `initialize`. Never throws.
  */
 export const openAppServer = (
-  codexOptions?: unknown,
+  codexOptions?: CodexOptionsInput,
   depsArg: AppServerDeps = {},
 ): ResultAsync<AppServer, TransportError> => {
   // The deps read once, and their kinds checked before anything starts.

@@ -26,7 +26,7 @@ export const simple =
     command: "archive" | "unarchive" | "delete",
     onServer: (link: Link, id: string) => ResultAsync<void, TransportError>,
   ) =>
-  (threadId: unknown, deps: LifecycleDeps = {}): ResultAsync<void, LifecycleError> => {
+  (threadId: string, deps: LifecycleDeps = {}): ResultAsync<void, LifecycleError> => {
     const id = threadIdOf(threadId);
     if (id.isErr()) return errAsync(id.error);
     return observed(op, id.value, deps ?? {}, () =>
@@ -83,7 +83,7 @@ export const listThreads = (
 
 /** A stored thread (and its turns with `includeTurns`). App-server only. */
 export const readThread = (
-  threadId: unknown,
+  threadId: string,
   options: ReadOptions = {},
   deps: LifecycleDeps = {},
 ): ResultAsync<ThreadRecord, LifecycleError> => {
@@ -100,8 +100,8 @@ export const readThread = (
 
 /** Names a thread (what `listThreads` shows as `name`). App-server only. */
 export const setThreadName = (
-  threadId: unknown,
-  name: unknown,
+  threadId: string,
+  name: string,
   deps: LifecycleDeps = {},
 ): ResultAsync<void, LifecycleError> => {
   const id = threadIdOf(threadId);

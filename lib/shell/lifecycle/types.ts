@@ -1,6 +1,7 @@
 /** The shapes of the lifecycle calls: their errors, their deps and what each call may be given. */
 import type { ShellError, ThreadError } from "../../core/errors/index.js";
 import type { Effects } from "../../core/effects.js";
+import type { CodexOptionsInput } from "../../core/options.js";
 import type { TransportError } from "../../core/errors/index.js";
 import type { AppServer } from "../app-server/open.js";
 import type { Transport } from "../transport.js";
@@ -30,7 +31,7 @@ export interface LifecycleDeps extends Pick<Effects, "sink" | "now" | "codexPath
    */
   readonly transport?: Transport;
   /** Client options for the CLI path (env, API key, config, binary); `forkThread` uses the thread's. */
-  readonly codexOptions?: unknown;
+  readonly codexOptions?: CodexOptionsInput;
   /** The longest a CLI call may take, in ms (default 60 s). */
   readonly timeoutMs?: number;
 }

@@ -81,13 +81,13 @@ export const start = (
             `the turn took longer than ${turnOptions.timeoutMs ?? 0} ms (reading its session) and was stopped`,
           ),
         );
-      const v = validateResume({
+      const v = validateResume(thread, seen?.observed, {
         sink: sink ?? (() => undefined),
         now,
         acceptLegacyTokens,
         requireToken,
         ...(secret !== undefined ? { secret } : {}),
-      })(thread, seen?.observed);
+      });
       if (v.isErr()) return errAsync(v.error);
     }
     if (turnOptions.signal?.aborted === true)

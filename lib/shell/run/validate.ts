@@ -3,7 +3,7 @@
  * used from then on; what the CLI would refuse after it started is refused before any process.
  */
 import { err, ok, type Result } from "neverthrow";
-import type { TurnError } from "../../core/errors/index.js";
+import { decodingError, type Issue, type TurnError } from "../../core/errors/index.js";
 import { Input, normalizeInput, type NormalizedInput } from "../../core/input.js";
 import { TurnOptions } from "../../core/options.js";
 import { Thread } from "../../core/thread.js";
@@ -21,6 +21,8 @@ export interface ValidTurn {
   readonly acceptLegacyTokens: boolean;
   readonly requireToken: boolean;
 }
+
+const issuesOf = (e: TurnError): readonly Issue[] => ("issues" in e ? e.issues : []);
 
 /** Decodes the turn's arguments (deps already taken) and runs the preflight checks. */
 export const validateTurn = async (
@@ -41,8 +43,16 @@ export const validateTurn = async (
     "turnOptions",
     "invalid turn options",
   );
-  if (opts.isErr()) return err(opts.error);
   const decodedInput = decodeSnapshot(Input, inputArg, "input", "invalid input");
+  // Every problem of the turn options and the input at once (the options' first).
+  if (opts.isErr() && decodedInput.isErr())
+    return err(
+      decodingError("InvalidOptions", opts.error.path, "invalid turn options and input", [
+        ...issuesOf(opts.error),
+        ...issuesOf(decodedInput.error),
+      ]),
+    );
+  if (opts.isErr()) return err(opts.error);
   if (decodedInput.isErr()) return err(decodedInput.error);
   const normalized = normalizeInput(decodedInput.value);
   if (normalized.isErr()) return err(normalized.error);

@@ -1,4 +1,5 @@
 /** The model stub's public shapes: what a script answers, what a request looks like, the bounds. */
+import type { ConfigObject } from "../../core/config-value.js";
 
 /** What the stub answers to one request. */
 export type StubReply =
@@ -69,7 +70,7 @@ export interface ModelStub {
   /** The requests served so far, oldest first (a snapshot; at most `maxRecordedRequests`). */
   readonly requests: readonly StubRequest[];
   /** The nested `config` object selecting the stub: `{ model_providers: { stub }, model_provider }`. */
-  providerConfig(): Record<string, unknown>;
+  providerConfig(): ConfigObject;
   /** The same as CLI arguments: `-c model_providers.stub={…}`, `-c model_provider="stub"`. */
   providerArgs(): string[];
   /** Stops listening and closes every connection (keep-alive ones too). Never rejects. */

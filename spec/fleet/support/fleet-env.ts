@@ -17,6 +17,7 @@ import {
 import { API_KEY, deepMerge } from "../../support/run-env.js";
 import { startRedis, type TestRedis } from "../../support/redis.js";
 import type { FleetWorkerOptions } from "../../../lib/fleet/index.js";
+import type { ConfigObject } from "../../../lib/core/config-value.js";
 
 /** A secret env value every worker and the submitter hold. */
 export const ENV_SECRET = "fleet-env-secret-V8n3Kq2Zr7Lw";
@@ -48,7 +49,7 @@ export interface FleetWorld {
 }
 
 /** The stub's provider config with the secret header. */
-export const secretConfig = (stub: ModelStub): Record<string, unknown> =>
+export const secretConfig = (stub: ModelStub): ConfigObject =>
   deepMerge(stub.providerConfig(), {
     model_providers: { stub: { http_headers: { "X-Fleet-Secret": CONFIG_SECRET } } },
   });
