@@ -185,6 +185,27 @@ describe("forks over app-server", () => {
   );
 });
 
+describe("forkThread's secret", () => {
+  it.concurrent(
+    "must be a non-empty string: refused before anything runs, never echoed",
+    async () => {
+      await withStubEnv(undefined, async (env) => {
+        const thread = env.resume("01a20fb5-32b6-73c3-8683-50ee63f5dba7");
+        for (const secret of ["", 42, null])
+          for (const deps of [{ codexOptions: env.codexOptions() }, { transport: undefined }]) {
+            const r = await forkThread(thread, {}, { ...deps, secret } as unknown as LifecycleDeps);
+            expect(r._unsafeUnwrapErr()).toMatchObject({
+              _tag: "InvalidOptions",
+              path: "deps.secret",
+            });
+            expect(JSON.stringify(r._unsafeUnwrapErr())).not.toContain("42");
+          }
+        expect(env.stub.requests).toHaveLength(0);
+      });
+    },
+  );
+});
+
 describe("forks over the codex CLI (exec)", () => {
   it.concurrent(
     "`codex exec fork`: billed usage per turn, forkedFromId in the store, a guarded first turn",
