@@ -110,6 +110,7 @@ describe("summarizeRollout on the golden rollouts (CLI 0.169.0)", () => {
       cliVersion: "0.169.0",
       originator: "codex_exec",
       modelProvider: "stub",
+      forkedFromId: null,
       completedTurns: 1,
       failedTurns: 0,
       lastTurnId: "01a20fb5-32c4-7e61-9f00-c33be1da4f15",
@@ -445,6 +446,8 @@ describe("parseSessionMeta", () => {
       originator: "codex_exec",
       modelProvider: "stub",
       ordinal: 0,
+      forkedFromId: null,
+      forkedFromOrdinal: null,
     });
   });
 

@@ -30,6 +30,10 @@ export const SessionMetaPayload = t.intersection(
       originator: t.string,
       cli_version: t.string,
       model_provider: nullableString,
+      /** A fork's parent (read leniently: anything but a thread id is taken as none). */
+      forked_from_id: t.unknown,
+      /** A fork's cut: the parent's lines before this ordinal are the fork's history. */
+      forked_from_ordinal_exclusive: t.unknown,
     }),
   ],
   "SessionMetaPayload",

@@ -35,6 +35,10 @@ export interface SessionMeta {
   readonly modelProvider: string | null;
   /** The first line's `ordinal` (0), when it has one. */
   readonly ordinal: number | null;
+  /** The thread this one was forked from (`forked_from_id`), or null. */
+  readonly forkedFromId: ThreadId | null;
+  /** The fork's cut (`forked_from_ordinal_exclusive`): its history is the parent's lines before it. */
+  readonly forkedFromOrdinal: number | null;
 }
 
 /** One rollout line as the scan sees it; `nested` turns belong to another (root) turn. */
@@ -161,6 +165,8 @@ const metaOf = (u: Record<string, unknown>, root: string): Either<Issue[], Sessi
     originator: p.originator ?? null,
     modelProvider: p.model_provider ?? null,
     ordinal: legacy ? null : ordinalOf(u["ordinal"]),
+    forkedFromId: ThreadId.is(p.forked_from_id) ? p.forked_from_id : null,
+    forkedFromOrdinal: ordinalOf(p.forked_from_ordinal_exclusive),
   });
 };
 

@@ -31,6 +31,8 @@ export const SessionSummary = closed(
     cliVersion: nullableString,
     originator: nullableString,
     modelProvider: nullableString,
+    /** The thread this one was forked from (`session_meta.forked_from_id`), or null. */
+    forkedFromId: nullableString,
     /** Root turns ended by `task_complete` (failed ones included), less rolled-back ones; null when only a tail was read. */
     completedTurns: nullableCount,
     /** Of those, the ones that failed; null when only a tail was read. */
@@ -87,6 +89,7 @@ export const summarize = (
     cliVersion: meta.cliVersion,
     originator: meta.originator,
     modelProvider: meta.modelProvider,
+    forkedFromId: meta.forkedFromId,
     completedTurns: facts.complete ? scan.completedTurns : null,
     failedTurns: facts.complete ? scan.failedTurns : null,
     lastTurnId: last?.turnId ?? null,

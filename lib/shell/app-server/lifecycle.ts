@@ -3,28 +3,40 @@
  * and name. Ids are validated by the caller (lib/shell/lifecycle.ts); not-found and busy
  * answers arrive as `ThreadNotFound` / `ThreadBusy` from the RPC layer.
  */
-import { ResultAsync, errAsync } from "neverthrow";
-import { updateThread, type Thread } from "../../core/thread.js";
+import { ResultAsync, err, errAsync } from "neverthrow";
+import { forkedThread } from "../../core/fork.js";
+import type { Thread } from "../../core/thread.js";
+import { parseThreadId } from "../../core/thread-id.js";
 import type { TransportError } from "../../core/errors/index.js";
 import { usageFromWire } from "../../core/usage.js";
+import { forkedFromIdAt, readForkFacts, type LocateRollout } from "../fork-facts.js";
 import type { Link } from "./link.js";
 import { threadForkParams } from "./params.js";
 import type { ThreadListParams } from "../../generated/app-server/index.js";
-import { toSummary, toTurnRecord, type ThreadPage, type ThreadRecord } from "./summary.js";
+import {
+  toSummary,
+  toTurnRecord,
+  type ThreadPage,
+  type ThreadRecord,
+  type ThreadSummary,
+} from "./summary.js";
 
 /** How long `fork` waits for the server to announce the new thread (ms). */
 const FORK_ANNOUNCE_MS = 1_000;
 
 /**
  * Forks `thread` (whose id is `threadId`) on the server, through `lastTurnId` when given. The
- * new Thread keeps the parent's options; its cumulative usage is what the server restored for
- * the fork (else the parent's), so the fork's first turn reports its own usage like exec.
+ * new Thread keeps the parent's options; its cumulative usage is the usage of the fork's
+ * history (read from the rollouts: the parent's at the fork's cut), so its first turn reports
+ * its own usage; its continuation token (signed with `secret` when given) claims the position
+ * the fork's rollout is at, so its first turn is validated like any resumed thread's.
  */
 export const forkOnServer = (
   link: Link,
   thread: Thread,
   threadId: string,
   lastTurnId: string | undefined,
+  secret?: string,
 ): ResultAsync<Thread, TransportError> => {
   const announced = new Set<string>();
   let wake: (() => void) | null = null;
@@ -33,29 +45,45 @@ export const forkOnServer = (
     announced.add(n.params.thread.id);
     wake?.();
   });
+  const locate: LocateRollout = (id) =>
+    link.rpc.request("thread/read", { threadId: id, includeTurns: false }, { threadId: id }).match(
+      (r) => r.thread.path ?? null,
+      () => null,
+    );
   return link.rpc
     .request("thread/fork", threadForkParams(thread, threadId, lastTurnId), { threadId })
     .andThen((r) => {
       const forkId = r.thread.id;
+      const restored = link.totals.get(forkId);
+      // Without the rollouts, a whole-thread fork's history is the parent's: its usage too.
+      const fallback =
+        restored !== undefined
+          ? usageFromWire(restored)
+          : lastTurnId === undefined
+            ? (thread.cumulativeUsage ?? null)
+            : null;
+      const announcedOrLate = new Promise<void>((resolve) => {
+        if (announced.has(forkId)) return resolve();
+        const timer = setTimeout(resolve, FORK_ANNOUNCE_MS);
+        wake = () => {
+          if (!announced.has(forkId)) return;
+          clearTimeout(timer);
+          resolve();
+        };
+      });
       return ResultAsync.fromSafePromise(
-        new Promise<void>((resolve) => {
-          if (announced.has(forkId)) return resolve();
-          const timer = setTimeout(resolve, FORK_ANNOUNCE_MS);
-          wake = () => {
-            if (!announced.has(forkId)) return;
-            clearTimeout(timer);
-            resolve();
-          };
-        }),
-      ).map(() => {
-        const restored = link.totals.get(forkId);
-        return updateThread(thread, {
-          threadId: forkId as Thread["threadId"] & string,
-          continuationToken: null,
-          metadata: null,
-          cumulativeUsage:
-            restored !== undefined ? usageFromWire(restored) : (thread.cumulativeUsage ?? null),
-        });
+        announcedOrLate.then(() => readForkFacts(r.thread.path ?? null, locate, fallback)),
+      ).andThen((facts) => {
+        const id = parseThreadId(forkId, "thread.id");
+        return (id.isErr() ? err(id.error) : forkedThread(thread, id.value, facts, secret)).mapErr(
+          (e): TransportError => ({
+            _tag: "InvalidResponse",
+            path: "thread.id",
+            message: `the server's fork cannot be a Thread: ${e.message}`,
+            method: "thread/fork",
+            issues: "issues" in e ? e.issues : [],
+          }),
+        );
       });
     })
     .map((t) => {
@@ -125,11 +153,23 @@ export const listOnServer = (link: Link, q: ListQuery): ResultAsync<ThreadPage, 
     ...(q.limit !== undefined ? { limit: q.limit } : {}),
     ...(q.searchTerm !== undefined ? { searchTerm: q.searchTerm } : {}),
   };
-  return link.rpc.request("thread/list", params).map((r) => ({
-    threads: r.data.map((th) => toSummary(th, q.archived === true)),
-    nextCursor: r.nextCursor ?? null,
-  }));
+  return link.rpc
+    .request("thread/list", params)
+    .andThen((r) =>
+      ResultAsync.fromSafePromise(
+        Promise.all(r.data.map((th) => withForkedFrom(toSummary(th, q.archived === true)))),
+      ).map((threads) => ({ threads, nextCursor: r.nextCursor ?? null })),
+    );
 };
+
+/**
+ * The summary with `forkedFromId` as the rollout records it: the server's `thread/list` leaves
+ * it out (its `thread/read` does not), so a fork's rollout head is read for it.
+ */
+const withForkedFrom = async (s: ThreadSummary): Promise<ThreadSummary> =>
+  s.forkedFromId !== null || s.path === null
+    ? s
+    : { ...s, forkedFromId: await forkedFromIdAt(s.path) };
 
 /**
  * One stored thread, with its turns when `includeTurns`. A thread without turns yet makes the

@@ -1,13 +1,20 @@
-/** `forkThread`: one request on the app-server, or `codex exec fork <id>` with no prompt. */
-import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
+/**
+ * `forkThread`: one request on the app-server, or `codex exec fork <id>` with no prompt. Either
+ * way the fork is a first-class Thread: its usage baseline and position read from the rollouts
+ * (`../fork-facts.ts`), and a continuation token for that position.
+ */
+import { err, errAsync, ResultAsync, type Result } from "neverthrow";
 import { buildExecCommand } from "../../core/argv.js";
 import { invalidAt, parseThreadArg, unsupported } from "../../core/errors/index.js";
 import { decodeEventLine } from "../../core/events.js";
-import { Thread, updateThread } from "../../core/thread.js";
+import { forkedThread } from "../../core/fork.js";
+import { Thread } from "../../core/thread.js";
 import { parseThreadId, type ThreadId } from "../../core/thread-id.js";
 import { forkOnServer } from "../app-server/lifecycle.js";
+import { readForkFacts, type LocateRollout } from "../fork-facts.js";
+import { findSession } from "../sessions.js";
 import { cliContext, cliFailure, DEFAULT_TIMEOUT_MS, runCli } from "./cli.js";
-import { ForkOptionsCodec, invalid, threadIdOf } from "./inputs.js";
+import { ForkOptionsCodec, invalid, secretOf, threadIdOf } from "./inputs.js";
 import { NO_SERVER, observed, routeOf } from "./route.js";
 import type { ForkOptions, LifecycleDeps, LifecycleError } from "./types.js";
 
@@ -16,6 +23,7 @@ export const cliFork = (
   thread: Thread,
   threadId: ThreadId,
   deps: LifecycleDeps,
+  secret: string | undefined,
 ): ResultAsync<Thread, LifecycleError> => {
   const ctx = cliContext(thread.codexOptions, deps);
   if (ctx.isErr()) return errAsync(ctx.error);
@@ -50,19 +58,33 @@ export const cliFork = (
         );
       const forkId = parseThreadId(started, "thread.started.thread_id");
       if (forkId.isErr()) return err(forkId.error as LifecycleError);
-      return ok(updateFork(thread, forkId.value));
+      // The store the CLI wrote to: the one its environment names.
+      const locate: LocateRollout = (id) =>
+        findSession(id, { env: c.env, scan: "tail" }).match(
+          (s) => s.path,
+          () => null,
+        );
+      const facts = await readForkFacts(
+        await locate(forkId.value),
+        locate,
+        thread.cumulativeUsage ?? null, // a whole-thread fork: its history is the parent's
+      );
+      return forkedThread(thread, forkId.value, facts, secret).mapErr((e): LifecycleError => ({
+        _tag: "InvalidThreadId",
+        path: "thread.started.thread_id",
+        message: `the fork cannot be a Thread: ${e.message}`,
+        issues: "issues" in e ? e.issues : [],
+      }));
     }),
   );
 };
 
-/** The fork as a Thread value: the parent's options and usage, the fork's id, no token. */
-export const updateFork = (thread: Thread, forkId: ThreadId): Thread =>
-  updateThread(thread, { threadId: forkId, continuationToken: null, metadata: null });
-
 /**
  * Forks `thread` into a new thread whose history is the parent's (through `lastTurnId` when
- * given — app-server only); the parent is untouched. Returns the new Thread value (same
- * options, the fork's id, no continuation token). Never throws.
+ * given — app-server only); the parent is untouched. Returns the new Thread value: the same
+ * options, the fork's id, the usage of its history (so its first turn reports its own usage)
+ * and a continuation token for its position, signed with `deps.secret` when given (so its first
+ * turn is validated like any other). Never throws.
  */
 export const forkThread = (
   thread: Thread,
@@ -83,6 +105,8 @@ export const forkThread = (
     );
   const opts = invalid(ForkOptionsCodec, options ?? {}, "options", "invalid fork options");
   if (opts.isErr()) return errAsync(opts.error);
+  const secret = secretOf(deps);
+  if (secret.isErr()) return errAsync(secret.error);
   const threadId = id.value;
   const lastTurnId = opts.value.lastTurnId;
   return observed(
@@ -92,7 +116,7 @@ export const forkThread = (
     () =>
       routeOf(deps).asyncAndThen((route): ResultAsync<Thread, LifecycleError> => {
         if (route.kind === "app-server")
-          return forkOnServer(route.link, thread, threadId, lastTurnId);
+          return forkOnServer(route.link, thread, threadId, lastTurnId, secret.value);
         if (route.kind === "other")
           return errAsync(unsupported("forkThread", route.name, NO_SERVER));
         if (lastTurnId !== undefined)
@@ -103,7 +127,7 @@ export const forkThread = (
               "`codex exec fork` always forks the whole thread",
             ),
           );
-        return cliFork(thread, threadId, deps);
+        return cliFork(thread, threadId, deps, secret.value);
       }),
     (t) => t.threadId,
   );

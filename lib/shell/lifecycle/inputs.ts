@@ -1,10 +1,11 @@
 /** The codecs of the lifecycle calls' inputs, and their decoding into `LifecycleError`s. */
 import * as t from "io-ts";
-import type { Result } from "neverthrow";
+import { err, ok, type Result } from "neverthrow";
+import { decodingError } from "../../core/errors/index.js";
 import { checkedString, closed } from "../../core/internal/decode.js";
 import { parseWith } from "../../core/errors/index.js";
 import { parseThreadId, type ThreadId } from "../../core/thread-id.js";
-import type { LifecycleError } from "./types.js";
+import type { LifecycleDeps, LifecycleError } from "./types.js";
 
 /** A non-empty string without control characters. */
 export const NonEmpty = checkedString<string>("string", (s) =>
@@ -55,3 +56,23 @@ export const invalid = <A>(
 /** A thread id, or `InvalidThreadId`. */
 export const threadIdOf = (u: unknown): Result<ThreadId, LifecycleError> =>
   parseThreadId(u).mapErr((e) => e as LifecycleError);
+
+/** `deps.secret` (what fork tokens are signed with): a non-empty string when given; never echoed. */
+export const secretOf = (
+  deps: LifecycleDeps | undefined,
+): Result<string | undefined, LifecycleError> => {
+  let u: unknown;
+  try {
+    u = deps?.secret;
+  } catch {
+    u = null;
+  }
+  if (u === undefined || (typeof u === "string" && u.length > 0))
+    return ok(u as string | undefined);
+  const issue = { path: "deps.secret", message: "must be a non-empty string when given" };
+  return err(
+    decodingError("InvalidOptions", "deps.secret", "invalid lifecycle deps", [
+      issue,
+    ]) as LifecycleError,
+  );
+};

@@ -17,9 +17,13 @@ export { LifecycleEvent } from "../../core/telemetry.js";
 
 /**
  * The effects of a lifecycle call, all optional (the shared ones are documented on `Effects`;
- * the sink receives one LifecycleEvent per call).
+ * the sink receives one LifecycleEvent per call; `secret` signs the continuation token of the
+ * Thread `forkThread` returns: pass the one your turns use, so the fork's first turn verifies).
  */
-export interface LifecycleDeps extends Pick<Effects, "sink" | "now" | "codexPath" | "processEnv"> {
+export interface LifecycleDeps extends Pick<
+  Effects,
+  "sink" | "now" | "codexPath" | "processEnv" | "secret"
+> {
   /**
    * The app-server the calls go to (what `openAppServer` returns): one request each on it. Its
    * sink is the default sink. Takes precedence over `transport`.

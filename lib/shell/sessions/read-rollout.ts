@@ -44,7 +44,7 @@ interface Head {
  * An open file, through the callback API (measurably lighter than `FileHandle` when thousands of
  * files are opened in a row).
  */
-interface File {
+export interface File {
   read(buf: Buffer, offset: number, length: number, position: number): Promise<number>;
   stat(): Promise<Stats>;
   close(): Promise<void>;
@@ -124,6 +124,29 @@ const release = (): void => {
   const next = openRollouts.waiting.shift();
   if (next !== undefined) next();
   else openRollouts.inUse--;
+};
+
+/**
+ * Runs `use` on `path` opened as a regular file (see {@link openRegularFile}), inside the
+ * process-wide bound on open rollouts; the file is closed after. Never rejects.
+ */
+export const withRegularFile = async <A>(
+  path: string,
+  use: (file: File) => Promise<Result<A, SessionProblem>>,
+): Promise<Result<A, SessionProblem>> => {
+  let fh: File | null = null;
+  await acquire();
+  try {
+    const opened = await openRegularFile(path);
+    if (opened.isErr()) return err(opened.error);
+    fh = opened.value;
+    return await use(fh);
+  } catch (e) {
+    return err(unreadable(path, e));
+  } finally {
+    if (fh !== null) await fh.close().catch(() => undefined);
+    release();
+  }
 };
 
 /** Buffers one reader reuses from file to file (the first head and tail reads). */
