@@ -2,7 +2,6 @@
  * The position (completed turns, last turn id) an archive records: counted over a whole rollout,
  * or continued from a base position over the lines a delta appends (O(delta)). Pure.
  */
-import { isLeft } from "fp-ts/lib/Either.js";
 import type { ArchivePosition } from "./archive.js";
 import { parseRolloutLine, summarizeRollout } from "./rollout.js";
 
@@ -11,9 +10,9 @@ const NL = 0x0a;
 /** The position of a whole rollout held in memory; null when it is not a readable rollout. */
 export const positionOfWhole = (bytes: Buffer): ArchivePosition | null => {
   const s = summarizeRollout(bytes.toString("utf8"), { path: "archive" });
-  return isLeft(s)
+  return s.isErr()
     ? null
-    : { completedTurns: s.right.completedTurns ?? 0, lastTurnId: s.right.lastTurnId };
+    : { completedTurns: s.value.completedTurns ?? 0, lastTurnId: s.value.lastTurnId };
 };
 
 /**

@@ -50,7 +50,7 @@ describe("a fork's rollout head", () => {
     const s = summarizeRollout(`${[forkHead(PARENT, 18), ...lines.slice(1)].join("\n")}\n`, {
       path: "fork.jsonl",
     });
-    expect(isRight(s) && s.right.forkedFromId).toBe(PARENT);
+    expect(s.isOk() && s.value.forkedFromId).toBe(PARENT);
   });
 
   it("reads a malformed parent or cut as none, and still reads the thread", () => {

@@ -39,8 +39,8 @@ const rollout = (lines: readonly string[]): string => `${lines.join("\n")}\n`;
 /** Summarizes a whole rollout text, failing the test when it is not one. */
 const summary = (t: string, path = "test.jsonl"): SessionSummary => {
   const r = summarizeRollout(t, { path });
-  if (isLeft(r)) throw new Error(`not a rollout: ${JSON.stringify(r.left)}`);
-  return r.right;
+  if (r.isErr()) throw new Error(`not a rollout: ${JSON.stringify(r.error)}`);
+  return r.value;
 };
 
 /** Rewrites one line's JSON. */
@@ -421,15 +421,17 @@ describe("summarizeRollout on damaged input", () => {
   });
 
   it("rejects a file whose first line is not session_meta, or has no valid thread id", () => {
-    expect(isLeft(summarizeRollout(rollout(basic.slice(1)), { path: "p" }))).toBe(true);
+    expect(
+      summarizeRollout(rollout(basic.slice(1)), { path: "p" })._unsafeUnwrapErr(),
+    ).toMatchObject({ _tag: "InvalidRollout", path: "p" });
     const badId = edit(basic[0] ?? "", (o) => ({
       ...o,
       payload: { ...(o["payload"] as Json), id: "--dangerous" },
     }));
     const r = summarizeRollout(rollout([badId, ...basic.slice(1)]), { path: "p" });
-    expect(isLeft(r) && r.left[0]?.path).toBe("line.payload.id");
-    expect(isLeft(summarizeRollout("", { path: "p" }))).toBe(true);
-    expect(isLeft(summarizeRollout(basic[0] ?? "", { path: "p" }))).toBe(true);
+    expect(r.isErr() && r.error.issues[0]?.path).toBe("line.payload.id");
+    expect(summarizeRollout("", { path: "p" })._unsafeUnwrapErr()._tag).toBe("InvalidRollout");
+    expect(summarizeRollout(basic[0] ?? "", { path: "p" }).isErr()).toBe(true);
   });
 });
 
@@ -560,7 +562,7 @@ describe("parseRolloutLine", () => {
     fc.assert(
       fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
         const r = summarizeRollout(rollout([head, ...lines]), { path: "p" });
-        return isRight(r) && SessionSummary.is(r.right);
+        return r.isOk() && SessionSummary.is(r.value);
       }),
     );
   });

@@ -3,8 +3,6 @@
  * fails its own codec or does not read back, a caller's object kept inside a frozen Thread).
  * The fixes are in lib/core; these keep them fixed whatever seed the fuzzer draws.
  */
-import { isRight } from "fp-ts/lib/Either.js";
-
 import {
   deserializeThread,
   resumeThread,
@@ -194,10 +192,14 @@ describe("fuzz findings, pinned", () => {
     expect(t.metadata?.extra).toEqual({ when: "1970-01-01T00:00:00.000Z" });
   });
 
-  it("summarizeRollout given a non-string or no facts: issues, not an exception", () => {
+  it("summarizeRollout given a non-string or no facts: an InvalidRollout error, not an exception", () => {
     const text = goldenRollouts()[0]?.text ?? "";
-    expect(isRight(summarizeRollout(text, { path: "x" }))).toBe(true);
-    expect(isRight(summarizeRollout(null as never, { path: "x" }))).toBe(false);
-    expect(isRight(summarizeRollout(text, undefined as never))).toBe(false);
+    expect(summarizeRollout(text, { path: "x" }).isOk()).toBe(true);
+    expect(summarizeRollout(null as never, { path: "x" })._unsafeUnwrapErr()._tag).toBe(
+      "InvalidRollout",
+    );
+    expect(summarizeRollout(text, undefined as never)._unsafeUnwrapErr()._tag).toBe(
+      "InvalidRollout",
+    );
   });
 });

@@ -152,19 +152,20 @@ describe("fuzz: rollouts", () => {
   );
 
   fuzzIt(
-    "summarizeRollout on damaged recordings: a valid summary, or issues",
+    "summarizeRollout on damaged recordings: a valid summary, or an InvalidRollout error",
     CASES.rollout.summary,
     damagedRollout,
     (text) => {
       const r = call("summarizeRollout", () =>
         summarizeRollout(text, { path: "/fuzz/rollout.jsonl" }),
       );
-      if (!isRight(r)) {
-        const p = issuesProblem(r.left);
+      if (r.isErr()) {
+        check(r.error._tag === "InvalidRollout", () => `summarizeRollout: ${r.error._tag}`);
+        const p = issuesProblem(r.error.issues);
         check(p === null, () => `summarizeRollout: ${p ?? ""}`);
         return;
       }
-      const s = r.right;
+      const s = r.value;
       check(isRight(SessionSummary.decode(s)), () => `an invalid summary: ${safeJson(s)}`);
       check(
         s.completedTurns !== null &&
@@ -183,10 +184,10 @@ describe("fuzz: rollouts", () => {
     },
   );
 
-  it("summarizeRollout is given non-strings by JS callers: issues, not exceptions", () => {
+  it("summarizeRollout is given non-strings by JS callers: errors, not exceptions", () => {
     for (const u of [null, undefined, 42, {}, ["a"]])
-      expect(isRight(summarizeRollout(u as never, { path: "x" }))).toBe(false);
+      expect(summarizeRollout(u as never, { path: "x" }).isErr()).toBe(true);
     const text = ROLLOUTS[0]?.text ?? "";
-    expect(isRight(summarizeRollout(text, undefined as never))).toBe(false);
+    expect(summarizeRollout(text, undefined as never).isErr()).toBe(true);
   });
 });

@@ -118,3 +118,7 @@ export type SessionError =
 
 /** The `_tag`s of {@link SessionError}. */
 export type SessionErrorTag = SessionError["_tag"];
+
+/** A rollout whose first line is not a readable `session_meta` (every issue listed). */
+export type InvalidRolloutError = Extract<SessionProblem, { readonly _tag: "InvalidRollout" }>;
+

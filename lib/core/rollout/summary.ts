@@ -3,8 +3,9 @@
  * it. See `../rollout.ts` for what is read and why.
  */
 import * as t from "io-ts";
-import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import type { Issue } from "../errors/index.js";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { err, ok, type Result } from "neverthrow";
+import { invalidRollout, type InvalidRolloutError } from "../errors/index.js";
 import { closed } from "../internal/decode.js";
 import type { ObservedSession } from "../resume-validator.js";
 import { ThreadId } from "../thread-id.js";
@@ -111,35 +112,39 @@ export const summarize = (
 /**
  * Summarizes a rollout held whole as text (tests, small files): the first line must be
  * `session_meta`; an incomplete last line (no newline) is ignored and flagged `truncated`.
- * `facts` default to the text's own size and no modification time. Never throws.
+ * `facts` default to the text's own size and no modification time. An unreadable first line
+ * is an `InvalidRollout` error at `facts.path`, listing every issue. Never throws.
  */
 export const summarizeRollout = (
   text: string,
   facts: { readonly path: string; readonly size?: number; readonly modifiedAt?: string | null },
-): Either<Issue[], SessionSummary> => {
+): Result<SessionSummary, InvalidRolloutError> => {
   try {
     return summarizeText(text, facts);
   } catch {
-    // Not a string, or facts that cannot be read (a JavaScript caller): issues, not a throw.
-    return left([{ path: "rollout", message: "could not be read" }]);
+    // Not a string, or facts that cannot be read (a JavaScript caller): an error, not a throw.
+    return err(invalidRollout("rollout", [{ path: "rollout", message: "could not be read" }]));
   }
 };
 
 const summarizeText = (
   text: string,
   facts: { readonly path: string; readonly size?: number; readonly modifiedAt?: string | null },
-): Either<Issue[], SessionSummary> => {
+): Result<SessionSummary, InvalidRolloutError> => {
   const lines = text.split("\n");
-  if (lines.length < 2) return left([{ path: "line", message: "the first line is incomplete" }]);
+  if (lines.length < 2)
+    return err(
+      invalidRollout(facts.path, [{ path: "line", message: "the first line is incomplete" }]),
+    );
   const truncated = lines[lines.length - 1] !== "";
   const rest = lines.slice(1, -1);
   const meta = parseSessionMeta(lines[0] ?? "");
-  if (isLeft(meta)) return meta;
+  if (isLeft(meta)) return err(invalidRollout(facts.path, meta.left));
   const scan = rest.reduce(
     (s, l) => scanLine(s, parseRolloutLine(l)),
     startScan(true, meta.right.ordinal),
   );
-  return right(
+  return ok(
     summarize(meta.right, scan, {
       path: facts.path,
       size: facts.size ?? Buffer.byteLength(text, "utf8"),
