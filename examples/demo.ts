@@ -57,7 +57,7 @@ const main = async (): Promise<number> => {
       say(`usage 1:          ${JSON.stringify(turn.usage)}`);
     }),
     // Store the thread as JSON (no secrets in it) and bring it back, as another machine would.
-    TE.map(({ thread }) => serializeThread(thread)),
+    TE.chainEitherKW(({ thread }) => toEither(serializeThread(thread))),
     TE.chainFirstIOK(
       (json) => () =>
         say(

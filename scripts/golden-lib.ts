@@ -133,7 +133,10 @@ export const replayScenario = async (s: Scenario): Promise<TurnOutput[]> => {
     if (r.isOk()) {
       thread = r.value.thread;
       out.push({
-        ok: { turn: r.value.turn, thread: JSON.parse(serializeThread(r.value.thread)) as unknown },
+        ok: {
+          turn: r.value.turn,
+          thread: JSON.parse(serializeThread(r.value.thread)._unsafeUnwrap()) as unknown,
+        },
       });
     } else out.push({ err: r.error });
   }

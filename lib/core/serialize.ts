@@ -11,14 +11,21 @@ import { resolveInputLimits } from "./limits.js";
 import { TokenCount } from "./token-count.js";
 import { Redacted } from "./redacted.js";
 import { guard } from "./internal/guard.js";
-import { invalidAt, missingSecrets, parseWith, type ThreadError } from "./errors/index.js";
+import {
+  decodingError,
+  invalidAt,
+  missingSecrets,
+  parseThreadArg,
+  parseWith,
+  type ThreadError,
+} from "./errors/index.js";
 import { ConfigObject } from "./config-value.js";
 import { CodexOptions, Labels, ThreadOptions } from "./options.js";
 import { ThreadId } from "./thread-id.js";
 import { ThreadMetadata } from "./metadata.js";
 import { ContinuationToken } from "./continuation.js";
 import { Usage } from "./usage.js";
-import { makeThread, type Thread } from "./thread.js";
+import { makeThread, Thread as ThreadCodec, type Thread } from "./thread.js";
 
 /** The format tag and version written into every serialized thread. */
 export const SERIALIZED_THREAD_FORMAT = "codex-fp/thread@2";
@@ -98,34 +105,47 @@ const withoutSecrets = (u: unknown, path: string, left: string[]): unknown => {
 
 /**
  * The thread as JSON, without secrets: no API key, no env, no Redacted config value; the
- * paths left out are listed under `secrets`. Returns `"null"` for a value that is not a
- * thread, which `deserializeThread` rejects.
+ * paths left out are listed under `secrets`. The argument is decoded with the `Thread` codec
+ * first, so a Thread this library made is always `Ok`; an `InvalidOptions` error ("not a
+ * Thread", every issue listed) is only for a value that is not one (a JavaScript caller).
  */
-export const serializeThread = (thread: Thread): string => {
-  try {
-    const { apiKey, env, config, ...rest } = thread.codexOptions;
-    const left: string[] = [];
-    if (apiKey !== undefined) left.push("codexOptions.apiKey");
-    if (env !== undefined) left.push("codexOptions.env");
-    const stored =
-      config === undefined
-        ? rest
-        : { ...rest, config: withoutSecrets(config, "codexOptions.config", left) };
-    const out: SerializedThread = {
-      format: SERIALIZED_THREAD_FORMAT,
-      secrets: left.sort(),
-      threadId: thread.threadId,
-      codexOptions: stored as SerializedThread["codexOptions"],
-      threadOptions: thread.threadOptions as ThreadOptions,
-      metadata: thread.metadata as ThreadMetadata | null,
-      labels: thread.labels,
-      continuationToken: thread.continuationToken,
-      cumulativeUsage: thread.cumulativeUsage === null ? null : usageCounts(thread.cumulativeUsage),
-    };
-    return JSON.stringify(out);
-  } catch {
-    return "null";
-  }
+export const serializeThread = (thread: Thread): Result<string, ThreadError> =>
+  guard(
+    () => parseThreadArg(ThreadCodec, thread).map(toJson),
+    () => invalidThread("could not be read"),
+  );
+
+const invalidThread = (message: string): ThreadError =>
+  decodingError("NotAThread", "thread", "not a Thread", [{ path: "thread", message }]);
+
+/** The JSON of a decoded thread (plain and finite: JSON.stringify cannot fail on it). */
+const toJson = (thread: Thread): string => JSON.stringify(storedThread(thread));
+
+/**
+ * A decoded thread in its stored form, the value `serializeThread` writes as JSON (secrets left
+ * out, their paths listed). Only for a Thread already decoded; the fleet sends it as job data.
+ */
+export const storedThread = (thread: Thread): SerializedThread => {
+  const { apiKey, env, config, ...rest } = thread.codexOptions;
+  const left: string[] = [];
+  if (apiKey !== undefined) left.push("codexOptions.apiKey");
+  if (env !== undefined) left.push("codexOptions.env");
+  const stored =
+    config === undefined
+      ? rest
+      : { ...rest, config: withoutSecrets(config, "codexOptions.config", left) };
+  const out: SerializedThread = {
+    format: SERIALIZED_THREAD_FORMAT,
+    secrets: left.sort(),
+    threadId: thread.threadId,
+    codexOptions: stored as SerializedThread["codexOptions"],
+    threadOptions: thread.threadOptions as ThreadOptions,
+    metadata: thread.metadata as ThreadMetadata | null,
+    labels: thread.labels,
+    continuationToken: thread.continuationToken,
+    cumulativeUsage: thread.cumulativeUsage === null ? null : usageCounts(thread.cumulativeUsage),
+  };
+  return out;
 };
 
 /**

@@ -19,7 +19,7 @@ import {
   type ThreadOptions,
   type TurnOptionsInput,
 } from "../core/options.js";
-import { deserializeThread, serializeThread } from "../core/serialize.js";
+import { deserializeThread, storedThread } from "../core/serialize.js";
 import { Thread, updateThread } from "../core/thread.js";
 import type { Turn } from "../core/turn.js";
 import type { TurnOutcome } from "../shell/run.js";
@@ -153,10 +153,7 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
         const data: FleetJobData = {
           format: FLEET_JOB_FORMAT,
           // No client options leave this process: the worker uses its own.
-          thread: JSON.parse(serializeThread(updateThread(thread, { codexOptions: {} }))) as Record<
-            string,
-            unknown
-          >,
+          thread: storedThread(updateThread(thread, { codexOptions: {} })),
           input: input as FleetJobData["input"],
           turnOptions: jsonOptions,
         };

@@ -9,7 +9,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import type { ResultAsync } from "neverthrow";
 import type { TurnError } from "../core/errors/index.js";
 import { decodeContinuationToken } from "../core/continuation.js";
-import { deserializeThread, serializeThread } from "../core/serialize.js";
+import { deserializeThread, storedThread, type SerializedThread } from "../core/serialize.js";
 import { updateThread, withThreadOptions, type Thread } from "../core/thread.js";
 import type { TurnInput } from "../core/input.js";
 import type { CodexOptions, ThreadOptions, TurnOptionsInput } from "../core/options.js";
@@ -98,15 +98,10 @@ const mismatch = (
 });
 
 /** The thread as it goes back over the wire: no client options, the job's thread options. */
-const forTheWire = (
-  thread: Thread,
-  threadOptions: Thread["threadOptions"],
-): Record<string, unknown> =>
-  JSON.parse(
-    serializeThread(
-      updateThread(thread, { codexOptions: {}, threadOptions: threadOptions as ThreadOptions }),
-    ),
-  ) as Record<string, unknown>;
+const forTheWire = (thread: Thread, threadOptions: Thread["threadOptions"]): SerializedThread =>
+  storedThread(
+    updateThread(thread, { codexOptions: {}, threadOptions: threadOptions as ThreadOptions }),
+  );
 
 /** Runs one job. Never throws. */
 export const processJob = async (ctx: ProcessorContext, job: JobRef): Promise<JobVerdict> => {

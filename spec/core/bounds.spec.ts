@@ -181,7 +181,7 @@ describe("the entry points refuse oversized inputs at their path (issue 13 part 
   });
 
   it("deserializeThread bounds the text and the parsed value", () => {
-    const text = serializeThread(startThread()._unsafeUnwrap());
+    const text = serializeThread(startThread()._unsafeUnwrap())._unsafeUnwrap();
     expect(
       deserializeThread(text, undefined, { maxStringLength: 10 })._unsafeUnwrapErr(),
     ).toMatchObject({

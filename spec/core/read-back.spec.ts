@@ -83,7 +83,8 @@ const folded = (
   return t;
 };
 
-const readBack = (t: Thread): Thread => deserializeThread(serializeThread(t))._unsafeUnwrap();
+const readBack = (t: Thread): Thread =>
+  deserializeThread(serializeThread(t)._unsafeUnwrap())._unsafeUnwrap();
 
 describe("every Thread built reads back equal", () => {
   it("from the constructors", () => {
@@ -137,10 +138,12 @@ describe("a usage figure that is not a count of tokens", () => {
   });
 
   it("a serialized thread with such a figure is refused at its path", () => {
-    const text = serializeThread(startThread()._unsafeUnwrap()).replace(
-      '"cumulativeUsage":null',
-      '"cumulativeUsage":{"input_tokens":1e400,"cached_input_tokens":0,"cache_write_input_tokens":0,"output_tokens":0,"reasoning_output_tokens":0}',
-    );
+    const text = serializeThread(startThread()._unsafeUnwrap())
+      ._unsafeUnwrap()
+      .replace(
+        '"cumulativeUsage":null',
+        '"cumulativeUsage":{"input_tokens":1e400,"cached_input_tokens":0,"cache_write_input_tokens":0,"output_tokens":0,"reasoning_output_tokens":0}',
+      );
     expect(text).toContain("1e400");
     expect(deserializeThread(text)._unsafeUnwrapErr()).toMatchObject({
       _tag: "InvalidSerializedThread",

@@ -94,7 +94,7 @@ describe("secrets in config: held Redacted", () => {
   it("never shows them: JSON, inspect, template strings, the serialized thread", () => {
     const thread = threadWith();
     expectNoKey(thread);
-    expectNoKey(serializeThread(thread));
+    expectNoKey(serializeThread(thread)._unsafeUnwrap());
     expect(
       `${String(at(thread.codexOptions.config, "mcp_servers", "s", "env", "GITHUB_TOKEN"))}`,
     ).toBe("[redacted]");
@@ -102,7 +102,7 @@ describe("secrets in config: held Redacted", () => {
 
   it("lists what it left out, and refuses to read back without it (MissingSecrets)", () => {
     const thread = threadWith();
-    const json = serializeThread(thread);
+    const json = serializeThread(thread)._unsafeUnwrap();
     const paths = [
       "codexOptions.config.mcp_servers.s.env.GITHUB_TOKEN",
       "codexOptions.config.model_providers.p.experimental_bearer_token",
@@ -124,7 +124,7 @@ describe("secrets in config: held Redacted", () => {
 
   it("takes them back (plain or Redacted) to an equal thread", () => {
     const thread = threadWith();
-    const json = serializeThread(thread);
+    const json = serializeThread(thread)._unsafeUnwrap();
     const back = deserializeThread(json, {
       config: {
         model_providers: {
@@ -136,7 +136,7 @@ describe("secrets in config: held Redacted", () => {
         mcp_servers: { s: { env: { GITHUB_TOKEN: GITHUB } } },
       },
     })._unsafeUnwrap();
-    expect(serializeThread(back)).toBe(json);
+    expect(serializeThread(back)._unsafeUnwrap()).toBe(json);
     const c = back.codexOptions.config;
     expect((at(c, "mcp_servers", "s", "env", "GITHUB_TOKEN") as Redacted<string>).reveal()).toBe(
       GITHUB,
@@ -148,7 +148,7 @@ describe("secrets in config: held Redacted", () => {
     const t = threadWith({
       mcp_servers: { s: { command: "x", env: { PORT: Redacted.of(8080) } } },
     });
-    expect(serializeThread(t)).not.toContain("8080");
+    expect(serializeThread(t)._unsafeUnwrap()).not.toContain("8080");
     expect(buildExecCommand(commandOf(t)).env["PORT"]).toBe("8080");
   });
 

@@ -90,11 +90,11 @@ const sample = (): Thread =>
 
 /** The serialized form of the sample, parsed, for tampering with. */
 const stored = (): Record<string, unknown> =>
-  JSON.parse(serializeThread(sample())) as Record<string, unknown>;
+  JSON.parse(serializeThread(sample())._unsafeUnwrap()) as Record<string, unknown>;
 
 describe("serializeThread", () => {
   it("writes the format tag and every field but the secrets", () => {
-    const json = JSON.parse(serializeThread(sample())) as Record<string, unknown>;
+    const json = JSON.parse(serializeThread(sample())._unsafeUnwrap()) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual([
       "format",
       "secrets",
@@ -118,7 +118,7 @@ describe("serializeThread", () => {
   it("never writes the API key or the env", () => {
     fc.assert(
       fc.property(threads, ({ thread, apiKey }) => {
-        const json = serializeThread(thread);
+        const json = serializeThread(thread)._unsafeUnwrap();
         expect(json).not.toContain(apiKey);
         expect(json).not.toContain('"env"');
         expect(json).not.toContain('"apiKey"');
@@ -127,9 +127,23 @@ describe("serializeThread", () => {
     );
   });
 
-  it('writes "null" for something that is not a thread', () => {
-    expect(serializeThread(undefined as never)).toBe("null");
-    expect(deserializeThread("null").isErr()).toBe(true);
+  it("refuses something that is not a thread with a typed error, never a string", () => {
+    for (const u of [undefined, null, 42, "thread", {}, { codexOptions: {} }, []]) {
+      const e = serializeThread(u as never)._unsafeUnwrapErr();
+      expect(e).toMatchObject({ _tag: "InvalidOptions", path: expect.stringMatching(/^thread/) });
+      expect(e.message).toMatch(/^not a Thread/);
+    }
+    const hostile = new Proxy(sample(), {
+      get: () => {
+        throw new Error("boom");
+      },
+    });
+    expect(serializeThread(hostile)._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
+  });
+
+  it("is Ok for every thread the library makes", () => {
+    expect(serializeThread(sample()).isOk()).toBe(true);
+    expect(serializeThread(startThread({})._unsafeUnwrap()).isOk()).toBe(true);
   });
 
   it("never throws, whatever it is given", () => {
@@ -146,7 +160,10 @@ describe("deserializeThread", () => {
   it("reads back an equal thread, given the secrets again", () => {
     fc.assert(
       fc.property(threads, ({ thread, apiKey, env }) => {
-        const back = deserializeThread(serializeThread(thread), { apiKey, env })._unsafeUnwrap();
+        const back = deserializeThread(serializeThread(thread)._unsafeUnwrap(), {
+          apiKey,
+          env,
+        })._unsafeUnwrap();
         expect(reveal(back)).toEqual(reveal(thread));
         expect(unfrozenPaths(back)).toEqual([]);
       }),
@@ -157,10 +174,10 @@ describe("deserializeThread", () => {
   it("is idempotent on its own output", () => {
     fc.assert(
       fc.property(threads, ({ thread, apiKey, env }) => {
-        const once = serializeThread(thread);
-        expect(serializeThread(deserializeThread(once, { apiKey, env })._unsafeUnwrap())).toBe(
-          once,
-        );
+        const once = serializeThread(thread)._unsafeUnwrap();
+        expect(
+          serializeThread(deserializeThread(once, { apiKey, env })._unsafeUnwrap())._unsafeUnwrap(),
+        ).toBe(once);
       }),
       { numRuns: 100 },
     );
@@ -168,7 +185,7 @@ describe("deserializeThread", () => {
 
   it("reads back a thread with rollout metadata", () => {
     const thread = sample();
-    const back = deserializeThread(serializeThread(thread), {
+    const back = deserializeThread(serializeThread(thread)._unsafeUnwrap(), {
       apiKey: "sk-test-serialize-0001",
       env: { OPENAI_API_KEY: "sk-test-serialize-0001" },
     })._unsafeUnwrap();
@@ -177,13 +194,15 @@ describe("deserializeThread", () => {
   });
 
   it("says which secrets are missing, and leaves them out only when told to (null)", () => {
-    expect(deserializeThread(serializeThread(sample()))._unsafeUnwrapErr()).toEqual({
-      _tag: "MissingSecrets",
-      path: "secrets",
-      message: expect.stringContaining("codexOptions.apiKey, codexOptions.env") as unknown,
-      paths: ["codexOptions.apiKey", "codexOptions.env"],
-    });
-    const back = deserializeThread(serializeThread(sample()), {
+    expect(deserializeThread(serializeThread(sample())._unsafeUnwrap())._unsafeUnwrapErr()).toEqual(
+      {
+        _tag: "MissingSecrets",
+        path: "secrets",
+        message: expect.stringContaining("codexOptions.apiKey, codexOptions.env") as unknown,
+        paths: ["codexOptions.apiKey", "codexOptions.env"],
+      },
+    );
+    const back = deserializeThread(serializeThread(sample())._unsafeUnwrap(), {
       apiKey: null,
       env: null,
     })._unsafeUnwrap();
@@ -192,7 +211,10 @@ describe("deserializeThread", () => {
   });
 
   it("rejects an invalid API key supplied with it, as InvalidApiKey", () => {
-    const r = deserializeThread(serializeThread(sample()), { apiKey: "sk bad key", env: null });
+    const r = deserializeThread(serializeThread(sample())._unsafeUnwrap(), {
+      apiKey: "sk bad key",
+      env: null,
+    });
     expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "InvalidApiKey" });
     expect(JSON.stringify(r._unsafeUnwrapErr())).not.toContain("sk bad key");
   });
@@ -276,7 +298,7 @@ describe("deserializeThread", () => {
           deserializeThread(json.make() as string, secrets.make() as never),
         ).not.toThrow();
         expect(() =>
-          deserializeThread(serializeThread(sample()), secrets.make() as never),
+          deserializeThread(serializeThread(sample())._unsafeUnwrap(), secrets.make() as never),
         ).not.toThrow();
       }),
       { numRuns: 300 },

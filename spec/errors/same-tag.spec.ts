@@ -92,7 +92,8 @@ const TABLE: ReadonlyArray<{
     calls: {
       startThread: () => startThread({ apiKey: "" }),
       resumeThread: () => resumeThread(ID, { apiKey: "" }),
-      deserializeThread: () => deserializeThread(serializeThread(good()), { apiKey: "" }),
+      deserializeThread: () =>
+        deserializeThread(serializeThread(good())._unsafeUnwrap(), { apiKey: "" }),
       resumeLast: () => resumeLast({ apiKey: "" }, {}, { codexHome: home }),
       openAppServer: () => openAppServer({ apiKey: "" }, { codexPath: MISSING }),
       archiveThread: () => archiveThread(ID, lifecycle({ apiKey: "" })),

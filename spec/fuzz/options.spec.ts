@@ -105,7 +105,10 @@ describe("fuzz: options", () => {
       if (t !== undefined) {
         expectSoundThread(t, "startThread");
         if (apiKey !== null && t.codexOptions.apiKey?.reveal() === apiKey) {
-          check(!serializeThread(t).includes(apiKey), "serializeThread holds the key");
+          check(
+            !serializeThread(t)._unsafeUnwrap().includes(apiKey),
+            "serializeThread holds the key",
+          );
           check(!JSON.stringify(t).includes(apiKey), "JSON.stringify(thread) holds the key");
         }
       } else if (r.isErr()) expectKeyNotEchoed(r.error, apiKey);
@@ -173,11 +176,14 @@ describe("fuzz: options", () => {
       ),
     ),
     ([thread, patch]) => {
-      const before = serializeThread(thread);
+      const before = serializeThread(thread)._unsafeUnwrap();
       const r = call("withThreadOptions", () => withThreadOptions(thread, untyped(patch.make())));
       const t = okOrTagged(r, ["InvalidOptions"], "withThreadOptions");
       if (t !== undefined) expectSoundThread(t, "withThreadOptions");
-      check(serializeThread(thread) === before, "withThreadOptions changed the original thread");
+      check(
+        serializeThread(thread)._unsafeUnwrap() === before,
+        "withThreadOptions changed the original thread",
+      );
     },
   );
 });

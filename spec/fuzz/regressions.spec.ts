@@ -168,7 +168,7 @@ describe("fuzz findings, pinned", () => {
             { type: "turn.completed", usage: { input_tokens: 1, output_tokens: 1 } },
           ),
         )._unsafeUnwrap().thread,
-      ),
+      )._unsafeUnwrap(),
     ) as Record<string, unknown>;
     const json = JSON.stringify(stored).replace('"input_tokens":1', '"input_tokens":1e999');
     expect(json).toContain("1e999");

@@ -102,7 +102,7 @@ const afterTurn = (thread: Thread, n: number): Thread => {
 const BASES: unknown[] = [
   foldedThread(),
   ...fc.sample(validThread, { numRuns: 30, seed: 20_240_718 }).map(afterTurn),
-].map((t) => JSON.parse(serializeThread(t)) as unknown);
+].map((t) => JSON.parse(serializeThread(t)._unsafeUnwrap()) as unknown);
 
 /** Secrets to supply: none, valid, or anything. */
 const secrets: fc.Arbitrary<Input> = fc.oneof(

@@ -161,7 +161,10 @@ describe("a key the server echoes is redacted on every transport", () => {
           expectNoKey("the result", result);
           expectNoKey("the events", events);
           expectNoKey("the telemetry", telemetry);
-          expectNoKey("the thread", result.isOk() ? serializeThread(result.value.thread) : "");
+          expectNoKey(
+            "the thread",
+            result.isOk() ? serializeThread(result.value.thread)._unsafeUnwrap() : "",
+          );
           expect(JSON.stringify([result, events])).toContain("[redacted]");
         } finally {
           await server?.close();

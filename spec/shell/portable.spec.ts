@@ -39,7 +39,7 @@ const moveTo = (
   home: { codexHome: string; cwd: string },
   path: string | undefined,
 ): Thread => {
-  const json = serializeThread(thread);
+  const json = serializeThread(thread)._unsafeUnwrap();
   const env = { PATH: path ?? "/usr/bin:/bin", HOME: home.codexHome, CODEX_HOME: home.codexHome };
   const back = deserializeThread(json, { apiKey: API_KEY, env })._unsafeUnwrap();
   return withThreadOptions(back, { workingDirectory: home.cwd })._unsafeUnwrap();

@@ -127,7 +127,7 @@ describe("secrets: errors of invalid options and inputs", () => {
     [
       "a key as the secrets of a serialized thread",
       () =>
-        deserializeThread(serializeThread(startThread({})._unsafeUnwrap()), {
+        deserializeThread(serializeThread(startThread({})._unsafeUnwrap())._unsafeUnwrap(), {
           apiKey: `${OPTION_KEY} `,
         }),
     ],
@@ -136,7 +136,9 @@ describe("secrets: errors of invalid options and inputs", () => {
       () =>
         deserializeThread(
           JSON.stringify({
-            ...(JSON.parse(serializeThread(startThread({})._unsafeUnwrap())) as object),
+            ...(JSON.parse(
+              serializeThread(startThread({})._unsafeUnwrap())._unsafeUnwrap(),
+            ) as object),
             codexOptions: { apiKey: OPTION_KEY, env: ALL_KEYS_ENV },
           }),
         ),
@@ -187,7 +189,7 @@ describe("secrets: errors of invalid options and inputs", () => {
         const thread = (
           resumed ? resumeThread(UUID_ID, options) : startThread(options)
         )._unsafeUnwrap();
-        const shown = [serializeThread(thread), ...renderings(thread)].join("\n");
+        const shown = [serializeThread(thread)._unsafeUnwrap(), ...renderings(thread)].join("\n");
         expect(shown).not.toContain(apiKey);
         expect(shown).not.toContain(envKey);
       }),
@@ -307,7 +309,7 @@ describe("secrets: a binary that prints the keys", () => {
       expectNoLeak("the events", events);
       expectNoLeak("the telemetry", telemetry.events);
       expectNoLeak("the thread", thread);
-      expectNoLeak("the serialized thread", serializeThread(thread));
+      expectNoLeak("the serialized thread", serializeThread(thread)._unsafeUnwrap());
     },
   );
 
@@ -435,7 +437,7 @@ describe("secrets: the real CLI refused with HTTP 401", () => {
         expectNoLeak("the events", events);
         expectNoLeak("the telemetry", telemetry.events);
         expectNoLeak("the thread", thread);
-        expectNoLeak("the serialized thread", serializeThread(thread));
+        expectNoLeak("the serialized thread", serializeThread(thread)._unsafeUnwrap());
         expectNoLeak("the result", result);
       });
     },
@@ -485,7 +487,7 @@ describe("secrets: threads and outcomes", () => {
         ["the outcome", outcome],
         ["the Result", result],
         ["the new thread", outcome.thread],
-        ["the serialized thread", serializeThread(outcome.thread)],
+        ["the serialized thread", serializeThread(outcome.thread)._unsafeUnwrap()],
         ["a structured clone", structuredClone(outcome.thread)],
         ["the events", events],
         ["the telemetry", telemetry.events],
@@ -496,8 +498,13 @@ describe("secrets: threads and outcomes", () => {
       ] as const)
         expectNoLeak(what, value);
       // The stored thread reads back, keys supplied again, to the same thread.
-      const back = deserializeThread(serializeThread(outcome.thread), planted)._unsafeUnwrap();
-      expect(serializeThread(back)).toBe(serializeThread(outcome.thread));
+      const back = deserializeThread(
+        serializeThread(outcome.thread)._unsafeUnwrap(),
+        planted,
+      )._unsafeUnwrap();
+      expect(serializeThread(back)._unsafeUnwrap()).toBe(
+        serializeThread(outcome.thread)._unsafeUnwrap(),
+      );
       expect(back.codexOptions.apiKey?.reveal()).toBe(OPTION_KEY);
       expectNoLeak("the thread read back", back);
     });

@@ -218,14 +218,16 @@ export const threadProblem = (t: ThreadValue): string | null => {
   if (isLeft(decoded)) return `not a valid Thread: ${safeJson(decoded.left.map((e) => e.message))}`;
   const unfrozen = unfrozenPaths(t);
   if (unfrozen.length > 0) return `not frozen at ${unfrozen.join(", ")}`;
-  const json = serializeThread(t);
-  if (json === "null") return "serializeThread returned null for a valid Thread";
+  const serialized = serializeThread(t);
+  if (serialized.isErr())
+    return `serializeThread refused a valid Thread: ${serialized.error.message}`;
+  const json = serialized.value;
   const back = deserializeThread(json, {
     ...(t.codexOptions.apiKey !== undefined ? { apiKey: t.codexOptions.apiKey } : {}),
     ...(t.codexOptions.env !== undefined ? { env: t.codexOptions.env } : {}),
   });
   if (back.isErr()) return `its serialization does not read back: ${back.error.message}`;
-  const again = serializeThread(back.value);
+  const again = serializeThread(back.value).unwrapOr("(refused)");
   if (again !== json) return `serialize → deserialize → serialize changed it:\n${json}\n${again}`;
   return null;
 };
