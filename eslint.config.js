@@ -21,6 +21,22 @@ export default tseslint.config(
     },
   },
   {
+    // Every property counts the cases it checked: through spec/support/property.ts, not fc.assert.
+    files: ["spec/**/*.ts"],
+    ignores: ["spec/support/property.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "fc",
+          property: "assert",
+          message:
+            "use assertProperty (spec/support/property.ts): it fails unless numRuns cases were checked.",
+        },
+      ],
+    },
+  },
+  {
     files: ["lib/core/**/*.ts"],
     rules: {
       "no-restricted-imports": [

@@ -3,6 +3,7 @@
  * the versions are extended and branched, checked against plain copying models.
  */
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import {
   appendMapAdd,
   appendMapGet,
@@ -22,7 +23,7 @@ const plan = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 9 })), { maxL
 describe("AppendLog", () => {
   it("every version holds exactly what was appended along its own history", () => {
     let checked = 0;
-    fc.assert(
+    assertProperty(
       fc.property(plan, (steps) => {
         const versions: [AppendLog<number>, number[]][] = [[emptyLog(), []]];
         for (const [from, value] of steps) {
@@ -36,6 +37,7 @@ describe("AppendLog", () => {
         }
         checked++;
       }),
+      { numRuns: 100 },
     );
     expect(checked).toBe(100);
   });
@@ -50,7 +52,7 @@ describe("AppendLog", () => {
 describe("AppendMap", () => {
   it("every version maps exactly the keys added along its own history, first value kept", () => {
     let checked = 0;
-    fc.assert(
+    assertProperty(
       fc.property(plan, (steps) => {
         const versions: [AppendMap<number, number>, Map<number, number>][] = [
           [emptyAppendMap(), new Map()],
@@ -68,6 +70,7 @@ describe("AppendMap", () => {
           for (let key = 0; key <= 9; key++) expect(appendMapGet(m, key)).toBe(model.get(key));
         checked++;
       }),
+      { numRuns: 100 },
     );
     expect(checked).toBe(100);
   });

@@ -3,6 +3,7 @@
  * base) and `relate` (behind / equal / ahead / diverged / missing_base), over arbitrary bytes.
  */
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import {
   SESSION_ARCHIVE_FORMAT,
@@ -60,7 +61,7 @@ const bytesAndCut = fc
 
 describe("SessionArchive", () => {
   it("decodes what it encodes, through JSON", () =>
-    fc.assert(
+    assertProperty(
       fc.property(bytesAndCut, ([all, cut]) => {
         const a = archiveOf(all, cut);
         expect(decodeArchive(JSON.stringify(SessionArchive.encode(a)))._unsafeUnwrap()).toEqual(a);
@@ -84,7 +85,7 @@ describe("SessionArchive", () => {
 
 describe("applyDelta", () => {
   it("rebuilds the bytes from their exact base, and refuses any other base", () =>
-    fc.assert(
+    assertProperty(
       fc.property(bytesAndCut, fc.uint8Array({ maxLength: 64 }), ([all, cut], other) => {
         const a = archiveOf(all, cut);
         const delta = all.subarray(cut);
@@ -100,7 +101,7 @@ describe("applyDelta", () => {
 
 describe("relate", () => {
   it("tells behind, equal, ahead from any prefix or extension of the same bytes", () =>
-    fc.assert(
+    assertProperty(
       fc.property(
         bytesAndCut,
         fc.nat(),
@@ -120,7 +121,7 @@ describe("relate", () => {
     ));
 
   it("finds a changed byte (diverged) and a missing base", () =>
-    fc.assert(
+    assertProperty(
       fc.property(bytesAndCut, fc.nat(), ([all, cut], at) => {
         const a = archiveOf(all, cut);
         const delta = all.subarray(cut);

@@ -5,6 +5,7 @@
 import { isSecretName } from "../../lib/core/secrets.js";
 import { isRight } from "fp-ts/lib/Either.js";
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import { ConfigObject } from "../../lib/codecs/index.js";
 import { decodeAll } from "../../lib/core/internal/decode.js";
@@ -51,7 +52,7 @@ describe("ConfigObject", () => {
         fc.dictionary(key, tie("v"), { maxKeys: 3 }),
       ),
     })).v;
-    fc.assert(
+    assertProperty(
       fc.property(fc.dictionary(key, value, { maxKeys: 4 }), (config) => {
         expect(issues(config)).toEqual([]);
       }),
@@ -134,7 +135,7 @@ describe("ConfigObject", () => {
   });
 
   it("never throws on values that are not hostile", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.anything({ withBigInt: true, withMap: true, withDate: true }), (u) => {
         ConfigObject.decode(u);
         expect(isRight(ConfigObject.decode(u))).toBe(ConfigObject.is(u));

@@ -5,6 +5,7 @@
 import { createHmac } from "node:crypto";
 
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import {
   decodeContinuationToken,
@@ -75,7 +76,7 @@ describe("mintContinuationToken", () => {
   });
 
   it("is deterministic and URL-safe", () => {
-    fc.assert(
+    assertProperty(
       fc.property(claims, secrets, (c, s) => {
         const token = mintContinuationToken(c, s)._unsafeUnwrap();
         expect(mintContinuationToken(c, s)._unsafeUnwrap()).toBe(token);
@@ -109,7 +110,7 @@ describe("mintContinuationToken", () => {
   });
 
   it("never throws, whatever it is given", () => {
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, anyInput, (c, s) => {
         expect(() => mintContinuationToken(c.make() as never, s.make() as string)).not.toThrow();
       }),
@@ -120,7 +121,7 @@ describe("mintContinuationToken", () => {
 
 describe("decodeContinuationToken", () => {
   it("reads back what was minted, signed or not", () => {
-    fc.assert(
+    assertProperty(
       fc.property(claims, secrets, (c, s) => {
         const signed = mintContinuationToken(c, s)._unsafeUnwrap();
         const unsigned = mintContinuationToken(c)._unsafeUnwrap();
@@ -160,7 +161,7 @@ describe("decodeContinuationToken", () => {
         return { c, s, token, changed: token.slice(0, i) + ch + token.slice(i + 1) };
       })
       .filter(({ token, changed }) => token !== changed);
-    fc.assert(
+    assertProperty(
       fc.property(changes, ({ c, s, changed }) => {
         const r = decodeContinuationToken(changed, s);
         expect(r.isErr()).toBe(true);
@@ -172,7 +173,7 @@ describe("decodeContinuationToken", () => {
   });
 
   it("catches any truncation or extension of a signed token", () => {
-    fc.assert(
+    assertProperty(
       fc.property(claims, secrets, fc.nat(), fc.constantFrom(...URL_SAFE), (c, s, at, ch) => {
         const token = mintContinuationToken(c, s)._unsafeUnwrap();
         const cut = token.slice(0, at % token.length);
@@ -185,7 +186,7 @@ describe("decodeContinuationToken", () => {
 
   it("catches a token signed with another secret", () => {
     let checked = 0;
-    fc.assert(
+    assertProperty(
       fc.property(claims, secrets, secrets, (c, s, other) => {
         fc.pre(s !== other);
         const forged = mintContinuationToken(c, other)._unsafeUnwrap();
@@ -244,7 +245,7 @@ describe("decodeContinuationToken", () => {
   });
 
   it("never throws, whatever it is given", () => {
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, anyInput, (token, s) => {
         expect(() => decodeContinuationToken(token.make(), s.make() as string)).not.toThrow();
       }),

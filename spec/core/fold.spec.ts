@@ -3,6 +3,7 @@
  * codec, as every transport builds them.
  */
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import { startThread, type Thread, type ThreadEvent, type Usage } from "../../lib/index.js";
 import { decodeEventValue } from "../../lib/codecs/index.js";
 import {
@@ -115,7 +116,7 @@ describe("stepTurn", () => {
         fc.constantFrom("x.y", "z").map((type) => ev({ type })),
       );
       let checked = 0;
-      fc.assert(
+      assertProperty(
         fc.property(
           fc.array(anEvent, { maxLength: 12 }),
           fc.array(fc.tuple(fc.nat(12), fc.array(anEvent, { maxLength: 6 })), { maxLength: 4 }),
@@ -223,18 +224,19 @@ describe("splitUsage", () => {
 
   it("without a previous figure, the turn's usage is the thread's", () => {
     let checked = 0;
-    fc.assert(
+    assertProperty(
       fc.property(validUsage, (u) => {
         expect(splitUsage(u, null)._unsafeUnwrap()).toEqual({ usage: u, cumulativeUsage: u });
         checked++;
       }),
+      { numRuns: 100 },
     );
     expect(checked).toBe(100);
   });
 
   it("a cumulative report: the turn's own usage is the difference", () => {
     let checked = 0;
-    fc.assert(
+    assertProperty(
       fc.property(validUsage, validUsage, (previous, own) => {
         const reported = add(previous, own);
         expect(splitUsage(reported, previous)._unsafeUnwrap()).toEqual({
@@ -243,6 +245,7 @@ describe("splitUsage", () => {
         });
         checked++;
       }),
+      { numRuns: 100 },
     );
     expect(checked).toBe(100);
   });

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import { ThreadMetadata, metadataFromJson } from "../../lib/codecs/index.js";
 import { anyInput, validLegacyMetadata } from "../support/arbitraries.js";
@@ -301,7 +302,7 @@ describe("metadataFromJson", () => {
   });
 
   it("reads every legacy-shaped object", () => {
-    fc.assert(
+    assertProperty(
       fc.property(validLegacyMetadata, (m) => {
         const metadata = metadataFromJson(m)._unsafeUnwrap();
         expect(metadata.labels).toEqual(m.labels ?? {});
@@ -314,7 +315,7 @@ describe("metadataFromJson", () => {
   });
 
   it("never throws, whatever it is given", () => {
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, (u) => {
         expect(() => metadataFromJson(u.make())).not.toThrow();
       }),

@@ -13,6 +13,7 @@ import type {
   WebSearchMode as SdkWebSearchMode,
 } from "@openai/codex-sdk";
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import { isRight } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 
@@ -341,7 +342,7 @@ describe("startThread with options", () => {
 
   it("never throws: whatever it is given, a sound Thread or a well-formed error", () => {
     let checked = 0;
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, anyInput, (a, b) => {
         const r = startThread(untyped(a.make()), untyped(b.make()));
         const problem = r.isOk()
@@ -365,7 +366,7 @@ describe("startThread with options", () => {
       SandboxMode,
     ];
     let checked = 0;
-    fc.assert(
+    assertProperty(
       fc.property(fc.anything({ withBigInt: true, withMap: true, withDate: true }), (u) => {
         for (const c of codecs) {
           const r = c.decode(u);

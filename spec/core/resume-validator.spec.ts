@@ -5,6 +5,7 @@
  */
 import { isRight } from "fp-ts/lib/Either.js";
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import {
   mintContinuationToken,
@@ -292,7 +293,7 @@ describe("validateResume", () => {
         })
         .chain((c) => fc.constantFrom(token(c), token(c, "other"), token(c, null), `x${token(c)}`)),
     );
-    fc.assert(
+    assertProperty(
       fc.property(tokens, observed, fc.boolean(), (tk, o, withSecret) => {
         const { result, events } = run(threadWith(tk), o, withSecret ? SECRET : null);
         expect(events).toHaveLength(1);
@@ -306,7 +307,7 @@ describe("validateResume", () => {
   });
 
   it("lets no secret into events or errors", () => {
-    fc.assert(
+    assertProperty(
       fc.property(validApiKey, fc.boolean(), (apiKey, matching) => {
         const thread = resumeThread(
           THREAD_ID,
@@ -397,7 +398,7 @@ describe("validateResume", () => {
   });
 
   it("never throws and always emits one event, whatever it is given", () => {
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, anyInput, anyInput, (deps, thread, observed) => {
         const rec = recordingSink();
         const withSink = { ...ownEntries(deps.make()), sink: rec.sink };

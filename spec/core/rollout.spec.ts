@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import { isLeft, isRight } from "fp-ts/lib/Either.js";
 
 import {
@@ -458,7 +459,7 @@ describe("parseSessionMeta", () => {
       fc.string(),
       fc.string({ unit: fc.constantFrom('"', "\\", "{", "}", "[", "]", ":", ",", "é", "\n") }),
     );
-    fc.assert(
+    assertProperty(
       fc.property(tricky, tricky, fc.boolean(), (instructions, cwd, asObject) => {
         const line = JSON.stringify({
           timestamp: "t",
@@ -476,6 +477,7 @@ describe("parseSessionMeta", () => {
         const m = parseSessionMeta(line);
         return isRight(m) && m.right.cwd === cwd && m.right.originator === "o";
       }),
+      { numRuns: 100 },
     );
   });
 
@@ -492,7 +494,7 @@ describe("parseSessionMeta", () => {
   });
 
   it("never throws, and never accepts a line that is not JSON", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.string(), fc.nat(head.length), (s, cut) => {
         const m = parseSessionMeta(s);
         const part = parseSessionMeta(head.slice(0, cut));
@@ -504,6 +506,7 @@ describe("parseSessionMeta", () => {
         }
         return (json || isLeft(m)) && (cut === head.length || isLeft(part));
       }),
+      { numRuns: 100 },
     );
   });
 });
@@ -548,22 +551,24 @@ describe("parseRolloutLine", () => {
       envelope,
       cut,
     );
-    fc.assert(
+    assertProperty(
       fc.property(line, fc.boolean(), (l, clipped) => {
         const r = parseRolloutLine(l, clipped);
         return typeof r.kind === "string";
       }),
+      { numRuns: 100 },
     );
   });
 
   it("folding any lines never throws and yields a valid summary", () => {
     const head = linesOf(BASIC)[0] ?? "";
     const line = fc.oneof(fc.constantFrom(...golden), fc.string(), fc.constant(""));
-    fc.assert(
+    assertProperty(
       fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
         const r = summarizeRollout(rollout([head, ...lines]), { path: "p" });
         return r.isOk() && SessionSummary.is(r.value);
       }),
+      { numRuns: 100 },
     );
   });
 

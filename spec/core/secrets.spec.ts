@@ -8,6 +8,7 @@
 import { inspect } from "node:util";
 
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import { parse as parseToml } from "smol-toml";
 
 import { buildExecCommand, flattenConfig, toTomlValue } from "../../lib/core/argv.js";
@@ -272,7 +273,7 @@ describe("secrets: the other ways keys escaped", () => {
     const key = fc
       .string({ unit: "grapheme", minLength: 1, maxLength: 24 })
       .filter((k) => k.length >= 4 || /[\p{L}\p{N}]/u.test(k));
-    fc.assert(
+    assertProperty(
       fc.property(key, fc.string(), fc.string(), (k, before, after) => {
         const text = `${before} ${k} ${after}`;
         const out = redact(text, [k]);
@@ -351,7 +352,7 @@ describe("TOML values the CLI reads back", () => {
   });
 
   it("round-trips every value through a TOML parser", () => {
-    fc.assert(
+    assertProperty(
       fc.property(tomlValue, (v) => {
         const literal = toTomlValue(v)._unsafeUnwrap();
         expect(readToml(literal)).toEqual(v);
@@ -363,7 +364,7 @@ describe("TOML values the CLI reads back", () => {
   it("round-trips every override through a TOML parser", () => {
     const bare = fc.stringMatching(/^[a-z]{1,6}$/).filter((k) => !isSecretName(k) && k !== "env");
     const leafOrArray = fc.oneof(tomlScalar, fc.array(tomlValue, { maxLength: 3 }));
-    fc.assert(
+    assertProperty(
       fc.property(fc.dictionary(bare, fc.dictionary(bare, leafOrArray)), (config) => {
         for (const line of flattenConfig(config)._unsafeUnwrap()) {
           const eq = line.indexOf("=");

@@ -3,6 +3,7 @@
  * equal thread (secrets supplied again).
  */
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import {
   deserializeThread,
@@ -116,7 +117,7 @@ describe("serializeThread", () => {
   });
 
   it("never writes the API key or the env", () => {
-    fc.assert(
+    assertProperty(
       fc.property(threads, ({ thread, apiKey }) => {
         const json = serializeThread(thread)._unsafeUnwrap();
         expect(json).not.toContain(apiKey);
@@ -147,7 +148,7 @@ describe("serializeThread", () => {
   });
 
   it("never throws, whatever it is given", () => {
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, (u) => {
         expect(() => serializeThread(u.make() as Thread)).not.toThrow();
       }),
@@ -158,7 +159,7 @@ describe("serializeThread", () => {
 
 describe("deserializeThread", () => {
   it("reads back an equal thread, given the secrets again", () => {
-    fc.assert(
+    assertProperty(
       fc.property(threads, ({ thread, apiKey, env }) => {
         const back = deserializeThread(serializeThread(thread)._unsafeUnwrap(), {
           apiKey,
@@ -172,7 +173,7 @@ describe("deserializeThread", () => {
   });
 
   it("is idempotent on its own output", () => {
-    fc.assert(
+    assertProperty(
       fc.property(threads, ({ thread, apiKey, env }) => {
         const once = serializeThread(thread)._unsafeUnwrap();
         expect(
@@ -292,7 +293,7 @@ describe("deserializeThread", () => {
   });
 
   it("never throws, whatever it is given", () => {
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, anyInput, (json, secrets) => {
         expect(() =>
           deserializeThread(json.make() as string, secrets.make() as never),

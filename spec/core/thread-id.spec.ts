@@ -3,6 +3,7 @@
  * misread as a flag, a path or a second argument is rejected as `InvalidThreadId`.
  */
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import { ThreadId, parseThreadId } from "../../lib/index.js";
 import { MAX_THREAD_ID_LENGTH } from "../../lib/codecs/index.js";
@@ -36,7 +37,7 @@ describe("parseThreadId", () => {
       "01A20FB7-136E-7BC0-A76D-F37ACCC41805",
     ])
       expect(parseThreadId(id)._unsafeUnwrap()).toBe(id);
-    fc.assert(
+    assertProperty(
       fc.property(fc.uuid(), (id) => parseThreadId(id).isOk()),
       { numRuns: 200 },
     );
@@ -118,7 +119,7 @@ describe("parseThreadId", () => {
       strings.map((s) => ({ label: JSON.stringify(s), make: () => s })),
       anyInput,
     );
-    fc.assert(
+    assertProperty(
       fc.property(candidates, ({ make }) => {
         const u = make();
         expect(parseThreadId(u).isOk()).toBe(documentedRules(u));
@@ -130,7 +131,7 @@ describe("parseThreadId", () => {
 
   it("never throws: an id its codec accepts, or an InvalidThreadId saying why", () => {
     let checked = 0;
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, anyInput, (u, path) => {
         const r = parseThreadId(u.make(), path.make() as string);
         if (r.isOk()) expect(ThreadId.is(r.value)).toBe(true);

@@ -4,6 +4,7 @@
 import { inspect } from "node:util";
 
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import {
   Thread,
@@ -74,7 +75,7 @@ describe("startThread", () => {
   });
 
   it("freezes the thread all the way down", () => {
-    fc.assert(
+    assertProperty(
       fc.property(validStoredCodexOptions, validThreadOptions, validApiKey, (c, o, apiKey) => {
         const thread = startThread({ ...c, apiKey, env: { HOME: "/h" } }, o)._unsafeUnwrap();
         expect(unfrozenPaths(thread)).toEqual([]);
@@ -118,7 +119,7 @@ describe("startThread", () => {
   });
 
   it("never lets the API key show: not in errors, JSON, inspect or string forms", () => {
-    fc.assert(
+    assertProperty(
       fc.property(validApiKey, fc.constantFrom(" ", "\t", "\n", "\u0000"), (key, bad) => {
         const thread = startThread({ apiKey: key, env: { OPENAI_API_KEY: key } })._unsafeUnwrap();
         expect(thread.codexOptions.apiKey?.reveal()).toBe(key);
@@ -139,7 +140,7 @@ describe("startThread", () => {
   });
 
   it("never throws, whatever it is given", () => {
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, anyInput, (a, b) => {
         expect(() => startThread(untyped(a.make()), untyped(b.make()))).not.toThrow();
       }),
@@ -243,7 +244,7 @@ describe("resumeThread", () => {
   });
 
   it("never throws, whatever it is given", () => {
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, anyInput, anyInput, anyInput, (id, c, o, resume) => {
         expect(() =>
           resumeThread(
@@ -342,7 +343,7 @@ describe("withThreadOptions", () => {
   it("never changes the original, whatever the patch", () => {
     const thread = base();
     const before = reveal(thread);
-    fc.assert(
+    assertProperty(
       fc.property(fc.oneof(validThreadOptions, fc.dictionary(fc.string(), fc.anything())), (p) => {
         withThreadOptions(thread, p);
         expect(reveal(thread)).toEqual(before);
@@ -352,7 +353,7 @@ describe("withThreadOptions", () => {
   });
 
   it("never throws, whatever it is given", () => {
-    fc.assert(
+    assertProperty(
       fc.property(anyInput, anyInput, (t, p) => {
         expect(() => withThreadOptions(base(), untyped(p.make()))).not.toThrow();
         expect(() => withThreadOptions(t.make() as Thread, untyped(p.make()))).not.toThrow();

@@ -4,6 +4,7 @@
  * never a throw.
  */
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import { isLeft } from "fp-ts/lib/Either.js";
 import {
   FLEET_JOB_FORMAT,
@@ -47,11 +48,12 @@ const unreachable = (): ProcessorContext => {
 
 describe("FleetJobData", () => {
   it("decodes any JSON to a value or issues, never a throw", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.jsonValue(), (u) => {
         const r = FleetJobData.decode(u);
         expect(typeof r._tag).toBe("string");
       }),
+      { numRuns: 100 },
     );
   });
 
@@ -65,7 +67,7 @@ describe("FleetJobData", () => {
 
 describe("processJob", () => {
   it("fails any malformed payload with a typed error before touching the store or the CLI", async () => {
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(fc.jsonValue(), async (data) => {
         const v = await processJob(unreachable(), { id: "1", data, attempt: 0 });
         expect(v.kind).toBe("refused");
@@ -86,11 +88,12 @@ describe("failureFromText", () => {
     expect(back).toEqual(e);
     expect(back !== null && isFleetError(back)).toBe(true);
     expect(failureFromText("job stalled more than allowable limit")).toBeNull();
-    fc.assert(
+    assertProperty(
       fc.property(fc.string(), (s) => {
         const r = failureFromText(s);
         expect(r === null || typeof r._tag === "string").toBe(true);
       }),
+      { numRuns: 100 },
     );
     for (const tag of FLEET_ERROR_TAGS) expect(isFleetError({ _tag: tag })).toBe(true);
     expect(isFleetError({ _tag: "ContinuationMismatch" })).toBe(false);

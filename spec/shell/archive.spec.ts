@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import { exportSession, importSession, runTurn } from "../../lib/index.js";
 import { decodeArchive, type SessionArchive } from "../../lib/sessions/index.js";
@@ -61,7 +62,7 @@ describe("exportSession / importSession", () => {
   });
 
   it("imports any split of a rollout into a base and deltas to the same bytes", () =>
-    fc.assert(
+    assertProperty(
       fc.asyncProperty(
         fc.uniqueArray(fc.integer({ min: 1, max: full.length - 1 }), { maxLength: 5 }),
         fc.boolean(),
@@ -184,7 +185,7 @@ describe("exportSession / importSession", () => {
 
 describe("exportSession / importSession with hostile arguments", () => {
   it("return a typed Err in every argument slot: no throw, no rejection", () =>
-    fc.assert(
+    assertProperty(
       fc.asyncProperty(hostile, fc.nat(3), async (input, slot) => {
         const h = await home(full);
         const calls = [

@@ -11,6 +11,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import { isLeft } from "fp-ts/lib/Either.js";
 
 import {
@@ -334,7 +335,7 @@ const BASE: Case = {
 
 describe("buildExecCommand matches the official SDK to the byte", () => {
   it("for options generated from the codecs' domains", async () => {
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(caseArb, async (c) => {
         await expectParity(c);
       }),
@@ -494,7 +495,7 @@ const decodedThread = fc
 
 describe("buildExecCommand's own rules", () => {
   it("puts the API key in the environment (CODEX_API_KEY), never in argv", () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         decodedThread,
         // A key no generated option can contain by chance (fast-check likes "toString" …).
@@ -511,11 +512,12 @@ describe("buildExecCommand's own rules", () => {
           expect(args.some((a) => a.includes(key))).toBe(false);
         },
       ),
+      { numRuns: 100 },
     );
   });
 
   it("inherits nothing when env is given, everything (but undefined) when not", () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.dictionary(envName, envValue),
         fc.dictionary(envName, envValue, { minKeys: 1 }),
@@ -529,11 +531,12 @@ describe("buildExecCommand's own rules", () => {
           );
         },
       ),
+      { numRuns: 100 },
     );
   });
 
   it("places the thread id after `resume`, and only there", () => {
-    fc.assert(
+    assertProperty(
       fc.property(decodedThread, fc.array(flagValue, { maxLength: 2 }), (thread, images) => {
         const { args } = build(thread, { images });
         const at = args.indexOf("resume");
@@ -548,11 +551,12 @@ describe("buildExecCommand's own rules", () => {
         expect(args).not.toContain("--thread-source");
         expect(args.filter((a) => a === thread.threadId)).toHaveLength(1);
       }),
+      { numRuns: 100 },
     );
   });
 
   it("turns ephemeral into --ephemeral (before resume), and nothing else", () => {
-    fc.assert(
+    assertProperty(
       fc.property(decodedThread, (thread) => {
         const { args } = build(thread);
         const at = args.indexOf("--ephemeral");
@@ -576,6 +580,7 @@ describe("buildExecCommand's own rules", () => {
         );
         expect(plainArgs).toEqual(withoutFlag);
       }),
+      { numRuns: 100 },
     );
   });
 

@@ -13,6 +13,7 @@ import { chmod, writeFile } from "node:fs/promises";
 import { inspect, format } from "node:util";
 
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 
 import type { TurnError } from "../../lib/core/errors/index.js";
 import type { ThreadEvent } from "../../lib/core/events.js";
@@ -183,7 +184,7 @@ describe("secrets: errors of invalid options and inputs", () => {
         maxLength: 48,
       })
       .map((s) => `sk-${s}`);
-    fc.assert(
+    assertProperty(
       fc.property(key, key, fc.boolean(), (apiKey, envKey, resumed) => {
         const options = { apiKey, env: { OPENAI_API_KEY: envKey, PATH: "/usr/bin" } };
         const thread = (

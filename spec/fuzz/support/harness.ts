@@ -3,6 +3,7 @@
  * result must pass (errors are tagged data; Ok threads are valid, frozen and round-trip).
  */
 import fc from "fast-check";
+import { assertProperty } from "../../support/property.js";
 import { isLeft } from "fp-ts/lib/Either.js";
 
 import {
@@ -34,7 +35,7 @@ export const runFuzz = <T>(
   check: (value: T) => void,
 ): FuzzStats => {
   const stats: FuzzStats = { cases: 0, maxMs: 0, totalMs: 0 };
-  fc.assert(
+  assertProperty(
     fc.property(arb, (value) => {
       const started = performance.now();
       check(value);
