@@ -4,7 +4,15 @@
  */
 import fc from "fast-check";
 import { assertProperty } from "../support/property.js";
-import { startThread, type Thread, type ThreadEvent, type Usage } from "../../lib/index.js";
+import {
+  decodeContinuationToken,
+  mintContinuationToken,
+  resumeThread,
+  startThread,
+  type Thread,
+  type ThreadEvent,
+  type Usage,
+} from "../../lib/index.js";
 import { decodeEventValue } from "../../lib/codecs/index.js";
 import {
   finishTurn,
@@ -213,6 +221,101 @@ describe("finishTurn", () => {
     const two = finishTurn(thread, s)._unsafeUnwrap().turn;
     expect(one).toEqual(two);
     expect(one.items).not.toBe(two.items);
+  });
+});
+
+describe("finishTurn: what the new Thread carries forward", () => {
+  const SECRET = "a signing secret";
+  const whole = (t: Thread, events: readonly ThreadEvent[]) => steps(initialTurnState(t), events);
+  const claimOf = (token: string | null) => {
+    const d = decodeContinuationToken(token, SECRET)._unsafeUnwrap();
+    if (d.kind === "legacy") throw new Error("expected one of our tokens");
+    return d.claim;
+  };
+
+  it("a first turn: the new thread's token claims one completed turn, signed with the secret", () => {
+    const turn = ev({ type: "turn.started", turn_id: "turn-1" });
+    const { thread: next, turn: done } = finishTurn(
+      thread,
+      whole(thread, [started, turn, completed]),
+      { secret: SECRET },
+    )._unsafeUnwrap();
+    expect(done.turnId).toBe("turn-1");
+    expect(claimOf(next.continuationToken)).toEqual({
+      threadId: THREAD,
+      lastTurnId: "turn-1",
+      completedTurns: 1,
+    });
+    expect(decodeContinuationToken(next.continuationToken, "another secret").isErr()).toBe(true);
+  });
+
+  it("a resumed turn: one more than the token it resumed, unless the session showed the position", () => {
+    const token = mintContinuationToken(
+      { threadId: THREAD, lastTurnId: "turn-4", completedTurns: 4 },
+      SECRET,
+    )._unsafeUnwrap();
+    const resumed = resumeThread(THREAD, {}, {}, { continuationToken: token })._unsafeUnwrap();
+    const s = whole(resumed, [started, ev({ type: "turn.started", turn_id: "turn-5" }), completed]);
+    const counted = finishTurn(resumed, s, { secret: SECRET })._unsafeUnwrap().thread;
+    expect(claimOf(counted.continuationToken)).toMatchObject({
+      completedTurns: 5,
+      lastTurnId: "turn-5",
+    });
+    const observed = finishTurn(resumed, s, {
+      secret: SECRET,
+      position: { completedTurns: 9, lastTurnId: "turn-9" },
+    })._unsafeUnwrap();
+    expect(claimOf(observed.thread.continuationToken)).toMatchObject({
+      completedTurns: 9,
+      lastTurnId: "turn-9",
+    });
+    expect(observed.turn.turnId).toBe("turn-9");
+  });
+
+  it("cumulative usage over two turns: the thread's figure grows, each turn keeps its own", () => {
+    const report = (input: number, output: number) =>
+      ev({
+        type: "turn.completed",
+        usage: { input_tokens: input, cached_input_tokens: 0, output_tokens: output },
+      });
+    const one = finishTurn(thread, whole(thread, [started, turnStarted, report(10, 5)]));
+    const first = one._unsafeUnwrap();
+    const two = finishTurn(
+      first.thread,
+      whole(first.thread, [started, turnStarted, report(25, 8)]),
+    )._unsafeUnwrap();
+    expect(two.turn.usage).toMatchObject({ input_tokens: 15, output_tokens: 3 });
+    expect(two.turn.cumulativeUsage).toMatchObject({ input_tokens: 25, output_tokens: 8 });
+    expect(two.thread.cumulativeUsage).toEqual(two.turn.cumulativeUsage);
+    expect(first.thread.cumulativeUsage).toMatchObject({ input_tokens: 10, output_tokens: 5 });
+  });
+
+  it("prefers the turn usage the session recorded when the thread had no figure before", () => {
+    const recorded = { ...zero(), input_tokens: 3, output_tokens: 1 };
+    const r = finishTurn(thread, whole(thread, [started, turnStarted, completed]), {
+      turnUsage: recorded,
+    })._unsafeUnwrap();
+    expect(r.turn.usage).toEqual(recorded);
+    expect(r.turn.cumulativeUsage).toMatchObject({ input_tokens: 10, output_tokens: 5 });
+  });
+
+  it("no usage reported: the turn used nothing and the thread's figure stands", () => {
+    const bare = ev({ type: "turn.completed" });
+    const r = finishTurn(thread, whole(thread, [started, turnStarted, bare]))._unsafeUnwrap();
+    expect(r.turn.usage).toEqual(zero());
+    expect(r.thread.cumulativeUsage).toEqual(zero());
+  });
+
+  it("leaves the thread it was given unchanged, and freezes the new one", () => {
+    const before = JSON.stringify(thread);
+    const { thread: next } = finishTurn(
+      thread,
+      whole(thread, [started, turnStarted, completed]),
+    )._unsafeUnwrap();
+    expect(JSON.stringify(thread)).toBe(before);
+    expect(thread.threadId).toBeNull();
+    expect(Object.isFrozen(next)).toBe(true);
+    expect(next).not.toBe(thread);
   });
 });
 
