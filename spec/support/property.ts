@@ -11,7 +11,12 @@ export type CountedParameters<Ts> = fc.Parameters<Ts> & { readonly numRuns: numb
 
 /** Checks a finished run: a failure or a short count throws, for jest to report. */
 const counted = <Ts>(details: fc.RunDetails<Ts>, wanted: number): void => {
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? "the property failed"); // throws-ok jest reports it
+  if (details.failed) {
+    const cause = details.errorInstance;
+    const why = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+    const report = fc.defaultReportMessage(details) ?? "the property failed";
+    throw new Error(report.includes(why) ? report : `${report}\n\nGot error: ${why}`, { cause }); // throws-ok jest reports it
+  }
   if (details.numRuns < wanted)
     throw new Error(
       `the property checked ${details.numRuns} of ${wanted} cases ` +
