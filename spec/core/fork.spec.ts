@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import { isRight } from "fp-ts/lib/Either.js";
 
 import { decodeContinuationToken } from "../../lib/core/continuation.js";
@@ -97,7 +98,7 @@ describe("the usage at a fork's cut", () => {
       usage.map((total): RolloutLine => ({ kind: "token_count", ordinal: 0, total, last: null })),
       fc.constant<RolloutLine>({ kind: "other", ordinal: 0, type: "response_item" }),
     );
-    fc.assert(
+    assertProperty(
       fc.property(fc.array(line, { maxLength: 30 }), fc.nat(35), (ls, cut) => {
         const numbered = ls.map((l, i): RolloutLine => ({ ...l, ordinal: i }) as RolloutLine);
         const s = numbered.reduce(stepForkPoint, startForkPoint(cut));
@@ -106,6 +107,7 @@ describe("the usage at a fork's cut", () => {
           .flatMap((l) => (l.kind === "token_count" && l.total !== null ? [l.total] : []));
         expect(s.total).toEqual(before.pop() ?? null);
       }),
+      { numRuns: 100 },
     );
   });
 });

@@ -5,6 +5,7 @@
  * is now a count of tokens (a whole number from 0 to 2**53-1) wherever it is decoded or folded.
  */
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import {
   deserializeThread,
   resumeThread,
@@ -88,11 +89,14 @@ const readBack = (t: Thread): Thread =>
 
 describe("every Thread built reads back equal", () => {
   it("from the constructors", () => {
-    fc.assert(fc.property(constructed, (t) => expect(readBack(t)).toEqual(t)));
+    assertProperty(
+      fc.property(constructed, (t) => expect(readBack(t)).toEqual(t)),
+      { numRuns: 100 },
+    );
   });
 
   it("from the fold, over one or more turns (cumulative usage held at 2**53-1)", () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         constructed,
         validThreadId,

@@ -3,6 +3,7 @@
  * fold's error, the stop reason, the transport's exit and the fold's phase.
  */
 import fc from "fast-check";
+import { assertProperty } from "../support/property.js";
 import type { FoldError, TurnError } from "../../lib/core/errors/index.js";
 import type { TurnPhase } from "../../lib/core/fold.js";
 import {
@@ -45,7 +46,7 @@ const exits: TurnExit[] = [okExit, execFailed, spawnFailed];
 
 describe("turnEndError", () => {
   it("a fold error wins over everything else", () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.constantFrom(...phases),
         fc.constantFrom(...reasons),
@@ -54,6 +55,7 @@ describe("turnEndError", () => {
           expect(turnEndError({ foldError: foldErr, stopReason, exit, phase })).toBe(foldErr);
         },
       ),
+      { numRuns: 100 },
     );
   });
 
