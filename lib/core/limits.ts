@@ -7,10 +7,9 @@
  * `InvalidSerializedThread` …) with an issue at the value's path naming the limit.
  */
 import * as t from "io-ts";
-import { err, ok, type Result } from "neverthrow";
-import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll } from "./internal/decode.js";
-import { decodingError, type ThreadError } from "./errors/index.js";
+import { ok, type Result } from "neverthrow";
+import { closed } from "./internal/decode.js";
+import { parseWith, type ThreadError } from "./errors/index.js";
 import { DEFAULT_INPUT_LIMITS } from "./internal/bounds.js";
 
 export { DEFAULT_INPUT_LIMITS };
@@ -57,8 +56,7 @@ export const resolveInputLimits = (
   path: string,
 ): Result<ResolvedInputLimits, ThreadError> => {
   if (limits === undefined) return ok(DEFAULT_INPUT_LIMITS);
-  const r = decodeAll(InputLimits, limits, path);
-  if (isLeft(r))
-    return err(decodingError("InvalidOptions", r.left[0]?.path ?? path, "invalid limits", r.left));
-  return ok(Object.freeze({ ...DEFAULT_INPUT_LIMITS, ...r.right }));
+  return parseWith(InputLimits, limits, path, "InvalidOptions", "invalid limits").map((given) =>
+    Object.freeze({ ...DEFAULT_INPUT_LIMITS, ...given }),
+  );
 };

@@ -7,7 +7,7 @@
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { closed, isRecord, takeSnapshot } from "./internal/decode.js";
-import { resolveInputLimits, type ResolvedInputLimits } from "./limits.js";
+import { resolveInputLimits, type InputLimits, type ResolvedInputLimits } from "./limits.js";
 import { guard } from "./internal/guard.js";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { invalidAt, issuesError, parseWith, type ThreadError } from "./errors/index.js";
@@ -245,7 +245,7 @@ const fromJson = (
  */
 export const metadataFromJson = (
   json: unknown,
-  limits?: unknown,
+  limits?: InputLimits,
 ): Result<ThreadMetadata, ThreadError> =>
   guard(
     () => resolveInputLimits(limits, "limits").andThen((lim) => fromJson(json, lim)),

@@ -7,7 +7,7 @@
 import * as t from "io-ts";
 import { err, type Result } from "neverthrow";
 import { closed, isRecord } from "./internal/decode.js";
-import { resolveInputLimits } from "./limits.js";
+import { type InputLimits, resolveInputLimits } from "./limits.js";
 import { TokenCount } from "./token-count.js";
 import { Redacted } from "./redacted.js";
 import { guard } from "./internal/guard.js";
@@ -213,7 +213,7 @@ const invalid = (message: string) =>
 export const deserializeThread = (
   json: string,
   secrets?: ThreadSecrets,
-  limits?: unknown,
+  limits?: InputLimits,
 ): Result<Thread, ThreadError> =>
   guard<Thread, ThreadError>(
     () => {

@@ -27,7 +27,7 @@ import { ThreadId, parseThreadId } from "./thread-id.js";
 import { ThreadMetadata, metadataFromJson } from "./metadata.js";
 import { ContinuationToken } from "./continuation.js";
 import { Usage } from "./usage.js";
-import { resolveInputLimits, type ResolvedInputLimits } from "./limits.js";
+import { resolveInputLimits, type InputLimits, type ResolvedInputLimits } from "./limits.js";
 import type { Redacted } from "./redacted.js";
 
 /** Codec of the in-memory Thread value. */
@@ -114,7 +114,7 @@ const invalidInput = (tag: "InvalidOptions" | "InvalidThreadId", path: string) =
 export const startThread = (
   codexOptions?: CodexOptionsInput,
   threadOptions?: ThreadOptionsInput,
-  limits?: unknown,
+  limits?: InputLimits,
 ): Result<Thread, ThreadError> =>
   guard(
     () =>
@@ -159,7 +159,7 @@ export const resumeThread = (
   codexOptions?: CodexOptionsInput,
   threadOptions?: ThreadOptionsInput,
   resume?: ResumeInput,
-  limits?: unknown,
+  limits?: InputLimits,
 ): Result<Thread, ThreadError> =>
   guard(
     () =>
@@ -208,7 +208,7 @@ export const resumeThread = (
 export const withThreadOptions = (
   thread: Thread,
   patch: ThreadOptionsInput,
-  limits?: unknown,
+  limits?: InputLimits,
 ): Result<Thread, ThreadError> =>
   guard(
     () => {

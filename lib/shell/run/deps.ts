@@ -5,11 +5,20 @@ import { decodingError, type TurnError } from "../../core/errors/index.js";
 import { snapshot } from "../../core/internal/snapshot.js";
 import { parseWith } from "../../core/errors/index.js";
 import type { RunDeps } from "./types.js";
+import { resolveInputLimits, type ResolvedInputLimits } from "../../core/limits.js";
 
 /** The run's policy read from `deps` once, or the error of a bad value (never echoed). */
 export const readDeps = (
   deps: RunDeps,
-): Result<{ secret?: string; acceptLegacyTokens: boolean; requireToken: boolean }, TurnError> => {
+): Result<
+  {
+    secret?: string;
+    acceptLegacyTokens: boolean;
+    requireToken: boolean;
+    limits: ResolvedInputLimits;
+  },
+  TurnError
+> => {
   const bad = (path: string, what: string): Result<never, TurnError> =>
     err({
       _tag: "InvalidOptions",
@@ -27,7 +36,10 @@ export const readDeps = (
       return bad("deps.acceptLegacyTokens", "must be a boolean when given");
     if (require !== undefined && typeof require !== "boolean")
       return bad("deps.requireToken", "must be a boolean when given");
+    const limits = resolveInputLimits(deps.limits, "deps.limits");
+    if (limits.isErr()) return err(limits.error);
     return ok({
+      limits: limits.value,
       ...(secret !== undefined ? { secret } : {}),
       acceptLegacyTokens: legacy === true,
       requireToken: require === true,
@@ -53,6 +65,7 @@ export const takeDeps = (deps: RunDeps): Result<RunDeps, TurnError> => {
       "requireToken",
       "maxLineBytes",
       "observe",
+      "limits",
     ] as const) {
       const v = d[key];
       if (v !== undefined) out[key] = v;
@@ -75,8 +88,9 @@ export const decodeSnapshot = <A>(
   root: string,
   what: string,
   tag: "InvalidOptions" | "NotAThread" = "InvalidOptions",
+  limits?: ResolvedInputLimits,
 ): Result<A, TurnError> => {
-  const snap = snapshot(u, root);
+  const snap = snapshot(u, root, limits);
   if (snap.isErr()) return err(decodingError(tag, snap.error.path, what, [snap.error]));
   return parseWith(codec, snap.value, root, tag, what);
 };

@@ -1,5 +1,6 @@
 /** The shapes of running a turn: its outcome, its streamed form, the observer and the deps. */
 import type { ResultAsync } from "neverthrow";
+import type { InputLimits } from "../../core/limits.js";
 import type { ThreadEvent } from "../../core/events.js";
 import type { TurnError } from "../../core/errors/index.js";
 import type { FinishContext } from "../../core/fold.js";
@@ -40,6 +41,8 @@ export interface RunDeps extends Pick<Effects, "sink" | "now" | "codexPath">, To
   readonly maxLineBytes?: number;
   /** Reads the session store before and after a turn; `false` turns observation off. */
   readonly observe?: ObserveSession | false;
+  /** Bounds on the thread, input and turn options, checked before they are read (see InputLimits). */
+  readonly limits?: InputLimits;
 }
 
 /** A turn whose events can be read as they come. */

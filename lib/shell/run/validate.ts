@@ -34,7 +34,8 @@ export const validateTurn = async (
 ): Promise<Result<ValidTurn, TurnError>> => {
   const policy = readDeps(deps);
   if (policy.isErr()) return err(policy.error);
-  const th = decodeSnapshot(Thread, threadArg, "thread", "not a Thread", "NotAThread");
+  const { limits, ...tokenPolicy } = policy.value;
+  const th = decodeSnapshot(Thread, threadArg, "thread", "not a Thread", "NotAThread", limits);
   if (th.isErr()) return err(th.error);
   const thread = th.value;
   const opts = decodeSnapshot(
@@ -42,8 +43,17 @@ export const validateTurn = async (
     turnOptionsArg ?? {},
     "turnOptions",
     "invalid turn options",
+    "InvalidOptions",
+    limits,
   );
-  const decodedInput = decodeSnapshot(Input, inputArg, "input", "invalid input");
+  const decodedInput = decodeSnapshot(
+    Input,
+    inputArg,
+    "input",
+    "invalid input",
+    "InvalidOptions",
+    limits,
+  );
   // Every problem of the turn options and the input at once (the options' first).
   if (opts.isErr() && decodedInput.isErr())
     return err(
@@ -81,6 +91,6 @@ export const validateTurn = async (
     thread,
     turnOptions: opts.value,
     input: normalized.value,
-    ...policy.value,
+    ...tokenPolicy,
   });
 };
