@@ -11,7 +11,7 @@ import {
   parseWith,
   type TurnError,
 } from "../core/errors/index.js";
-import { normalizeInput, type TurnInput } from "../core/input.js";
+import { Input, normalizeInput, type TurnInput } from "../core/input.js";
 import { closed } from "../core/internal/decode.js";
 import {
   TurnOptions,
@@ -129,10 +129,12 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
       });
       // Any cheap command serves as the PING; it goes through the queue's own connection.
       const watch = redisWatch(() => queue.getJobCounts("active"));
-      const submitTurn: Fleet["submitTurn"] = (thread, input, turnOptions) => {
+      const submitTurn: Fleet["submitTurn"] = (threadArg, inputArg, turnOptions) => {
         if (closed) return errAsync(fleetClosed("fleet"));
-        const th = parseThreadArg(Thread, thread);
+        // Each argument is read once (decoded into a copy); only the copies are used from here on.
+        const th = parseThreadArg(Thread, threadArg);
         if (th.isErr()) return errAsync(th.error);
+        const thread = th.value;
         const opts = parseWith(
           TurnOptions,
           turnOptions ?? {},
@@ -141,6 +143,9 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
           "invalid turn options",
         );
         if (opts.isErr()) return errAsync(opts.error);
+        const decodedInput = parseWith(Input, inputArg, "input", "InvalidOptions", "invalid input");
+        if (decodedInput.isErr()) return errAsync(decodedInput.error);
+        const input = decodedInput.value;
         const inp = normalizeInput(input);
         if (inp.isErr()) return errAsync(inp.error);
         if (thread.threadId !== null && thread.continuationToken === null)
@@ -154,7 +159,7 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
           format: FLEET_JOB_FORMAT,
           // No client options leave this process: the worker uses its own.
           thread: storedThread(updateThread(thread, { codexOptions: {} })),
-          input: input as FleetJobData["input"],
+          input,
           turnOptions: jsonOptions,
         };
         const watching = watch.watch();

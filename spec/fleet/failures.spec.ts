@@ -13,6 +13,7 @@ import {
 } from "../../lib/fleet/index.js";
 import { storeNamespace } from "../../lib/fleet/store.js";
 import { startRedis } from "../support/redis.js";
+import { untyped } from "../support/untyped.js";
 import { startFleetWorld, type FleetWorld } from "./support/fleet-env.js";
 
 jest.setTimeout(120_000);
@@ -93,6 +94,45 @@ describe("fleet failure modes", () => {
       for (let i = 0; i < 50 && ((await jobCounts(queue)).waiting ?? 0) > 0; i++)
         await new Promise((res) => setTimeout(res, 100));
       expect(await jobCounts(queue)).toMatchObject({ waiting: 0, active: 0 });
+    });
+  });
+
+  it("what was validated is what is queued: a two-faced input or thread is read once", async () => {
+    await withFleet(async (fleet, queue) => {
+      const FLAG = "--dangerously-bypass-approvals-and-sandbox";
+      let inputReads = 0;
+      const input = Object.defineProperty([], "0", {
+        enumerable: true,
+        get: () =>
+          inputReads++ === 0 ? { type: "text", text: "hi" } : { type: "text", text: FLAG },
+      });
+      Object.defineProperty(input, "length", { value: 1 });
+      const base = world.newThread();
+      let modelReads = 0;
+      const threadOptions = Object.defineProperty({ ...base.threadOptions }, "model", {
+        enumerable: true,
+        get: () => (modelReads++ === 0 ? "gpt-5" : FLAG),
+      });
+      const ac = new AbortController();
+      const pending = fleet.submitTurn({ ...base, threadOptions } as typeof base, untyped(input), {
+        signal: ac.signal,
+      });
+      const q = new Queue(queue, { connection: world.redis.connection });
+      try {
+        let waiting = await q.getWaiting();
+        for (let i = 0; i < 50 && waiting.length === 0; i++) {
+          await new Promise((res) => setTimeout(res, 100));
+          waiting = await q.getWaiting();
+        }
+        const data = JSON.stringify(waiting[0]?.data);
+        expect(data).toContain('"hi"');
+        expect(data).toContain("gpt-5");
+        expect(data).not.toContain(FLAG);
+      } finally {
+        ac.abort();
+        await pending;
+        await q.close();
+      }
     });
   });
 
