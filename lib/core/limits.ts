@@ -42,7 +42,7 @@ export const InputLimits = closed(
     maxValues: Bound,
   },
 );
-/** Input limits as a caller gives them: any subset of the bounds. */
+/** Input limits as a caller gives them: some or all of the bounds. */
 export type InputLimits = t.TypeOf<typeof InputLimits>;
 /** Every bound, resolved. */
 export type ResolvedInputLimits = Readonly<Required<InputLimits>>;

@@ -10,4 +10,6 @@ export * from "./turn.js";
 export * from "./session.js";
 export * from "./transport.js";
 export * from "./make.js";
+export * from "./make-shell.js";
+export * from "./make-session.js";
 export * from "./decode.js";

@@ -121,4 +121,3 @@ export type SessionErrorTag = SessionError["_tag"];
 
 /** A rollout whose first line is not a readable `session_meta` (every issue listed). */
 export type InvalidRolloutError = Extract<SessionProblem, { readonly _tag: "InvalidRollout" }>;
-

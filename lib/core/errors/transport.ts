@@ -7,7 +7,7 @@
  */
 import type { DecodingError } from "./thread.js";
 import type { ShellError } from "./turn.js";
-import { rpcFailed, threadBusy, threadNotFound } from "./make.js";
+import { rpcFailed, threadBusy, threadNotFound } from "./make-shell.js";
 
 /** The ShellError tags a transport shares with the exec shell. */
 export type SharedShellError = Extract<

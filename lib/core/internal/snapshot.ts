@@ -39,37 +39,34 @@ export const snapshot = (
     mine.add(issue);
     return issue;
   };
+  /** A value over one of the limits: the message names the limit. */
+  const over = (path: string, what: string, limit: keyof InputLimits): Issue =>
+    problem(path, `${what} (limits.${limit})`);
   let reading = root;
   const copy = (v: unknown, path: string, depth: number): unknown => {
     reading = path;
     if (++values > limits.maxValues)
-      throw problem(path, `more than ${limits.maxValues} values (limits.maxValues)`); // throws-ok caught below
+      throw over(path, `more than ${limits.maxValues} values`, "maxValues"); // throws-ok caught below
     if (typeof v === "string" && v.length > limits.maxStringLength)
-      throw problem(
-        path,
-        `longer than ${limits.maxStringLength} characters (limits.maxStringLength)`,
-      ); // throws-ok caught below
+      throw over(path, `longer than ${limits.maxStringLength} characters`, "maxStringLength"); // throws-ok caught below
     if (typeof v !== "object" || v === null) return v;
     if (!isPlain(v)) return v;
     if (depth >= limits.maxDepth)
-      throw problem(path, `nested deeper than ${limits.maxDepth} (limits.maxDepth)`); // throws-ok caught below
+      throw over(path, `nested deeper than ${limits.maxDepth}`, "maxDepth"); // throws-ok caught below
     if (onPath.has(v)) throw problem(path, "contains itself"); // throws-ok caught below
     onPath.add(v);
     try {
       if (Array.isArray(v)) {
         const length: unknown = v.length;
         if (typeof length !== "number" || length > limits.maxArrayLength)
-          throw problem(
-            path,
-            `longer than ${limits.maxArrayLength} elements (limits.maxArrayLength)`,
-          ); // throws-ok caught below
+          throw over(path, `longer than ${limits.maxArrayLength} elements`, "maxArrayLength"); // throws-ok caught below
         const out: unknown[] = [];
         for (let i = 0; i < length; i++) out.push(copy(v[i], `${path}.${i}`, depth + 1));
         return out;
       }
       const keys = Object.keys(v);
       if (keys.length > limits.maxKeys)
-        throw problem(path, `more than ${limits.maxKeys} keys (limits.maxKeys)`); // throws-ok caught below
+        throw over(path, `more than ${limits.maxKeys} keys`, "maxKeys"); // throws-ok caught below
       const out: Record<string, unknown> = {};
       for (const k of keys) {
         const item = copy((v as Record<string, unknown>)[k], `${path}.${k}`, depth + 1);
