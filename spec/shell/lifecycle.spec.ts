@@ -464,7 +464,7 @@ describe("lifecycle input validation", () => {
       _tag: "InvalidOptions",
     });
     expect((await forkThread({} as Thread, {}, deps))._unsafeUnwrapErr()).toMatchObject({
-      _tag: "InvalidOptions",
+      _tag: "NotAThread",
     });
     // The CLI path with a binary that does not exist: a typed error, not a throw.
     expect((await archiveThread(UNKNOWN_UUID, deps))._unsafeUnwrapErr()).toMatchObject({

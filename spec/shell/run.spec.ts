@@ -341,7 +341,7 @@ describe("runTurn against the real codex CLI", () => {
           const forged = { ...env.resume(UNKNOWN_UUID, {}, extra), threadId: id } as Thread;
           const { result, telemetry } = await turn(forged, "hello", {}, recorder);
           expect(errOf(result)).toMatchObject({
-            _tag: "InvalidOptions",
+            _tag: "NotAThread",
             path: "thread.threadId",
           });
           expect(telemetry.events).toEqual([]);

@@ -10,7 +10,7 @@ import type { Issue } from "../../core/errors/index.js";
 import { parseRolloutLine, parseSessionMeta, type RolloutLine } from "../../core/rollout.js";
 import type { SessionMeta } from "../../core/rollout.js";
 import { invalidRollout, type SessionProblem } from "../../core/errors/index.js";
-import { withRegularFile } from "./read-rollout.js";
+import { withRegularFile } from "./regular-file.js";
 import { SESSION_READ_LIMITS } from "./store.js";
 
 const CHUNK = 64 * 1024;
