@@ -19,9 +19,9 @@ import { createHash } from "node:crypto";
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { checkedString, closed, decodeAll } from "./internal/decode.js";
+import { checkedString, closed, decodeAll } from "./decoding/decode.js";
 import { invalidArchive, type ArchiveError, type Issue } from "./errors/index.js";
-import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS } from "./internal/bounds.js";
+import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS } from "./decoding/bounds.js";
 
 const ARCHIVE_LIMITS = { ...NO_INPUT_LIMITS, maxDepth: DEFAULT_INPUT_LIMITS.maxDepth };
 import { NonNegativeInt } from "./continuation.js";

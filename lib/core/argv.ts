@@ -10,7 +10,7 @@ import { err, ok, type Result } from "neverthrow";
 import type { ConfigObject } from "./config-value.js";
 import { ConfigObject as ConfigObjectCodec, TOML_BARE_KEY } from "./config-value.js";
 import { decodingError, type DecodingError } from "./errors/index.js";
-import { decodeAll, isRecord } from "./internal/decode.js";
+import { decodeAll, isRecord } from "./decoding/decode.js";
 import { routeSecrets } from "./secrets.js";
 import type { CodexOptions, ThreadOptions, TurnOptions } from "./options.js";
 import type { NormalizedInput } from "./input.js";

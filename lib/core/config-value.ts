@@ -6,7 +6,7 @@
  * each must have a way to the CLI other than its command line.
  */
 import * as t from "io-ts";
-import { describe, isRecord } from "./internal/decode.js";
+import { describe, isRecord } from "./decoding/decode.js";
 import { Redacted } from "./redacted.js";
 import { hasUrlCredentials, isSecretPath, secretRouteProblem } from "./secrets.js";
 

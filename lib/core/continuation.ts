@@ -10,7 +10,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import { checkedString, closed, decodeAll } from "./internal/decode.js";
+import { checkedString, closed, decodeAll } from "./decoding/decode.js";
 import { decodingError, invalidAt, type MismatchReason, type ThreadError } from "./errors/index.js";
 import { ThreadId, threadIdProblem } from "./thread-id.js";
 

@@ -7,7 +7,7 @@ import * as t from "io-ts";
 import { TokenCount } from "./token-count.js";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { decodeAll, isRecord, open } from "./internal/decode.js";
+import { decodeAll, isRecord, open } from "./decoding/decode.js";
 import { invalidEvent, invalidJson, type DecodeError, type Issue } from "./errors/index.js";
 import { knownItemCodecs, ThreadItem, type ThreadItem as Item } from "./items.js";
 

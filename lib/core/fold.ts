@@ -22,7 +22,7 @@ import {
 } from "./errors/index.js";
 import { UsageWire, type ThreadEvent } from "./events.js";
 import type { ThreadItem } from "./items.js";
-import { isRecord } from "./internal/decode.js";
+import { isRecord } from "./decoding/decode.js";
 import { readToken, mintContinuationToken, tokenStringProblem } from "./continuation.js";
 import { metadataFromJson, type ThreadMetadata } from "./metadata.js";
 import { addTokenCounts } from "./token-count.js";

@@ -6,7 +6,7 @@
  */
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
-import { closed, isRecord, takeSnapshot } from "./internal/decode.js";
+import { closed, isRecord, takeSnapshot } from "./decoding/decode.js";
 import { resolveInputLimits, type InputLimits, type ResolvedInputLimits } from "./limits.js";
 import { guard } from "./internal/guard.js";
 import { isLeft } from "fp-ts/lib/Either.js";

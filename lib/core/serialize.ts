@@ -6,7 +6,7 @@
  */
 import * as t from "io-ts";
 import { err, type Result } from "neverthrow";
-import { closed, isRecord } from "./internal/decode.js";
+import { closed, isRecord } from "./decoding/decode.js";
 import { type InputLimits, resolveInputLimits } from "./limits.js";
 import { TokenCount } from "./token-count.js";
 import { Redacted } from "./redacted.js";

@@ -4,7 +4,7 @@
  */
 import * as t from "io-ts";
 import type { Result } from "neverthrow";
-import { checkedString } from "./internal/decode.js";
+import { checkedString } from "./decoding/decode.js";
 import { parseWith, type ThreadError } from "./errors/index.js";
 
 /** The longest thread id accepted. */

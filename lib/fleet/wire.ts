@@ -6,7 +6,7 @@
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { err, ok, type Result } from "neverthrow";
-import { checkedString, closed, decodeAll, isRecord, open } from "../core/internal/decode.js";
+import { checkedString, closed, decodeAll, isRecord, open } from "../core/decoding/decode.js";
 import { NonNegativeInt } from "../core/continuation.js";
 import { Input } from "../core/input.js";
 import { CyberAccessProgram, JsonObject } from "../core/options.js";

@@ -10,7 +10,7 @@ import * as t from "io-ts";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { closed } from "../core/internal/decode.js";
+import { closed } from "../core/decoding/decode.js";
 import { CodexOptions, ThreadOptions } from "../core/options.js";
 import { Redacted } from "../core/redacted.js";
 import type { TelemetryEvent } from "../core/telemetry.js";

@@ -5,7 +5,7 @@
 import * as t from "io-ts";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import type { Issue } from "../errors/index.js";
-import { decodeAll, isRecord } from "../internal/decode.js";
+import { decodeAll, isRecord } from "../decoding/decode.js";
 import { ThreadId } from "../thread-id.js";
 import { Usage, usageFromWire } from "../usage.js";
 import {

@@ -13,7 +13,7 @@ import {
   invalidArchive,
   type ArchiveError,
 } from "../../core/errors/index.js";
-import { isRecord } from "../../core/internal/decode.js";
+import { isRecord } from "../../core/decoding/decode.js";
 import type { SessionError } from "../../core/errors/index.js";
 import type { SessionStoreOptions } from "../sessions.js";
 

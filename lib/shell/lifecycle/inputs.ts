@@ -2,7 +2,7 @@
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { decodingError } from "../../core/errors/index.js";
-import { checkedString, closed } from "../../core/internal/decode.js";
+import { checkedString, closed } from "../../core/decoding/decode.js";
 import { parseWith } from "../../core/errors/index.js";
 import { parseThreadId, type ThreadId } from "../../core/thread-id.js";
 import type { LifecycleDeps, LifecycleError } from "./types.js";
