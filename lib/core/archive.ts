@@ -27,6 +27,7 @@ const ARCHIVE_LIMITS = { ...NO_INPUT_LIMITS, maxDepth: DEFAULT_INPUT_LIMITS.maxD
 import { NonNegativeInt } from "./continuation.js";
 import { ThreadId } from "./thread-id.js";
 import { parseRolloutName } from "./rollout.js";
+import { parseJson } from "./decoding/unknown.js";
 
 /** The format tag and version written into every archive. */
 export const SESSION_ARCHIVE_FORMAT = "codex-fp/session-archive@1";
@@ -168,7 +169,7 @@ export const decodeArchive = (u: unknown): Result<SessionArchive, ArchiveError> 
   let value = u;
   if (typeof u === "string") {
     try {
-      value = JSON.parse(u) as unknown;
+      value = parseJson(u);
     } catch {
       return err(invalidArchive([{ path: "archive", message: "is not JSON" }]));
     }

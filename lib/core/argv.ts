@@ -47,7 +47,7 @@ const tomlValue = (v: unknown): string => {
   if (typeof v === "number") return `${v}`;
   if (typeof v === "boolean") return v ? "true" : "false";
   if (Array.isArray(v)) return `[${v.map(tomlValue).join(", ")}]`;
-  const parts = Object.entries(v as Record<string, unknown>)
+  const parts = Object.entries(isRecord(v) ? v : {})
     .filter(([, c]) => c !== undefined)
     .map(([k, c]) => `${TOML_BARE_KEY.test(k) ? k : tomlString(k)} = ${tomlValue(c)}`);
   return `{${parts.join(", ")}}`;
@@ -94,7 +94,10 @@ const invalidConfig = (u: unknown, path: string): Result<ConfigObject, ConfigTom
  */
 export const toTomlValue = (v: unknown): Result<string, ConfigTomlError> =>
   // In an array, keys are inline-table keys (any string), not a --config path.
-  invalidConfig({ value: [v] }, "toml").map((c) => tomlValue((c["value"] as unknown[])[0]));
+  invalidConfig({ value: [v] }, "toml").map((c) => {
+    const value = c["value"];
+    return tomlValue(Array.isArray(value) ? value[0] : undefined);
+  });
 
 /**
  * The config object as `key.path=value` overrides, depth first, in key order. Secrets are

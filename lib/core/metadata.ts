@@ -13,6 +13,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { invalidAt, issuesError, parseWith, type ThreadError } from "./errors/index.js";
 import { Labels } from "./options.js";
 import { NonNegativeInt } from "./continuation.js";
+import { parseJson } from "./decoding/unknown.js";
 
 const nullableString = t.union([t.string, t.null]);
 
@@ -205,7 +206,7 @@ const fromJson = (
   let u = taken.value;
   if (typeof u === "string") {
     try {
-      u = JSON.parse(u) as unknown;
+      u = parseJson(u);
     } catch {
       return err(
         invalidAt(

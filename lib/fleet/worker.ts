@@ -36,11 +36,11 @@ const PositiveInt = (name: string, min: number) =>
     (a) => a,
   );
 
+const isSink = (u: unknown): u is FleetSink => typeof u === "function";
 const Fn = new t.Type<FleetSink, FleetSink, unknown>(
   "function",
-  (u): u is FleetSink => typeof u === "function",
-  (u, c) =>
-    typeof u === "function" ? t.success(u as FleetSink) : t.failure(u, c, "expected a function"),
+  isSink,
+  (u, c) => (isSink(u) ? t.success(u) : t.failure(u, c, "expected a function")),
   (a) => a,
 );
 

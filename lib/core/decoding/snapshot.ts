@@ -72,7 +72,7 @@ export const snapshot = (
         throw problem(path, `more than ${limits.maxKeys} keys (limits.maxKeys)`); // throws-ok caught below
       const out: Record<string, unknown> = {};
       for (const k of keys) {
-        const item = copy((v as Record<string, unknown>)[k], `${path}.${k}`, depth + 1);
+        const item = copy(Reflect.get(v, k), `${path}.${k}`, depth + 1);
         Object.defineProperty(out, k, {
           value: item,
           enumerable: true,

@@ -189,30 +189,23 @@ export const openAppServer = (
 ): ResultAsync<AppServer, TransportError> => {
   // The deps read once, and their kinds checked before anything starts.
   const taken = snapshotOptions<AppServerDeps>(depsArg, "deps");
-  if (taken.isErr()) return errAsync(taken.error as TransportError);
+  if (taken.isErr()) return errAsync(taken.error);
   const deps: AppServerDeps = taken.value;
   const badDep = depsProblem(deps);
   if (badDep !== null)
-    return errAsync(
-      decodingError("InvalidOptions", badDep.path, "invalid deps", [badDep]) as TransportError,
-    );
+    return errAsync(decodingError("InvalidOptions", badDep.path, "invalid deps", [badDep]));
   const decoded = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
   if (isLeft(decoded)) {
     const issues = decoded.left;
     return errAsync(
       issues.some((i) => i.path.startsWith("codexOptions.apiKey"))
-        ? (decodingError(
-            "InvalidApiKey",
-            "codexOptions.apiKey",
-            "invalid API key",
-            issues,
-          ) as TransportError)
-        : (decodingError(
+        ? decodingError("InvalidApiKey", "codexOptions.apiKey", "invalid API key", issues)
+        : decodingError(
             "InvalidOptions",
             issues[0]?.path ?? "codexOptions",
             "invalid options",
             issues,
-          ) as TransportError),
+          ),
     );
   }
   const options = decoded.right;
