@@ -1,6 +1,21 @@
 // @ts-check
 import tseslint from "typescript-eslint";
 
+/** core/internal/ is core's own: nothing outside lib/core may import it. */
+const CORE_INTERNAL = {
+  group: ["**/core/internal/**"],
+  message: "core/internal/ is private to core/: use core/decoding/ or a public module.",
+};
+/** shell/internal/ is the shell's own (its specs may test it). */
+const SHELL_INTERNAL = {
+  group: ["**/shell/internal/**"],
+  message: "shell/internal/ is private to shell/.",
+};
+/** The rule that keeps those folders private (one object: a later rule setting replaces it). */
+const privateFolders = (/** @type {object[]} */ patterns) => ({
+  rules: { "no-restricted-imports": ["error", { patterns }] },
+});
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/api/**", "golden/**", ".tmp/**"] },
   ...tseslint.configs.recommended,
@@ -20,6 +35,15 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
+  // A folder's `internal/` is private to the folder that owns it. What the shell and the fleet
+  // share with the core (decoding, input snapshots and their bounds) lives in `core/decoding/`.
+  { files: ["**/*.ts"], ignores: ["lib/**"], ...privateFolders([CORE_INTERNAL]) },
+  {
+    files: ["lib/**/*.ts"],
+    ignores: ["lib/core/**", "lib/shell/**"],
+    ...privateFolders([CORE_INTERNAL, SHELL_INTERNAL]),
+  },
+  { files: ["lib/shell/**/*.ts"], ...privateFolders([CORE_INTERNAL]) },
   {
     // Every property counts the cases it checked: through spec/support/property.ts, not fc.assert.
     files: ["spec/**/*.ts"],

@@ -19,14 +19,15 @@ import { createHash } from "node:crypto";
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { checkedString, closed, decodeAll } from "./internal/decode.js";
+import { checkedString, closed, decodeAll } from "./decoding/decode.js";
 import { invalidArchive, type ArchiveError, type Issue } from "./errors/index.js";
-import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS } from "./internal/bounds.js";
+import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS } from "./decoding/bounds.js";
 
 const ARCHIVE_LIMITS = { ...NO_INPUT_LIMITS, maxDepth: DEFAULT_INPUT_LIMITS.maxDepth };
 import { NonNegativeInt } from "./continuation.js";
 import { ThreadId } from "./thread-id.js";
 import { parseRolloutName } from "./rollout.js";
+import { parseJson } from "./decoding/unknown.js";
 
 /** The format tag and version written into every archive. */
 export const SESSION_ARCHIVE_FORMAT = "codex-fp/session-archive@1";
@@ -168,7 +169,7 @@ export const decodeArchive = (u: unknown): Result<SessionArchive, ArchiveError> 
   let value = u;
   if (typeof u === "string") {
     try {
-      value = JSON.parse(u) as unknown;
+      value = parseJson(u);
     } catch {
       return err(invalidArchive([{ path: "archive", message: "is not JSON" }]));
     }

@@ -10,7 +10,7 @@ import { err, ok, type Result } from "neverthrow";
 import type { ConfigObject } from "./config-value.js";
 import { ConfigObject as ConfigObjectCodec, TOML_BARE_KEY } from "./config-value.js";
 import { decodingError, type DecodingError } from "./errors/index.js";
-import { decodeAll, isRecord } from "./internal/decode.js";
+import { decodeAll, isRecord } from "./decoding/decode.js";
 import { routeSecrets } from "./secrets.js";
 import type { CodexOptions, ThreadOptions, TurnOptions } from "./options.js";
 import type { NormalizedInput } from "./input.js";
@@ -47,7 +47,7 @@ const tomlValue = (v: unknown): string => {
   if (typeof v === "number") return `${v}`;
   if (typeof v === "boolean") return v ? "true" : "false";
   if (Array.isArray(v)) return `[${v.map(tomlValue).join(", ")}]`;
-  const parts = Object.entries(v as Record<string, unknown>)
+  const parts = Object.entries(isRecord(v) ? v : {})
     .filter(([, c]) => c !== undefined)
     .map(([k, c]) => `${TOML_BARE_KEY.test(k) ? k : tomlString(k)} = ${tomlValue(c)}`);
   return `{${parts.join(", ")}}`;
@@ -94,7 +94,10 @@ const invalidConfig = (u: unknown, path: string): Result<ConfigObject, ConfigTom
  */
 export const toTomlValue = (v: unknown): Result<string, ConfigTomlError> =>
   // In an array, keys are inline-table keys (any string), not a --config path.
-  invalidConfig({ value: [v] }, "toml").map((c) => tomlValue((c["value"] as unknown[])[0]));
+  invalidConfig({ value: [v] }, "toml").map((c) => {
+    const value = c["value"];
+    return tomlValue(Array.isArray(value) ? value[0] : undefined);
+  });
 
 /**
  * The config object as `key.path=value` overrides, depth first, in key order. Secrets are

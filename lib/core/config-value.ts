@@ -6,9 +6,10 @@
  * each must have a way to the CLI other than its command line.
  */
 import * as t from "io-ts";
-import { describe, isRecord } from "./internal/decode.js";
+import { describe, isRecord } from "./decoding/decode.js";
 import { Redacted } from "./redacted.js";
 import { hasUrlCredentials, isSecretPath, secretRouteProblem } from "./secrets.js";
+import { prototypeOf } from "./decoding/unknown.js";
 
 /** A scalar a secret box may hold. */
 export type ConfigScalar = string | number | boolean;
@@ -100,7 +101,7 @@ const check = (
     return;
   }
   if (isRecord(u)) {
-    const proto = Object.getPrototypeOf(u) as unknown;
+    const proto = prototypeOf(u);
     if (proto !== Object.prototype && proto !== null) {
       // A Date, Map or class instance has no TOML form (and its entries would be lost).
       failAt(errors, c, path, u, "expected a plain object, not a class instance");

@@ -10,9 +10,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import { checkedString, closed, decodeAll } from "./internal/decode.js";
+import { checkedString, closed, decodeAll } from "./decoding/decode.js";
 import { decodingError, invalidAt, type MismatchReason, type ThreadError } from "./errors/index.js";
 import { ThreadId, threadIdProblem } from "./thread-id.js";
+import { parseJson } from "./decoding/unknown.js";
 
 /** The token format version this library mints. */
 export const TOKEN_VERSION = 1;
@@ -162,7 +163,7 @@ export const readToken = (
     return left({ reason: "malformed", message: "token does not have 2 or 3 parts" });
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8")) as unknown;
+    json = parseJson(Buffer.from(parts[1] ?? "", "base64url").toString("utf8"));
   } catch {
     return left({ reason: "malformed", message: "token payload is not base64url JSON" });
   }

@@ -7,9 +7,10 @@ import * as t from "io-ts";
 import { TokenCount } from "./token-count.js";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { decodeAll, isRecord, open } from "./internal/decode.js";
+import { decodeAll, isRecord, open } from "./decoding/decode.js";
 import { invalidEvent, invalidJson, type DecodeError, type Issue } from "./errors/index.js";
 import { knownItemCodecs, ThreadItem, type ThreadItem as Item } from "./items.js";
+import { parseJson } from "./decoding/unknown.js";
 
 const ids = { thread_id: t.string, turn_id: t.string };
 const event = <T extends string, P extends t.Props, O extends t.Props>(
@@ -223,7 +224,7 @@ const decodeValue = (u: unknown): ThreadEvent | Failure => {
 const decodeLine = (line: string): ThreadEvent | Failure => {
   let u: unknown;
   try {
-    u = JSON.parse(line) as unknown;
+    u = parseJson(line);
   } catch {
     return new Failure(
       invalidJson(`not a JSON line (${typeof line === "string" ? line.length : 0} characters)`),

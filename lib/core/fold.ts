@@ -22,15 +22,27 @@ import {
 } from "./errors/index.js";
 import { UsageWire, type ThreadEvent } from "./events.js";
 import type { ThreadItem } from "./items.js";
-import { isRecord } from "./internal/decode.js";
-import { readToken, mintContinuationToken, tokenStringProblem } from "./continuation.js";
+import { isRecord } from "./decoding/decode.js";
+import {
+  ContinuationToken,
+  readToken,
+  mintContinuationToken,
+  tokenStringProblem,
+} from "./continuation.js";
 import { metadataFromJson, type ThreadMetadata } from "./metadata.js";
-import { addTokenCounts } from "./token-count.js";
-import { subtractUsage, usageFromWire, zeroUsage, type Usage } from "./usage.js";
+import {
+  USAGE_KEYS,
+  addUsage,
+  subtractUsage,
+  usageFromWire,
+  zeroUsage,
+  type Usage,
+} from "./usage.js";
 import { updateThread, type Thread } from "./thread.js";
-import { threadIdProblem } from "./thread-id.js";
+import { ThreadId, threadIdProblem } from "./thread-id.js";
 import type { Turn } from "./turn.js";
 import { emptyLog, logAppend, logLast, logToArray, type AppendLog } from "./append-only.js";
+import { parseJson } from "./decoding/unknown.js";
 
 /** Where a turn's event stream is. */
 export type TurnPhase = "start" | "thread" | "turn" | "completed" | "failed";
@@ -77,7 +89,7 @@ export const initialTurnState = (thread: Pick<Thread, "threadId">): TurnState =>
 /** The thread's id, or null when it has none (or it cannot be read: `finishTurn` refuses it). */
 const threadIdOf = (thread: unknown): string | null => {
   try {
-    const id = (thread as { threadId?: unknown } | null)?.threadId;
+    const id = isRecord(thread) ? thread["threadId"] : undefined;
     return typeof id === "string" ? id : null;
   } catch {
     return null;
@@ -125,7 +137,7 @@ export const stepTurn = (
   try {
     if (typeof s !== "object" || s === null || typeof s.phase !== "string")
       return err(unreadable("the turn state (not one initialTurnState made)"));
-    if (typeof e !== "object" || e === null || typeof (e as { type?: unknown }).type !== "string")
+    if (!isRecord(e) || typeof e["type"] !== "string")
       return err(unreadable("the event (not an object with a string type)"));
     return step(s, e);
   } catch {
@@ -211,8 +223,7 @@ const step = (s: TurnState, e: ThreadEvent): Result<TurnState, FoldError> => {
   }
 };
 
-const atLeast = (a: Usage, b: Usage): boolean =>
-  (Object.keys(a) as (keyof Usage)[]).every((k) => a[k] >= b[k]);
+const atLeast = (a: Usage, b: Usage): boolean => USAGE_KEYS.every((k) => a[k] >= b[k]);
 
 /**
  * The turn's own usage and the thread's cumulative usage. The CLI reports usage cumulatively
@@ -225,13 +236,7 @@ export const splitUsage = (
   if (previous === null) return { usage: reported, cumulativeUsage: reported };
   if (atLeast(reported, previous))
     return { usage: subtractUsage(reported, previous), cumulativeUsage: reported };
-  const cumulativeUsage = Object.fromEntries(
-    (Object.keys(reported) as (keyof Usage)[]).map((k) => [
-      k,
-      addTokenCounts(reported[k], previous[k]),
-    ]),
-  ) as Usage;
-  return { usage: reported, cumulativeUsage };
+  return { usage: reported, cumulativeUsage: addUsage(reported, previous) };
 };
 
 /** What the caller knows besides the events: the turn options and what the session showed. */
@@ -308,31 +313,30 @@ const finish = (
   if (threadId === null)
     return err(violationError(s, "missing_thread_started", "no thread.started in the stream"));
   // What the producer printed becomes the new Thread: it must pass the Thread's own codec.
-  const idProblem = threadIdProblem(threadId);
-  if (idProblem !== null)
+  if (!ThreadId.is(threadId))
     return err(
       invalidAt(
         "InvalidThreadId",
         "events.thread_id",
         "invalid thread id in the events",
-        idProblem,
+        threadIdProblem(threadId) ?? "invalid thread id",
       ),
     );
-  const tokenProblem = s.legacyToken === null ? null : tokenStringProblem(s.legacyToken);
-  if (tokenProblem !== null)
+  const legacyToken = s.legacyToken;
+  if (legacyToken !== null && !ContinuationToken.is(legacyToken))
     return err(
       invalidAt(
         "InvalidContinuationToken",
         "events.continuation_token",
         "invalid continuation token in the events",
-        tokenProblem,
+        tokenStringProblem(legacyToken) ?? "invalid continuation token",
       ),
     );
   const finalResponse = s.finalResponse ?? "";
   let structuredOutput: unknown;
   if (ctx.structured === true) {
     try {
-      structuredOutput = JSON.parse(finalResponse) as unknown;
+      structuredOutput = parseJson(finalResponse);
     } catch {
       return err(
         invalidStructuredOutput("the turn had an output schema but its final response is not JSON"),
@@ -349,8 +353,8 @@ const finish = (
   const turnId = ctx.position?.lastTurnId ?? s.turnId;
   const position = nextPosition(thread, turnId, ctx);
   const minted =
-    s.legacyToken !== null
-      ? ok(s.legacyToken)
+    legacyToken !== null
+      ? ok(legacyToken)
       : position === null
         ? ok(null)
         : mintContinuationToken({ threadId, ...position }, ctx.secret);
@@ -362,10 +366,10 @@ const finish = (
     const metadata = ctx.metadata ?? (legacy?.isOk() ? legacy.value : null) ?? thread.metadata;
     return {
       thread: updateThread(thread, {
-        threadId: threadId as Thread["threadId"] & string,
-        continuationToken: continuationToken as Thread["continuationToken"],
+        threadId,
+        continuationToken,
         cumulativeUsage,
-        metadata: metadata as ThreadMetadata | null,
+        metadata,
         labels: { ...(metadata?.labels ?? {}), ...thread.labels },
       }),
       turn: {

@@ -5,7 +5,7 @@
 import * as t from "io-ts";
 import type { InputOf } from "./options.js";
 import type { Result } from "neverthrow";
-import { argvProblem, checkedString, closed } from "./internal/decode.js";
+import { argvProblem, checkedString, closed } from "./decoding/decode.js";
 import { parseWith } from "./errors/index.js";
 import type { ThreadError } from "./errors/index.js";
 

@@ -4,7 +4,7 @@
  * fields a newer CLI adds are kept. An item of a type we do not know is kept as data.
  */
 import * as t from "io-ts";
-import { open } from "./internal/decode.js";
+import { open } from "./decoding/decode.js";
 
 const id = t.string;
 const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);

@@ -8,9 +8,9 @@
  */
 import * as t from "io-ts";
 import { ok, type Result } from "neverthrow";
-import { closed } from "./internal/decode.js";
+import { closed } from "./decoding/decode.js";
 import { parseWith, type ThreadError } from "./errors/index.js";
-import { DEFAULT_INPUT_LIMITS } from "./internal/bounds.js";
+import { DEFAULT_INPUT_LIMITS } from "./decoding/bounds.js";
 
 export { DEFAULT_INPUT_LIMITS };
 

@@ -6,13 +6,14 @@
  */
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
-import { closed, isRecord, takeSnapshot } from "./internal/decode.js";
+import { closed, isRecord, takeSnapshot } from "./decoding/decode.js";
 import { resolveInputLimits, type InputLimits, type ResolvedInputLimits } from "./limits.js";
 import { guard } from "./internal/guard.js";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { invalidAt, issuesError, parseWith, type ThreadError } from "./errors/index.js";
 import { Labels } from "./options.js";
 import { NonNegativeInt } from "./continuation.js";
+import { parseJson } from "./decoding/unknown.js";
 
 const nullableString = t.union([t.string, t.null]);
 
@@ -205,7 +206,7 @@ const fromJson = (
   let u = taken.value;
   if (typeof u === "string") {
     try {
-      u = JSON.parse(u) as unknown;
+      u = parseJson(u);
     } catch {
       return err(
         invalidAt(

@@ -11,7 +11,7 @@ import {
   describe,
   isPlainObject,
   isRecord,
-} from "./internal/decode.js";
+} from "./decoding/decode.js";
 import { ConfigObject } from "./config-value.js";
 import { Redacted } from "./redacted.js";
 import { hasUrlCredentials, isSecretPath } from "./secrets.js";

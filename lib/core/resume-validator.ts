@@ -6,7 +6,7 @@
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll } from "./internal/decode.js";
+import { closed, decodeAll } from "./decoding/decode.js";
 import {
   continuationMismatch,
   sessionMissing,

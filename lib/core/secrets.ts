@@ -141,8 +141,12 @@ const setAt = (root: Record<string, unknown>, path: ConfigPath, value: unknown):
   let node = root;
   for (const k of path.slice(0, -1)) {
     const next = node[k];
-    if (!isTable(next)) node[k] = {};
-    node = node[k] as Record<string, unknown>;
+    if (isTable(next)) node = next;
+    else {
+      const table: Record<string, unknown> = {};
+      node[k] = table;
+      node = table;
+    }
   }
   node[path[path.length - 1]!] = value;
 };
@@ -162,8 +166,12 @@ export const routeSecrets = (config: unknown): RoutedConfig => {
   const out: Record<string, unknown> = {};
   const env: Record<string, string> = {};
   const moved: [ConfigPath, Route, string][] = [];
-  const walk = (u: unknown, path: string[], into: Record<string, unknown>): void => {
-    for (const [k, v] of Object.entries(u as Record<string, unknown>)) {
+  const walk = (
+    u: Record<string, unknown>,
+    path: string[],
+    into: Record<string, unknown>,
+  ): void => {
+    for (const [k, v] of Object.entries(u)) {
       if (v === undefined) continue;
       path.push(k);
       if (Redacted.is(v)) moved.push([[...path], routeOf(path)!, envText(v.reveal())]);
@@ -175,7 +183,7 @@ export const routeSecrets = (config: unknown): RoutedConfig => {
       path.pop();
     }
   };
-  walk(config, [], out);
+  if (isTable(config)) walk(config, [], out);
   // Numbered in path order, so the names do not depend on the order keys were inserted in.
   moved.sort(([a], [b]) => (a.join(".") < b.join(".") ? -1 : a.join(".") > b.join(".") ? 1 : 0));
   let n = 0;
@@ -189,7 +197,7 @@ export const routeSecrets = (config: unknown): RoutedConfig => {
     } else {
       env[route.name] = value;
       const list = getAt(out, route.list);
-      const names = Array.isArray(list) ? (list as unknown[]) : [];
+      const names: unknown[] = Array.isArray(list) ? list : [];
       if (!names.includes(route.name)) setAt(out, route.list, [...names, route.name]);
     }
   }

@@ -6,7 +6,7 @@
  */
 import * as t from "io-ts";
 import { err, type Result } from "neverthrow";
-import { closed, isRecord } from "./internal/decode.js";
+import { closed, isRecord } from "./decoding/decode.js";
 import { type InputLimits, resolveInputLimits } from "./limits.js";
 import { TokenCount } from "./token-count.js";
 import { Redacted } from "./redacted.js";
@@ -26,6 +26,7 @@ import { ThreadMetadata } from "./metadata.js";
 import { ContinuationToken } from "./continuation.js";
 import { Usage } from "./usage.js";
 import { makeThread, Thread as ThreadCodec, type Thread } from "./thread.js";
+import { parseJson } from "./decoding/unknown.js";
 
 /** The format tag and version written into every serialized thread. */
 export const SERIALIZED_THREAD_FORMAT = "codex-fp/thread@2";
@@ -58,8 +59,13 @@ const StoredUsage = closed(
 );
 
 /** Usage reduced to the counts Usage knows (producers may add others). */
-const usageCounts = (u: Usage): Usage =>
-  Object.fromEntries(Object.keys(Usage.props).map((k) => [k, u[k as keyof Usage]])) as Usage;
+const usageCounts = (u: Usage): Usage => ({
+  input_tokens: u.input_tokens,
+  cached_input_tokens: u.cached_input_tokens,
+  cache_write_input_tokens: u.cache_write_input_tokens,
+  output_tokens: u.output_tokens,
+  reasoning_output_tokens: u.reasoning_output_tokens,
+});
 
 /** Codec of a serialized thread (strict: unexpected keys fail fast, at every level). */
 export const SerializedThread = closed(
@@ -226,7 +232,7 @@ export const deserializeThread = (
         );
       let u: unknown;
       try {
-        u = JSON.parse(json) as unknown;
+        u = parseJson(json);
       } catch {
         return err(invalid("is not valid JSON"));
       }

@@ -4,7 +4,7 @@
  */
 import * as t from "io-ts";
 import type { Result } from "neverthrow";
-import { checkedString } from "./internal/decode.js";
+import { checkedString } from "./decoding/decode.js";
 import { parseWith, type ThreadError } from "./errors/index.js";
 
 /** The longest thread id accepted. */
@@ -41,5 +41,9 @@ export type ThreadId = t.TypeOf<typeof ThreadId>;
 /** Decodes an unknown value as a thread id; `path` names where it came from. */
 export const parseThreadId = (u: unknown, path = "threadId"): Result<ThreadId, ThreadError> => {
   const root = typeof path === "string" ? path : "threadId";
-  return parseWith(ThreadId, u, root, "InvalidThreadId", "invalid thread id");
+  // An id is one value: whatever is wrong inside it (a cycle, a getter …), the error is at `root`.
+  return parseWith(ThreadId, u, root, "InvalidThreadId", "invalid thread id").mapErr((e) => ({
+    ...e,
+    path: root,
+  }));
 };

@@ -6,8 +6,8 @@
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { closed, decodeAll, isRecord } from "./internal/decode.js";
-import { deepFreeze } from "./internal/freeze.js";
+import { closed, decodeAll, isRecord } from "./decoding/decode.js";
+import { deepFreeze, type DeepReadonly } from "./internal/freeze.js";
 import { guard } from "./internal/guard.js";
 import {
   decodingError,
@@ -28,7 +28,6 @@ import { ThreadMetadata, metadataFromJson } from "./metadata.js";
 import { ContinuationToken } from "./continuation.js";
 import { Usage } from "./usage.js";
 import { resolveInputLimits, type InputLimits, type ResolvedInputLimits } from "./limits.js";
-import type { Redacted } from "./redacted.js";
 
 /** Codec of the in-memory Thread value. */
 export const Thread = closed(
@@ -47,23 +46,7 @@ export const Thread = closed(
 /** A codex thread: an immutable value. `threadId` is null until the first turn starts. */
 export type Thread = DeepReadonly<t.TypeOf<typeof Thread>>;
 
-/** Readonly all the way down (Redacted boxes and functions stay as they are). */
-export type DeepReadonly<A> = A extends
-  | string
-  | number
-  | boolean
-  | bigint
-  | symbol
-  | null
-  | undefined
-  | Redacted<unknown>
-  | ((...args: never[]) => unknown)
-  ? A
-  : A extends readonly (infer E)[]
-    ? readonly DeepReadonly<E>[]
-    : A extends object
-      ? { readonly [K in keyof A]: DeepReadonly<A[K]> }
-      : A;
+export type { DeepReadonly } from "./internal/freeze.js";
 
 const withoutUndefined = <A extends object>(a: A): A => {
   let clean = true;
@@ -232,11 +215,11 @@ export const withThreadOptions = (
         isRecord(patch) && "labels" in p.value
           ? { ...(thread.metadata?.labels ?? {}), ...(threadOptions.labels ?? {}) }
           : thread.labels;
-      return ok(deepFreeze({ ...thread, threadOptions, labels: { ...labels } }) as Thread);
+      return ok(deepFreeze({ ...thread, threadOptions, labels: { ...labels } }));
     },
     invalidInput("InvalidOptions", "patch"),
   );
 
 /** The same thread with other values for some fields, as a new frozen value (shell use). */
-export const updateThread = (thread: Thread, patch: Partial<t.TypeOf<typeof Thread>>): Thread =>
-  deepFreeze({ ...thread, ...patch }) as Thread;
+export const updateThread = (thread: Thread, patch: Partial<Thread>): Thread =>
+  deepFreeze({ ...thread, ...patch });

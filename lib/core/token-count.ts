@@ -4,7 +4,7 @@
  * decoded, so every usage a Thread holds serializes and reads back as it is.
  */
 import * as t from "io-ts";
-import { describe } from "./internal/decode.js";
+import { describe } from "./decoding/decode.js";
 
 const isTokenCount = (u: unknown): u is number =>
   typeof u === "number" && Number.isSafeInteger(u) && u >= 0;

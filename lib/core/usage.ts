@@ -4,7 +4,7 @@
  */
 import * as t from "io-ts";
 import type { UsageWire } from "./events.js";
-import { TokenCount } from "./token-count.js";
+import { TokenCount, addTokenCounts } from "./token-count.js";
 
 /** Codec of token usage (every field a count of tokens), as the CLI reports it. */
 export const Usage = t.type({
@@ -25,6 +25,24 @@ export const zeroUsage: Usage = {
   output_tokens: 0,
   reasoning_output_tokens: 0,
 };
+
+/** The counts a Usage holds, in order. */
+export const USAGE_KEYS = [
+  "input_tokens",
+  "cached_input_tokens",
+  "cache_write_input_tokens",
+  "output_tokens",
+  "reasoning_output_tokens",
+] as const satisfies readonly (keyof Usage)[];
+
+/** `a + b`, field by field (each sum a token count, see `addTokenCounts`). */
+export const addUsage = (a: Usage, b: Usage): Usage => ({
+  input_tokens: addTokenCounts(a.input_tokens, b.input_tokens),
+  cached_input_tokens: addTokenCounts(a.cached_input_tokens, b.cached_input_tokens),
+  cache_write_input_tokens: addTokenCounts(a.cache_write_input_tokens, b.cache_write_input_tokens),
+  output_tokens: addTokenCounts(a.output_tokens, b.output_tokens),
+  reasoning_output_tokens: addTokenCounts(a.reasoning_output_tokens, b.reasoning_output_tokens),
+});
 
 /** `a - b`, field by field, never below zero. */
 export const subtractUsage = (a: Usage, b: Usage): Usage => ({

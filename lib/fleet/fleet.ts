@@ -12,7 +12,7 @@ import {
   type TurnError,
 } from "../core/errors/index.js";
 import { Input, normalizeInput, type TurnInput } from "../core/input.js";
-import { closed } from "../core/internal/decode.js";
+import { closed } from "../core/decoding/decode.js";
 import {
   TurnOptions,
   type CodexOptions,

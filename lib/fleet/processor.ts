@@ -14,7 +14,7 @@ import { updateThread, withThreadOptions, type Thread } from "../core/thread.js"
 import type { TurnInput } from "../core/input.js";
 import type { CodexOptions, ThreadOptions, TurnOptionsInput } from "../core/options.js";
 import type { TurnOutcome } from "../shell/run.js";
-import { decodeAll } from "../core/internal/decode.js";
+import { decodeAll } from "../core/decoding/decode.js";
 import {
   decodeFailure,
   jobFailed,

@@ -13,6 +13,7 @@ import { ResultAsync, err, ok } from "neverthrow";
 import type { Redis } from "ioredis";
 import { redisUnavailable, storeCorrupt, type FleetError } from "./errors.js";
 import { StoreHead, decodeAs } from "./wire.js";
+import { parseJson } from "../core/decoding/unknown.js";
 
 /** A head as read: decoded, and its exact text (what a compare-and-set compares). */
 export interface ReadHead {
@@ -105,7 +106,7 @@ export const sessionStore = (redis: Redis, namespace: string): SessionStore => {
     (() => {
       let u: unknown;
       try {
-        u = JSON.parse(raw) as unknown;
+        u = parseJson(raw);
       } catch {
         return err(storeCorrupt(threadId, "the head is not JSON"));
       }

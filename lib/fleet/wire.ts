@@ -6,7 +6,7 @@
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { err, ok, type Result } from "neverthrow";
-import { checkedString, closed, decodeAll, isRecord, open } from "../core/internal/decode.js";
+import { checkedString, closed, decodeAll, isRecord, open } from "../core/decoding/decode.js";
 import { NonNegativeInt } from "../core/continuation.js";
 import { Input } from "../core/input.js";
 import { CyberAccessProgram, JsonObject } from "../core/options.js";
@@ -14,6 +14,7 @@ import { Turn } from "../core/turn.js";
 import { RelativeRolloutPath } from "../core/archive.js";
 import { decodeFailure, FLEET_ERROR_TAGS, type FleetError } from "./errors.js";
 import type { TurnError } from "../core/errors/index.js";
+import { parseJson } from "../core/decoding/unknown.js";
 
 /** The format tag of a job's data. */
 export const FLEET_JOB_FORMAT = "codex-fp/fleet-job@1";
@@ -143,7 +144,7 @@ export const DEFAULT_QUEUE = "codex-fp-turns";
 export const failureFromText = (text: string): TurnError | FleetError | null => {
   let u: unknown;
   try {
-    u = JSON.parse(text) as unknown;
+    u = parseJson(text);
   } catch {
     return null;
   }

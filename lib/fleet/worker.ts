@@ -10,7 +10,7 @@ import * as t from "io-ts";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { closed } from "../core/internal/decode.js";
+import { closed } from "../core/decoding/decode.js";
 import { CodexOptions, ThreadOptions } from "../core/options.js";
 import { Redacted } from "../core/redacted.js";
 import type { TelemetryEvent } from "../core/telemetry.js";
@@ -36,11 +36,11 @@ const PositiveInt = (name: string, min: number) =>
     (a) => a,
   );
 
+const isSink = (u: unknown): u is FleetSink => typeof u === "function";
 const Fn = new t.Type<FleetSink, FleetSink, unknown>(
   "function",
-  (u): u is FleetSink => typeof u === "function",
-  (u, c) =>
-    typeof u === "function" ? t.success(u as FleetSink) : t.failure(u, c, "expected a function"),
+  isSink,
+  (u, c) => (isSink(u) ? t.success(u) : t.failure(u, c, "expected a function")),
   (a) => a,
 );
 

@@ -11,6 +11,7 @@ import { errAsync, okAsync, ResultAsync } from "neverthrow";
 import { codexNotFound, invalidAt, type TurnError } from "../core/errors/index.js";
 import type { Input } from "../core/input.js";
 import type { Thread } from "../core/thread.js";
+import { codeOf } from "./sessions/store.js";
 
 /** What a turn is about to run: the decoded thread and input, and how it will run. */
 export interface PreflightRequest {
@@ -49,7 +50,7 @@ const checkReadable = async (
     );
     return null;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException | null)?.code;
+    const code = codeOf(e) ?? undefined;
     return {
       path,
       message: code === "ENOENT" ? `${p} does not exist` : `${p} cannot be read (${code ?? "?"})`,
@@ -65,7 +66,7 @@ const checkExecutable = async (path: string, p: string): Promise<Problem> => {
     await access(p, constants.X_OK);
     return null;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException | null)?.code;
+    const code = codeOf(e) ?? undefined;
     if (code === "ENOENT")
       return { path, message: `codex binary not found at ${p}`, missingBinary: true };
     return {

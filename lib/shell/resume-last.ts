@@ -7,7 +7,7 @@ import { ResultAsync, errAsync } from "neverthrow";
 import { buildEnv } from "../core/argv.js";
 import { mintContinuationToken } from "../core/continuation.js";
 import { parseWith } from "../core/errors/index.js";
-import { snapshotOptions } from "../core/internal/snapshot.js";
+import { snapshotOptions } from "../core/decoding/snapshot.js";
 import type { ThreadError } from "../core/errors/index.js";
 import { CodexOptions, type CodexOptionsInput, type ThreadOptionsInput } from "../core/options.js";
 import type { SessionError } from "../core/errors/index.js";

@@ -38,7 +38,7 @@ import {
   type SessionProblem,
 } from "../core/errors/index.js";
 import { parseThreadId } from "../core/thread-id.js";
-import { snapshotOptions } from "../core/internal/snapshot.js";
+import { snapshotOptions } from "../core/decoding/snapshot.js";
 import {
   concurrencyOf,
   nonEmpty,

@@ -5,7 +5,7 @@
  */
 import { untyped } from "../support/untyped.js";
 import type { ConfigObject } from "../../lib/core/config-value.js";
-import { DEFAULT_INPUT_LIMITS, snapshot } from "../../lib/core/internal/snapshot.js";
+import { DEFAULT_INPUT_LIMITS, snapshot } from "../../lib/core/decoding/snapshot.js";
 import {
   deserializeThread,
   resumeThread,

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { assertProperty } from "../support/property.js";
 
 import { ConfigObject } from "../../lib/codecs/index.js";
-import { decodeAll } from "../../lib/core/internal/decode.js";
+import { decodeAll } from "../../lib/core/decoding/decode.js";
 import { TOML_BARE_KEY } from "../../lib/core/config-value.js";
 
 const issues = (u: unknown) => {

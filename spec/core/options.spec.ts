@@ -34,7 +34,7 @@ import {
   SandboxMode,
   WebSearchMode,
 } from "../../lib/codecs/index.js";
-import { decodeAll } from "../../lib/core/internal/decode.js";
+import { decodeAll } from "../../lib/core/decoding/decode.js";
 import { anyInput } from "../support/arbitraries.js";
 import { THREAD_ERROR_TAGS, errorProblem, threadProblem } from "../fuzz/support/harness.js";
 import { untyped } from "../support/untyped.js";

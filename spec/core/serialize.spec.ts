@@ -131,7 +131,7 @@ describe("serializeThread", () => {
   it("refuses something that is not a thread with a typed error, never a string", () => {
     for (const u of [undefined, null, 42, "thread", {}, { codexOptions: {} }, []]) {
       const e = serializeThread(u as never)._unsafeUnwrapErr();
-      expect(e).toMatchObject({ _tag: "InvalidOptions", path: expect.stringMatching(/^thread/) });
+      expect(e).toMatchObject({ _tag: "NotAThread", path: expect.stringMatching(/^thread/) });
       expect(e.message).toMatch(/^not a Thread/);
     }
     const hostile = new Proxy(sample(), {

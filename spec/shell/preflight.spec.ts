@@ -305,7 +305,8 @@ describe("what was validated is what runs", () => {
         ];
         for (const [thread, input, path] of cases)
           expect(errOf(await runTurn(thread, input, {}, noObserve))).toMatchObject({
-            _tag: "InvalidOptions",
+            // A thread argument that does not decode is not a Thread; a bad input is bad options.
+            _tag: path.startsWith("thread") ? "NotAThread" : "InvalidOptions",
             path,
           });
         expect(env.stub.requests).toHaveLength(0);

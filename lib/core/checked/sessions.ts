@@ -7,7 +7,7 @@
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { decodeAll } from "../internal/decode.js";
+import { decodeAll } from "../decoding/decode.js";
 import {
   decodingError,
   invalidArchive,
@@ -22,7 +22,6 @@ import {
   relate as relateTo,
   SessionArchive,
   type ArchiveRelation,
-  type LocalView,
 } from "../archive.js";
 import { SessionSummary, observedFrom as observedFromSummary } from "../rollout/summary.js";
 import type { ObservedSession } from "../resume-validator.js";
@@ -85,9 +84,9 @@ export const relate = (
   if (isLeft(l)) return err(invalidArchive(l.left));
   return bytesArg(delta, "delta").andThen((d) => {
     // The overlap is a Uint8Array: the snapshot keeps class instances as they are.
-    const overlap = (l.right as { overlap?: unknown }).overlap;
+    const overlap: unknown = Reflect.get(l.right, "overlap");
     return bytesArg(overlap, "local.overlap").map((o) =>
-      relateTo(a.right, d, { ...(l.right as Omit<LocalView, "overlap">), overlap: o }),
+      relateTo(a.right, d, { ...l.right, overlap: o }),
     );
   });
 };

@@ -7,7 +7,7 @@
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { decodeAll } from "../internal/decode.js";
+import { decodeAll } from "../decoding/decode.js";
 import { decodingError, type ThreadError } from "../errors/index.js";
 import { splitUsage as splitUsageOf } from "../fold.js";
 import { Usage } from "../usage.js";

@@ -7,7 +7,7 @@
 import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { decodeAll } from "../internal/decode.js";
+import { decodeAll } from "../decoding/decode.js";
 import type { ResolvedInputLimits } from "../limits.js";
 import type { DecodingError, DecodingErrorTag, Issue } from "./thread.js";
 import { decodingError } from "./make.js";

@@ -5,7 +5,7 @@
 import * as t from "io-ts";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import type { Issue } from "../errors/index.js";
-import { decodeAll, isRecord } from "../internal/decode.js";
+import { decodeAll, isRecord } from "../decoding/decode.js";
 import { ThreadId } from "../thread-id.js";
 import { Usage, usageFromWire } from "../usage.js";
 import {
@@ -20,6 +20,7 @@ import {
   TokenUsageRecordPayload,
   TurnAbortedPayload,
 } from "./codecs.js";
+import { parseJson } from "../decoding/unknown.js";
 
 // ---------------------------------------------------------------------------------------------
 // One line, read
@@ -276,7 +277,7 @@ export const parseRolloutLine = (text: string, clipped = false): RolloutLine => 
     if (q === null && clipped) return { kind: "other", ordinal: null, type: null };
     let u: unknown;
     try {
-      u = JSON.parse(text) as unknown;
+      u = parseJson(text);
     } catch {
       return { kind: "unreadable", message: "not JSON" };
     }
@@ -343,10 +344,10 @@ const withoutBulk = (text: string): string => {
 export const parseSessionMeta = (text: string): Either<Issue[], SessionMeta> => {
   let u: unknown;
   try {
-    u = JSON.parse(withoutBulk(text)) as unknown;
+    u = parseJson(withoutBulk(text));
   } catch {
     try {
-      u = JSON.parse(text) as unknown;
+      u = parseJson(text);
     } catch {
       return left([{ path: "line", message: "the first line is not JSON" }]);
     }

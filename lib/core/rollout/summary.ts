@@ -6,7 +6,7 @@ import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { err, ok, type Result } from "neverthrow";
 import { invalidRollout, type InvalidRolloutError } from "../errors/index.js";
-import { closed } from "../internal/decode.js";
+import { closed } from "../decoding/decode.js";
 import type { ObservedSession } from "../resume-validator.js";
 import { ThreadId } from "../thread-id.js";
 import { Usage } from "../usage.js";

@@ -11,6 +11,7 @@ import type {
   TurnPlanStep,
 } from "../../generated/app-server/index.js";
 import type { UsageWire } from "../../core/events.js";
+import { isRecord } from "../../core/decoding/decode.js";
 import {
   appendMapAdd,
   appendMapGet,
@@ -247,8 +248,8 @@ export const turnIdOfNote = (n: ServerNote): string | null => {
     case "turn/completed":
       return n.params.turn.id;
     default: {
-      const p = n.params as { readonly turnId?: unknown };
-      return typeof p.turnId === "string" ? p.turnId : null;
+      const p: unknown = n.params;
+      return isRecord(p) && typeof p["turnId"] === "string" ? p["turnId"] : null;
     }
   }
 };

@@ -11,8 +11,8 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
 import { buildEnv, configArgs, ORIGINATOR } from "../../core/argv.js";
 import { decodingError, type Issue } from "../../core/errors/index.js";
-import { decodeAll } from "../../core/internal/decode.js";
-import { snapshotOptions } from "../../core/internal/snapshot.js";
+import { decodeAll } from "../../core/decoding/decode.js";
+import { snapshotOptions } from "../../core/decoding/snapshot.js";
 import { CodexOptions, type CodexOptionsInput } from "../../core/options.js";
 import type { Effects } from "../../core/effects.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
@@ -189,30 +189,23 @@ export const openAppServer = (
 ): ResultAsync<AppServer, TransportError> => {
   // The deps read once, and their kinds checked before anything starts.
   const taken = snapshotOptions<AppServerDeps>(depsArg, "deps");
-  if (taken.isErr()) return errAsync(taken.error as TransportError);
+  if (taken.isErr()) return errAsync(taken.error);
   const deps: AppServerDeps = taken.value;
   const badDep = depsProblem(deps);
   if (badDep !== null)
-    return errAsync(
-      decodingError("InvalidOptions", badDep.path, "invalid deps", [badDep]) as TransportError,
-    );
+    return errAsync(decodingError("InvalidOptions", badDep.path, "invalid deps", [badDep]));
   const decoded = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
   if (isLeft(decoded)) {
     const issues = decoded.left;
     return errAsync(
       issues.some((i) => i.path.startsWith("codexOptions.apiKey"))
-        ? (decodingError(
-            "InvalidApiKey",
-            "codexOptions.apiKey",
-            "invalid API key",
-            issues,
-          ) as TransportError)
-        : (decodingError(
+        ? decodingError("InvalidApiKey", "codexOptions.apiKey", "invalid API key", issues)
+        : decodingError(
             "InvalidOptions",
             issues[0]?.path ?? "codexOptions",
             "invalid options",
             issues,
-          ) as TransportError),
+          ),
     );
   }
   const options = decoded.right;

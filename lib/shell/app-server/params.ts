@@ -18,7 +18,7 @@ import type {
 import type { ConfigValue } from "../../core/config-value.js";
 import { Redacted } from "../../core/redacted.js";
 import type { NormalizedInput } from "../../core/input.js";
-import { isRecord } from "../../core/internal/decode.js";
+import { isRecord } from "../../core/decoding/decode.js";
 import type { TurnOptions } from "../../core/options.js";
 import type { DeepReadonly, Thread } from "../../core/thread.js";
 

@@ -23,7 +23,7 @@ import {
   type ServerNotificationMethod,
 } from "../../generated/app-server/index.js";
 import type { Issue } from "../../core/errors/index.js";
-import { isRecord, toIssues } from "../../core/internal/decode.js";
+import { isRecord, toIssues } from "../../core/decoding/decode.js";
 
 /** The response codec of every request codex-fp sends. */
 export const ResponseCodecs = {

@@ -24,7 +24,7 @@ import {
 } from "../../core/errors/index.js";
 import { encodeBytes } from "../../core/archive-bytes.js";
 import { positionAfter, positionOfWhole } from "../../core/archive-position.js";
-import { decodeAll } from "../../core/internal/decode.js";
+import { decodeAll } from "../../core/decoding/decode.js";
 import type { SessionError } from "../../core/errors/index.js";
 import { parseThreadId } from "../../core/thread-id.js";
 import { findSession, resolveCodexHome, type SessionStoreOptions } from "../sessions.js";

@@ -13,15 +13,15 @@ import {
   invalidArchive,
   type ArchiveError,
 } from "../../core/errors/index.js";
-import { isRecord } from "../../core/internal/decode.js";
+import { isRecord } from "../../core/decoding/decode.js";
 import type { SessionError } from "../../core/errors/index.js";
 import type { SessionStoreOptions } from "../sessions.js";
 
 /** The system error code of a thrown value (`ENOENT` …), or null. */
-export const codeOf = (e: unknown): string | null =>
-  typeof e === "object" && e !== null && typeof (e as { code?: unknown }).code === "string"
-    ? (e as { code: string }).code
-    : null;
+export const codeOf = (e: unknown): string | null => {
+  const code = isRecord(e) ? e["code"] : undefined;
+  return typeof code === "string" ? code : null;
+};
 
 const describeFsError = (e: unknown): string => {
   const code = codeOf(e);

@@ -1,3 +1,4 @@
+import { parseJson } from "../../core/decoding/unknown.js";
 /**
  * Redaction of secrets from what a child prints, the same code for every transport (exec,
  * app-server, lifecycle commands). A secret is searched in each form a program may print it
@@ -120,7 +121,7 @@ export const redactJson = (u: unknown, secrets: readonly string[]): unknown => {
 export const parseRedacted = (line: string, secrets: readonly string[]): unknown => {
   let value: unknown;
   try {
-    value = JSON.parse(line) as unknown;
+    value = parseJson(line);
   } catch {
     return undefined;
   }

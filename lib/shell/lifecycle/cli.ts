@@ -113,7 +113,7 @@ export const storeHolds = async (
 ): Promise<boolean> => {
   const home = resolveCodexHome({ env: ctx.env });
   for (const f of folders) {
-    const names = await readdir(join(home, f), { recursive: true }).catch(() => [] as string[]);
+    const names = await readdir(join(home, f), { recursive: true }).catch((): string[] => []);
     if (names.some((n) => String(n).endsWith(`${threadId}.jsonl`))) return true;
   }
   return false;

@@ -2,7 +2,7 @@
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { decodingError } from "../../core/errors/index.js";
-import { checkedString, closed } from "../../core/internal/decode.js";
+import { checkedString, closed } from "../../core/decoding/decode.js";
 import { parseWith } from "../../core/errors/index.js";
 import { parseThreadId, type ThreadId } from "../../core/thread-id.js";
 import type { LifecycleDeps, LifecycleError } from "./types.js";
@@ -51,7 +51,7 @@ export const invalid = <A>(
   root: string,
   what: string,
 ): Result<A, LifecycleError> =>
-  parseWith(codec, u, root, "InvalidOptions", what).mapErr((e) => e as LifecycleError);
+  parseWith(codec, u, root, "InvalidOptions", what).mapErr((e): LifecycleError => e);
 
 /** A thread id, or `InvalidThreadId`. */
 export const threadIdOf = (u: unknown): Result<ThreadId, LifecycleError> =>
@@ -70,9 +70,5 @@ export const secretOf = (
   if (u === undefined || (typeof u === "string" && u.length > 0))
     return ok(u as string | undefined);
   const issue = { path: "deps.secret", message: "must be a non-empty string when given" };
-  return err(
-    decodingError("InvalidOptions", "deps.secret", "invalid lifecycle deps", [
-      issue,
-    ]) as LifecycleError,
-  );
+  return err(decodingError("InvalidOptions", "deps.secret", "invalid lifecycle deps", [issue]));
 };

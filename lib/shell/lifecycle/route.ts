@@ -5,6 +5,7 @@
 import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
 import { emit, type LifecycleEvent, type TelemetrySink } from "../../core/telemetry.js";
 import { CodexOptions } from "../../core/options.js";
+import { isRecord } from "../../core/decoding/decode.js";
 import type { Link } from "../app-server/link.js";
 import type { LifecycleCapability } from "../transport.js";
 import type { LifecycleDeps, LifecycleError } from "./types.js";
@@ -21,14 +22,13 @@ export type Route =
 
 /** The lifecycle capability `u` carries (a transport's own `lifecycle`), or null. */
 const capabilityOf = (u: unknown): LifecycleCapability | null => {
-  if (typeof u !== "object" || u === null) return null;
-  const cap: unknown = (u as { readonly lifecycle?: unknown }).lifecycle;
-  return typeof cap === "object" &&
-    cap !== null &&
-    typeof (cap as { readonly link?: unknown }).link === "function"
-    ? (cap as LifecycleCapability)
-    : null;
+  const cap = isRecord(u) ? u["lifecycle"] : undefined;
+  return isCapability(cap) ? cap : null;
 };
+
+/** A lifecycle capability: an object with a `link` function. */
+const isCapability = (u: unknown): u is LifecycleCapability =>
+  isRecord(u) && typeof u["link"] === "function";
 
 const viaServer = (cap: LifecycleCapability): Result<Route, LifecycleError> =>
   cap.link().map((link) => ({ kind: "app-server" as const, link }));
@@ -53,10 +53,7 @@ export const routeOf = (deps: LifecycleDeps): Result<Route, LifecycleError> => {
   }
   const server: unknown = deps.server;
   if (server !== undefined) {
-    const transport: unknown =
-      typeof server === "object" && server !== null
-        ? (server as { readonly transport?: unknown }).transport
-        : undefined;
+    const transport = isRecord(server) ? server["transport"] : undefined;
     const cap = capabilityOf(transport);
     if (cap === null)
       return err(
@@ -110,14 +107,14 @@ const unreadableDeps = (deps: unknown): LifecycleError | null => {
     message: `invalid lifecycle deps: deps: ${message}`,
     issues: [{ path: "deps", message }],
   });
-  if (typeof deps !== "object" || deps === null) return bad("must be an object");
+  if (!isRecord(deps)) return bad("must be an object");
   try {
     for (const k of DEPS_KEYS) {
-      const v: unknown = (deps as Record<string, unknown>)[k];
+      const v = deps[k];
       // What a server is is checked where it is used (deps.server); here only that it reads.
-      if (k === "server" && typeof v === "object" && v !== null) {
-        void (v as Record<string, unknown>)["transport"];
-        void (v as Record<string, unknown>)["sink"];
+      if (k === "server" && isRecord(v)) {
+        void v["transport"];
+        void v["sink"];
       }
     }
     return null;

@@ -2,7 +2,7 @@
 import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { decodingError, type TurnError } from "../../core/errors/index.js";
-import { snapshot } from "../../core/internal/snapshot.js";
+import { snapshot } from "../../core/decoding/snapshot.js";
 import { parseWith } from "../../core/errors/index.js";
 import type { RunDeps } from "./types.js";
 import { resolveInputLimits, type ResolvedInputLimits } from "../../core/limits.js";

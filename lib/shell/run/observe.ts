@@ -62,7 +62,7 @@ export const safeObserve = async (
   signal?: AbortSignal,
 ): Promise<SessionObservation | null> => {
   if (observe === null || thread.threadId === null || signal?.aborted === true) return null;
-  let onAbort = () => undefined as void;
+  let onAbort = (): void => undefined;
   const gaveUp = new Promise<null>((res) => {
     onAbort = () => res(null);
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -4,7 +4,7 @@
  * plain form with options it has already read.
  */
 import { err, ok, type Result } from "neverthrow";
-import { snapshotOptions } from "../../core/internal/snapshot.js";
+import { snapshotOptions } from "../../core/decoding/snapshot.js";
 import type { DecodingError } from "../../core/errors/index.js";
 import { resolveCodexHome as resolveFrom, type SessionStoreOptions } from "./store.js";
 

@@ -78,7 +78,7 @@ const openRegularFile = async (path: string): Promise<Result<File, SessionProble
  * The process-wide bound on rollouts open at once (every listing and lookup shares it), so no
  * number of concurrent calls can hold more of libuv's thread pool than this.
  */
-const openRollouts = { inUse: 0, waiting: [] as Array<() => void> };
+const openRollouts: { inUse: number; waiting: Array<() => void> } = { inUse: 0, waiting: [] };
 
 const acquire = (): Promise<void> => {
   if (openRollouts.inUse < SESSION_READ_LIMITS.concurrency) {

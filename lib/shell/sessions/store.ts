@@ -5,6 +5,7 @@
  */
 import { homedir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
+import { isRecord } from "../../core/decoding/decode.js";
 import type { SessionSummary } from "../../core/rollout.js";
 import {
   sessionUnreadable,
@@ -91,10 +92,10 @@ export const concurrencyOf = (opts: SessionStoreOptions): number =>
     : SESSION_READ_LIMITS.concurrency;
 
 /** The system error code of `e`, if any. */
-export const codeOf = (e: unknown): string | null =>
-  typeof e === "object" && e !== null && typeof (e as { code?: unknown }).code === "string"
-    ? (e as { code: string }).code
-    : null;
+export const codeOf = (e: unknown): string | null => {
+  const code = isRecord(e) ? e["code"] : undefined;
+  return typeof code === "string" ? code : null;
+};
 
 /** A file-system error as text: its code and message. */
 export const describeFsError = (e: unknown): string => {

@@ -151,7 +151,7 @@ export const dayFoldersOf = (threadId: string): string[] => {
 export const findInDays = async (sessions: string, threadId: string): Promise<string | null> => {
   for (const day of dayFoldersOf(threadId)) {
     const dir = join(sessions, day);
-    const names = await readdir(dir).catch(() => [] as string[]);
+    const names = await readdir(dir).catch((): string[] => []);
     const hit = names
       .filter((n) => {
         const r = parseRolloutName(n);

@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { STUB_LIMITS } from "./types.js";
 import { isRecord } from "./util.js";
+import { parseJson as parseUnknown } from "../../core/decoding/unknown.js";
 
 /** A request body as read: its text, or why it could not be read. */
 export type BodyResult =
@@ -68,7 +69,7 @@ export function parseJson(
   text: string,
 ): { readonly ok: true; readonly value: unknown } | { readonly ok: false } {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: parseUnknown(text) };
   } catch {
     return { ok: false };
   }

@@ -69,7 +69,7 @@ export const snapshot = (
         throw over(path, `more than ${limits.maxKeys} keys`, "maxKeys"); // throws-ok caught below
       const out: Record<string, unknown> = {};
       for (const k of keys) {
-        const item = copy((v as Record<string, unknown>)[k], `${path}.${k}`, depth + 1);
+        const item = copy(Reflect.get(v, k), `${path}.${k}`, depth + 1);
         Object.defineProperty(out, k, {
           value: item,
           enumerable: true,

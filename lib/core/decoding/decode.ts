@@ -7,6 +7,7 @@ import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import type { Issue } from "../errors/index.js";
 import type { ResolvedInputLimits } from "../limits.js";
 import { DEFAULT_INPUT_LIMITS } from "./bounds.js";
+import { prototypeOf } from "./unknown.js";
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -102,7 +103,7 @@ export const argvProblem = (s: string): string | null => {
 };
 
 const isMemberStep = (type: t.Decoder<unknown, unknown>): boolean => {
-  const tag = (type as { _tag?: unknown })._tag;
+  const tag: unknown = Reflect.get(type, "_tag");
   return tag === "UnionType" || tag === "IntersectionType" || tag === "RefinementType";
 };
 
@@ -145,7 +146,7 @@ class Refused extends Error {
 
 /** True for an object whose prototype is Object.prototype or null (not a class instance). */
 export const isPlainObject = (u: object): boolean => {
-  const proto = Object.getPrototypeOf(u) as unknown;
+  const proto = prototypeOf(u);
   return proto === Object.prototype || proto === null;
 };
 
