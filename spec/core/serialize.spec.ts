@@ -139,7 +139,7 @@ describe("serializeThread", () => {
         throw new Error("boom");
       },
     });
-    expect(serializeThread(hostile)._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
+    expect(serializeThread(hostile)._unsafeUnwrapErr()._tag).toBe("NotAThread");
   });
 
   it("is Ok for every thread the library makes", () => {
