@@ -26,7 +26,9 @@ for (const file of files("lib")) {
       perFile.set(file, (perFile.get(file) ?? 0) + 1);
       if (list) {
         const { line } = src.getLineAndCharacterOfPosition(n.getStart());
-        process.stdout.write(`${file}:${line + 1}: ${n.getText().replace(/\s+/g, " ").slice(0, 100)}\n`);
+        process.stdout.write(
+          `${file}:${line + 1}: ${n.getText().replace(/\s+/g, " ").slice(0, 100)}\n`,
+        );
       }
     }
     ts.forEachChild(n, visit);
