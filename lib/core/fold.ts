@@ -30,14 +30,7 @@ import {
   tokenStringProblem,
 } from "./continuation.js";
 import { metadataFromJson, type ThreadMetadata } from "./metadata.js";
-import {
-  USAGE_KEYS,
-  addUsage,
-  subtractUsage,
-  usageFromWire,
-  zeroUsage,
-  type Usage,
-} from "./usage.js";
+import { splitUsage, usageFromWire, zeroUsage, type Usage } from "./usage.js";
 import { updateThread, type Thread } from "./thread.js";
 import { ThreadId, threadIdProblem } from "./thread-id.js";
 import type { Turn } from "./turn.js";
@@ -223,21 +216,7 @@ const step = (s: TurnState, e: ThreadEvent): Result<TurnState, FoldError> => {
   }
 };
 
-const atLeast = (a: Usage, b: Usage): boolean => USAGE_KEYS.every((k) => a[k] >= b[k]);
-
-/**
- * The turn's own usage and the thread's cumulative usage. The CLI reports usage cumulatively
- * over a resumed thread; a producer whose figures go down (the legacy one) reports per turn.
- */
-export const splitUsage = (
-  reported: Usage,
-  previous: Usage | null,
-): { usage: Usage; cumulativeUsage: Usage } => {
-  if (previous === null) return { usage: reported, cumulativeUsage: reported };
-  if (atLeast(reported, previous))
-    return { usage: subtractUsage(reported, previous), cumulativeUsage: reported };
-  return { usage: reported, cumulativeUsage: addUsage(reported, previous) };
-};
+export { splitUsage };
 
 /** What the caller knows besides the events: the turn options and what the session showed. */
 export interface FinishContext {

@@ -61,3 +61,19 @@ export const usageFromWire = (u: UsageWire): Usage => ({
   output_tokens: u.output_tokens,
   reasoning_output_tokens: u.reasoning_output_tokens ?? 0,
 });
+
+const atLeast = (a: Usage, b: Usage): boolean => USAGE_KEYS.every((k) => a[k] >= b[k]);
+
+/**
+ * The turn's own usage and the thread's cumulative usage. The CLI reports usage cumulatively
+ * over a resumed thread; a producer whose figures go down (the legacy one) reports per turn.
+ */
+export const splitUsage = (
+  reported: Usage,
+  previous: Usage | null,
+): { usage: Usage; cumulativeUsage: Usage } => {
+  if (previous === null) return { usage: reported, cumulativeUsage: reported };
+  if (atLeast(reported, previous))
+    return { usage: subtractUsage(reported, previous), cumulativeUsage: reported };
+  return { usage: reported, cumulativeUsage: addUsage(reported, previous) };
+};
