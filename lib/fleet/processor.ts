@@ -7,7 +7,7 @@
  */
 import { isLeft } from "fp-ts/lib/Either.js";
 import type { ResultAsync } from "neverthrow";
-import type { TurnError } from "../core/errors/index.js";
+import { continuationMismatch, type TurnError } from "../core/errors/index.js";
 import { decodeContinuationToken } from "../core/continuation.js";
 import { deserializeThread, storedThread, type SerializedThread } from "../core/serialize.js";
 import { updateThread, withThreadOptions, type Thread } from "../core/thread.js";
@@ -87,15 +87,7 @@ const mismatch = (
   expected: FleetPosition | null,
   observed: FleetPosition | null,
   message: string,
-): TurnError => ({
-  _tag: "ContinuationMismatch",
-  path: "thread.continuationToken",
-  message,
-  reason,
-  threadId,
-  expected,
-  observed,
-});
+): TurnError => continuationMismatch(reason, message, threadId, expected, observed);
 
 /** The thread as it goes back over the wire: no client options, the job's thread options. */
 const forTheWire = (thread: Thread, threadOptions: Thread["threadOptions"]): SerializedThread =>

@@ -14,7 +14,8 @@ import {
 import { storeNamespace } from "../../lib/fleet/store.js";
 import { startRedis } from "../support/redis.js";
 import { untyped } from "../support/untyped.js";
-import { startFleetWorld, type FleetWorld } from "./support/fleet-env.js";
+import { startFleetWorld, withFleet, type FleetWorld } from "./support/fleet-env.js";
+import { okOf } from "../support/results.js";
 
 jest.setTimeout(120_000);
 
@@ -33,25 +34,9 @@ afterAll(async () => {
   await world?.dispose();
 });
 
-const ok = <A>(r: { isOk(): boolean; _unsafeUnwrap(): A; _unsafeUnwrapErr(): unknown }): A => {
-  if (!r.isOk()) throw new Error(`expected Ok: ${JSON.stringify(r._unsafeUnwrapErr())}`);
-  return r._unsafeUnwrap();
-};
-
-/** Runs `fn` with a fleet on a fresh queue; closes everything it opened. */
-const withFleet = async (
-  fn: (fleet: Fleet, queue: string, workers: FleetWorker[]) => Promise<void>,
-) => {
-  const queue = queueName();
-  const fleet = ok(await openFleet({ connection: world.redis.connection, queue }));
-  const workers: FleetWorker[] = [];
-  try {
-    await fn(fleet, queue, workers);
-  } finally {
-    await Promise.all(workers.map((w) => w.close()));
-    await fleet.close();
-  }
-};
+/** `withFleet` on a fresh queue. */
+const onFreshQueue = (fn: (fleet: Fleet, queue: string, workers: FleetWorker[]) => Promise<void>) =>
+  withFleet(world, queueName(), fn);
 
 const jobCounts = async (queue: string) => {
   const q = new Queue(queue, { connection: world.redis.connection });
@@ -64,7 +49,7 @@ const jobCounts = async (queue: string) => {
 
 describe("fleet failure modes", () => {
   it("a closed fleet answers FleetClosed, and close is idempotent", async () => {
-    const fleet = ok(await openFleet({ connection: world.redis.connection, queue: queueName() }));
+    const fleet = okOf(await openFleet({ connection: world.redis.connection, queue: queueName() }));
     expect((await fleet.close()).isOk()).toBe(true);
     expect((await fleet.close()).isOk()).toBe(true);
     const r = await fleet.submitTurn(world.newThread(), "hello");
@@ -73,7 +58,7 @@ describe("fleet failure modes", () => {
 
   it("closing the fleet ends a submit that is still waiting, with FleetClosed", async () => {
     const queue = queueName();
-    const fleet = ok(await openFleet({ connection: world.redis.connection, queue }));
+    const fleet = okOf(await openFleet({ connection: world.redis.connection, queue }));
     const pending = fleet.submitTurn(world.newThread(), "nobody takes this");
     await new Promise((r) => setTimeout(r, 300));
     await fleet.close();
@@ -82,7 +67,7 @@ describe("fleet failure modes", () => {
   });
 
   it("an abort before any worker takes the job gives Aborted and withdraws the job", async () => {
-    await withFleet(async (fleet, queue) => {
+    await onFreshQueue(async (fleet, queue) => {
       const ac = new AbortController();
       const pending = fleet.submitTurn(world.newThread(), "hello", { signal: ac.signal });
       await new Promise((r) => setTimeout(r, 300));
@@ -98,7 +83,7 @@ describe("fleet failure modes", () => {
   });
 
   it("what was validated is what is queued: a two-faced input or thread is read once", async () => {
-    await withFleet(async (fleet, queue) => {
+    await onFreshQueue(async (fleet, queue) => {
       const FLAG = "--dangerously-bypass-approvals-and-sandbox";
       let inputReads = 0;
       const input = Object.defineProperty([], "0", {
@@ -137,10 +122,10 @@ describe("fleet failure modes", () => {
   });
 
   it("a store whose head does not decode is StoreCorrupt, and nothing runs", async () => {
-    await withFleet(async (fleet, queue, workers) => {
+    await onFreshQueue(async (fleet, queue, workers) => {
       const m = await world.machine("corrupt-head");
-      workers.push(ok(await startFleetWorker(world.workerOptions(m, queue))));
-      const t1 = ok(await fleet.submitTurn(world.newThread(), "one"));
+      workers.push(okOf(await startFleetWorker(world.workerOptions(m, queue))));
+      const t1 = okOf(await fleet.submitTurn(world.newThread(), "one"));
       const key = `${storeNamespace(queue)}:{${t1.thread.threadId ?? ""}}:head`;
       await world.redis.command("SET", key, "{not json");
       const before = world.stub.requests.length;
@@ -151,10 +136,10 @@ describe("fleet failure modes", () => {
   });
 
   it("a store missing the chunks a new machine needs is StoreCorrupt, and nothing runs", async () => {
-    await withFleet(async (fleet, queue, workers) => {
+    await onFreshQueue(async (fleet, queue, workers) => {
       const a = await world.machine("chunks-a");
-      const wa = ok(await startFleetWorker(world.workerOptions(a, queue)));
-      const t1 = ok(await fleet.submitTurn(world.newThread(), "one"));
+      const wa = okOf(await startFleetWorker(world.workerOptions(a, queue)));
+      const t1 = okOf(await fleet.submitTurn(world.newThread(), "one"));
       await wa.close();
       await world.redis.command(
         "DEL",
@@ -162,7 +147,7 @@ describe("fleet failure modes", () => {
       );
       // Machine B has no copy of the thread: it must import every chunk.
       const b = await world.machine("chunks-b");
-      workers.push(ok(await startFleetWorker(world.workerOptions(b, queue))));
+      workers.push(okOf(await startFleetWorker(world.workerOptions(b, queue))));
       const before = world.stub.requests.length;
       const r = await fleet.submitTurn(t1.thread, "two");
       expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "StoreCorrupt" });
@@ -171,16 +156,16 @@ describe("fleet failure modes", () => {
   });
 
   it("a machine that cannot write its session store fails the job with SessionSyncFailed", async () => {
-    await withFleet(async (fleet, queue, workers) => {
+    await onFreshQueue(async (fleet, queue, workers) => {
       const a = await world.machine("sync-a");
-      const wa = ok(await startFleetWorker(world.workerOptions(a, queue)));
-      const t1 = ok(await fleet.submitTurn(world.newThread(), "one"));
+      const wa = okOf(await startFleetWorker(world.workerOptions(a, queue)));
+      const t1 = okOf(await fleet.submitTurn(world.newThread(), "one"));
       await wa.close();
       // B's CODEX_HOME/sessions is a file: the import cannot create its folders.
       const b = await world.machine("sync-b");
       await mkdir(b.codexHome, { recursive: true });
       await writeFile(join(b.codexHome, "sessions"), "not a folder");
-      workers.push(ok(await startFleetWorker(world.workerOptions(b, queue))));
+      workers.push(okOf(await startFleetWorker(world.workerOptions(b, queue))));
       const before = world.stub.requests.length;
       const r = await fleet.submitTurn(t1.thread, "two");
       expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "SessionSyncFailed" });
@@ -192,13 +177,13 @@ describe("fleet failure modes", () => {
     // A Redis of its own, stopped while the turn waits on the model.
     const redis = await startRedis();
     const queue = queueName();
-    const fleet = ok(await openFleet({ connection: redis.connection, queue }));
+    const fleet = okOf(await openFleet({ connection: redis.connection, queue }));
     const m = await world.machine("redis-drop");
-    const w = ok(
+    const w = okOf(
       await startFleetWorker({ ...world.workerOptions(m, queue), connection: redis.connection }),
     );
     try {
-      const t1 = ok(await fleet.submitTurn(world.newThread(), "one"));
+      const t1 = okOf(await fleet.submitTurn(world.newThread(), "one"));
       const pending = fleet.submitTurn(t1.thread, "slow two", { timeoutMs: 10_000 });
       const seen = world.stub.requests.length;
       for (let i = 0; i < 100 && world.stub.requests.length === seen; i++)

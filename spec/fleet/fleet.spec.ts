@@ -21,8 +21,10 @@ import {
   expectNoSecret,
   redisText,
   startFleetWorld,
+  withFleet,
   type FleetWorld,
 } from "./support/fleet-env.js";
+import { okOf } from "../support/results.js";
 import { API_KEY } from "../support/run-env.js";
 
 jest.setTimeout(120_000);
@@ -38,31 +40,15 @@ afterAll(async () => {
   await world?.dispose();
 });
 
-const ok = <A>(r: { isOk(): boolean; _unsafeUnwrap(): A; _unsafeUnwrapErr(): unknown }): A => {
-  if (!r.isOk()) throw new Error(`expected Ok: ${JSON.stringify(r._unsafeUnwrapErr())}`);
-  return r._unsafeUnwrap();
-};
-
 const positionOf = (t: Thread) => {
   const d = decodeContinuationToken(t.continuationToken);
   if (d.isErr() || d.value.kind === "legacy") throw new Error("no position");
   return d.value.claim;
 };
 
-/** Runs `fn` with a fleet on a fresh queue; closes everything it opened. */
-const withFleet = async (
-  fn: (fleet: Fleet, queue: string, workers: FleetWorker[]) => Promise<void>,
-) => {
-  const queue = queueName();
-  const fleet = ok(await openFleet({ connection: world.redis.connection, queue }));
-  const workers: FleetWorker[] = [];
-  try {
-    await fn(fleet, queue, workers);
-  } finally {
-    await Promise.all(workers.map((w) => w.close()));
-    await fleet.close();
-  }
-};
+/** `withFleet` on a fresh queue. */
+const onFreshQueue = (fn: (fleet: Fleet, queue: string, workers: FleetWorker[]) => Promise<void>) =>
+  withFleet(world, queueName(), fn);
 
 describe("openFleet / startFleetWorker", () => {
   it("refuse bad options with typed errors before connecting", async () => {
@@ -87,11 +73,11 @@ describe("openFleet / startFleetWorker", () => {
 
 describe("fleet.submitTurn", () => {
   it("runs a thread's turns on whichever machine takes them, each from the committed head", async () => {
-    await withFleet(async (fleet, queue, workers) => {
+    await onFreshQueue(async (fleet, queue, workers) => {
       const [a, b] = [await world.machine("a1"), await world.machine("b1")];
       const events: Array<TelemetryEvent | FleetEvent> = [];
       const start = async (m: typeof a) => {
-        const w = ok(
+        const w = okOf(
           await startFleetWorker({ ...world.workerOptions(m, queue), sink: (e) => events.push(e) }),
         );
         workers.push(w);
@@ -99,7 +85,7 @@ describe("fleet.submitTurn", () => {
       };
       // Turn 1 on A only.
       const wa = await start(a);
-      const t1 = ok(await fleet.submitTurn(world.newThread(), "first"));
+      const t1 = okOf(await fleet.submitTurn(world.newThread(), "first"));
       expect(t1.fleet.workerId).toBe("a1");
       expect(t1.turn.finalResponse).toContain("first");
       expect(positionOf(t1.thread).completedTurns).toBe(1);
@@ -111,14 +97,14 @@ describe("fleet.submitTurn", () => {
       // Turn 2 on B only: B has nothing of the thread and imports it.
       await wa.close();
       await start(b);
-      const t2 = ok(await fleet.submitTurn(t1.thread, "second"));
+      const t2 = okOf(await fleet.submitTurn(t1.thread, "second"));
       expect(t2.fleet.workerId).toBe("b1");
       expect(t2.thread.threadId).toBe(t1.thread.threadId);
       expect(positionOf(t2.thread).completedTurns).toBe(2);
       // Turn 3 back on A, which lacks turn 2: only that delta is imported.
       await workers[1]?.close();
       await start(a);
-      const t3 = ok(await fleet.submitTurn(t2.thread, "third"));
+      const t3 = okOf(await fleet.submitTurn(t2.thread, "third"));
       expect(t3.fleet.workerId).toBe("a1");
       expect(positionOf(t3.thread).completedTurns).toBe(3);
       expect(t3.turn.finalResponse).toContain("third");
@@ -143,16 +129,16 @@ describe("fleet.submitTurn", () => {
   });
 
   it("refuses a stale snapshot with ContinuationMismatch (stale), and does not retry it", async () => {
-    await withFleet(async (fleet, queue, workers) => {
+    await onFreshQueue(async (fleet, queue, workers) => {
       const m = await world.machine("s1");
       const events: Array<TelemetryEvent | FleetEvent> = [];
       workers.push(
-        ok(
+        okOf(
           await startFleetWorker({ ...world.workerOptions(m, queue), sink: (e) => events.push(e) }),
         ),
       );
-      const t1 = ok(await fleet.submitTurn(world.newThread(), "one"));
-      ok(await fleet.submitTurn(t1.thread, "two"));
+      const t1 = okOf(await fleet.submitTurn(world.newThread(), "one"));
+      okOf(await fleet.submitTurn(t1.thread, "two"));
       const before = world.stub.requests.length;
       const stale = await fleet.submitTurn(t1.thread, "two again");
       expect(stale._unsafeUnwrapErr()).toMatchObject({
@@ -177,12 +163,12 @@ describe("fleet.submitTurn", () => {
   });
 
   it("of two concurrent submits from one snapshot, runs exactly one; the other gets ContinuationMismatch", async () => {
-    await withFleet(async (fleet, queue, workers) => {
+    await onFreshQueue(async (fleet, queue, workers) => {
       for (const name of ["c1", "c2"])
         workers.push(
-          ok(await startFleetWorker(world.workerOptions(await world.machine(name), queue))),
+          okOf(await startFleetWorker(world.workerOptions(await world.machine(name), queue))),
         );
-      const t1 = ok(await fleet.submitTurn(world.newThread(), "base"));
+      const t1 = okOf(await fleet.submitTurn(world.newThread(), "base"));
       const before = world.stub.requests.length;
       const [x, y] = await Promise.all([
         fleet.submitTurn(t1.thread, "left"),
@@ -200,9 +186,9 @@ describe("fleet.submitTurn", () => {
   });
 
   it("fails a job with a bad payload with InvalidJobData, and the worker goes on", async () => {
-    await withFleet(async (fleet, queue, workers) => {
+    await onFreshQueue(async (fleet, queue, workers) => {
       workers.push(
-        ok(await startFleetWorker(world.workerOptions(await world.machine("p1"), queue))),
+        okOf(await startFleetWorker(world.workerOptions(await world.machine("p1"), queue))),
       );
       const { QueueEvents } = await import("bullmq");
       const q = new Queue(queue, { connection: world.redis.connection });
@@ -215,17 +201,17 @@ describe("fleet.submitTurn", () => {
       );
       await Promise.all([q.close(), ev.close()]);
       expect(JSON.parse(reason)).toMatchObject({ _tag: "InvalidJobData" });
-      const after = ok(await fleet.submitTurn(world.newThread(), "still here"));
+      const after = okOf(await fleet.submitTurn(world.newThread(), "still here"));
       expect(after.turn.finalResponse).toContain("still here");
     });
   });
 
   it("runs turns over the app-server transport when asked", async () => {
-    await withFleet(async (fleet, queue, workers) => {
+    await onFreshQueue(async (fleet, queue, workers) => {
       const m = await world.machine("as1");
       const events: Array<TelemetryEvent | FleetEvent> = [];
       workers.push(
-        ok(
+        okOf(
           await startFleetWorker({
             ...world.workerOptions(m, queue),
             transport: "app-server",
@@ -233,8 +219,8 @@ describe("fleet.submitTurn", () => {
           }),
         ),
       );
-      const t1 = ok(await fleet.submitTurn(world.newThread(), "over app-server"));
-      const t2 = ok(await fleet.submitTurn(t1.thread, "and again"));
+      const t1 = okOf(await fleet.submitTurn(world.newThread(), "over app-server"));
+      const t2 = okOf(await fleet.submitTurn(t1.thread, "and again"));
       expect(positionOf(t2.thread).completedTurns).toBe(2);
       const starts = events.filter((e) => e.name === "codex.turn.start");
       expect(starts.map((e) => ("transport" in e ? e.transport : null))).toEqual([
@@ -245,12 +231,12 @@ describe("fleet.submitTurn", () => {
   });
 
   it("writes no API key, env value or secret config value to Redis (keys and a dump)", async () => {
-    await withFleet(async (fleet, queue, workers) => {
+    await onFreshQueue(async (fleet, queue, workers) => {
       workers.push(
-        ok(await startFleetWorker(world.workerOptions(await world.machine("k1"), queue))),
+        okOf(await startFleetWorker(world.workerOptions(await world.machine("k1"), queue))),
       );
-      const t1 = ok(await fleet.submitTurn(world.newThread(), "secret scan"));
-      ok(await fleet.submitTurn(t1.thread, "again"));
+      const t1 = okOf(await fleet.submitTurn(world.newThread(), "secret scan"));
+      okOf(await fleet.submitTurn(t1.thread, "again"));
       const text = await redisText(world.redis);
       expect(text).toContain("secret scan"); // the scan sees the rollouts' text
       expectNoSecret(text);

@@ -25,6 +25,13 @@ export const describe = (u: unknown): string => {
   return `a ${typeof u}`;
 };
 
+/** The codec `closed` and `open` build: required properties `R`, optional properties `O`. */
+export type ObjectCodec<R extends t.Props, O extends t.Props> = t.Type<
+  t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>,
+  t.OutputOf<t.TypeC<R>> & t.OutputOf<t.PartialC<O>>,
+  unknown
+>;
+
 /**
  * An object codec whose required and optional properties are typed and whose other keys are
  * reported, one issue each, together with every other problem of the same object.
@@ -33,11 +40,7 @@ export const closed = <R extends t.Props, O extends t.Props>(
   name: string,
   required: R,
   optional: O,
-): t.Type<
-  t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>,
-  t.OutputOf<t.TypeC<R>> & t.OutputOf<t.PartialC<O>>,
-  unknown
-> => {
+): ObjectCodec<R, O> => {
   const req = t.type(required);
   const opt = t.partial(optional);
   type A = t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>;
@@ -290,11 +293,7 @@ export const open = <R extends t.Props, O extends t.Props>(
   name: string,
   required: R,
   optional: O,
-): t.Type<
-  t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>,
-  t.OutputOf<t.TypeC<R>> & t.OutputOf<t.PartialC<O>>,
-  unknown
-> => {
+): ObjectCodec<R, O> => {
   type A = t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>;
   const req = t.type(required);
   const opt = t.partial(optional);

@@ -16,7 +16,13 @@ import {
 } from "../../../lib/testing/model-stub.js";
 import { API_KEY, deepMerge } from "../../support/run-env.js";
 import { startRedis, type TestRedis } from "../../support/redis.js";
-import type { FleetWorkerOptions } from "../../../lib/fleet/index.js";
+import {
+  openFleet,
+  type Fleet,
+  type FleetWorker,
+  type FleetWorkerOptions,
+} from "../../../lib/fleet/index.js";
+import { okOf } from "../../support/results.js";
 import type { ConfigObject } from "../../../lib/core/config-value.js";
 
 /** A secret env value every worker and the submitter hold. */
@@ -157,4 +163,23 @@ export const expectNoSecret = (text: string): void => {
   for (const secret of SECRETS)
     for (let i = 0; i + 10 <= secret.length; i += 5)
       expect(text).not.toContain(secret.slice(i, i + 10));
+};
+
+/**
+ * Runs `fn` with a fleet on the queue `queue` of the world's Redis; closes the fleet and every
+ * worker `fn` pushed onto `workers`.
+ */
+export const withFleet = async (
+  world: FleetWorld,
+  queue: string,
+  fn: (fleet: Fleet, queue: string, workers: FleetWorker[]) => Promise<void>,
+): Promise<void> => {
+  const fleet = okOf(await openFleet({ connection: world.redis.connection, queue }), "openFleet");
+  const workers: FleetWorker[] = [];
+  try {
+    await fn(fleet, queue, workers);
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+    await fleet.close();
+  }
 };
