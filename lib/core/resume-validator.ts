@@ -99,6 +99,17 @@ const judge = (
   policy: Policy,
 ): { verdict: Verdict; seen: Position | null } => {
   const { secret } = policy;
+  const shape: unknown = thread;
+  if (typeof shape !== "object" || shape === null || Array.isArray(shape))
+    return {
+      verdict: {
+        ok: false,
+        reason: "malformed",
+        expected: null,
+        detail: `the thread is not a Thread (got ${Array.isArray(shape) ? "an array" : shape === null ? "null" : typeof shape})`,
+      },
+      seen: null,
+    };
   const o = decodeAll(ObservedSession, observed ?? {}, "observed");
   if (isLeft(o))
     return {

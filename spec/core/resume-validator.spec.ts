@@ -141,6 +141,11 @@ describe("validateResume", () => {
     expect(reasonOf(threadWith(token()), { turns: 1 } as never, SECRET)).toBe("malformed");
   });
 
+  it("reports malformed for a value that is not a thread at all, never Ok", () => {
+    for (const notAThread of [Number.NaN, 0, "thread", null, undefined, [], true])
+      expect(reasonOf(notAThread as unknown as Thread, undefined, SECRET)).toBe("malformed");
+  });
+
   it("reports version for a token of a version it does not know", () => {
     expect(reasonOf(threadWith(token().replace("cfp1.", "cfp7.")), undefined, SECRET)).toBe(
       "version",
