@@ -23,7 +23,7 @@ const filesIn = (dir: string, suffix: string): string[] =>
 const newest = (files: readonly string[]): number =>
   Math.max(0, ...files.map((f) => statSync(f).mtimeMs));
 
-/** Runs `npm run build` unless dist/ is newer than every source file. */
+/** Runs `npm run build` unless dist/ is newer than every source file and the bundler script. */
 const ensureBuilt = (): void => {
   let built = 0;
   try {
@@ -31,7 +31,8 @@ const ensureBuilt = (): void => {
   } catch {
     built = 0;
   }
-  if (built > newest(filesIn(join(ROOT, "lib"), ".ts"))) return;
+  const sources = [...filesIn(join(ROOT, "lib"), ".ts"), join(ROOT, "scripts", "bundle.ts")];
+  if (built > newest(sources)) return;
   execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
 };
 

@@ -116,6 +116,12 @@ afterAll(() => {
   if (work !== "") rmSync(work, { recursive: true, force: true });
 });
 
+/** Every file under `dir`, recursively. */
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
+
 /** Writes `source` to `name` in the consumer project and runs it with node. */
 const node = (name: string, source: string): Ran => {
   writeFileSync(join(project, name), source);
@@ -231,12 +237,40 @@ console.log(turnSpanName(), typeof sink);
     expect(ok(r, "otel.mjs").trim()).toBe("invoke_agent codex function");
   });
 
+  it("runs a turn over exec and one over openAppServer (its lazily loaded chunk), on the stub", () => {
+    const r = node(
+      "turns.mjs",
+      `import { startThread, runTurn } from "codex-fp";
+import { openAppServer } from "codex-fp/app-server";
+import { startModelStub, makeSandbox } from "codex-fp/testing";
+const stub = await startModelStub();
+const sandbox = await makeSandbox();
+const codexOptions = {
+  apiKey: "stub-key-not-secret",
+  config: stub.providerConfig(),
+  env: { PATH: process.env.PATH ?? "", HOME: sandbox.cwd, CODEX_HOME: sandbox.codexHome },
+};
+const threadOptions = { skipGitRepoCheck: true, workingDirectory: sandbox.cwd };
+const answer = async (deps) => {
+  const thread = startThread(codexOptions, threadOptions);
+  if (thread.isErr()) return thread.error._tag;
+  const turn = await runTurn(thread.value, "Say hello", {}, deps);
+  return turn.isOk() ? turn.value.turn.finalResponse.length > 0 : turn.error._tag;
+};
+const overExec = await answer({});
+const server = await openAppServer(codexOptions);
+const overAppServer = server.isOk() ? await answer({ transport: server.value.transport }) : server.error._tag;
+if (server.isOk()) await server.value.close();
+await stub.close();
+await sandbox.dispose();
+console.log(JSON.stringify({ overExec, overAppServer }));
+`,
+    );
+    expect(JSON.parse(ok(r, "turns.mjs"))).toEqual({ overExec: true, overAppServer: true });
+  });
+
   it("loads @opentelemetry/api only from codex-fp/otel", () => {
     const dist = join(project, "node_modules", "codex-fp", "dist");
-    const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
-      );
     const using = files(dist)
       .filter((f) => f.endsWith(".js") || f.endsWith(".d.ts"))
       .filter((f) => readFileSync(f, "utf8").includes("@opentelemetry/api"))
@@ -247,16 +281,34 @@ console.log(turnSpanName(), typeof sink);
 
   it("loads bullmq and ioredis only from codex-fp/fleet", () => {
     const dist = join(project, "node_modules", "codex-fp", "dist");
-    const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
-      );
     const using = files(dist)
       .filter((f) => f.endsWith(".js"))
       .filter((f) => /from "(bullmq|ioredis)"/.test(readFileSync(f, "utf8")))
       .map((f) => relative(dist, f));
     expect(using.length).toBeGreaterThan(0);
     expect(using.filter((f) => !f.startsWith("fleet/"))).toEqual([]);
+  });
+
+  it("loads the root from at most three files, none holding the generated app-server codecs", () => {
+    const dist = join(project, "node_modules", "codex-fp", "dist");
+    // The files `import "codex-fp"` evaluates: dist/index.js and its static relative imports.
+    const loaded = new Set<string>();
+    const todo = [join(dist, "index.js")];
+    for (let f = todo.pop(); f !== undefined; f = todo.pop()) {
+      if (loaded.has(f)) continue;
+      loaded.add(f);
+      for (const m of readFileSync(f, "utf8").matchAll(/^(?:import|export)[^;]*?"(\.[^"]+)";/gms))
+        if (m[1] !== undefined) todo.push(join(f, "..", m[1]));
+    }
+    const sources = [...loaded].map((f) => readFileSync(f, "utf8"));
+    // Each bundled module starts with a `// lib/…` comment: the root's graph is really there.
+    expect(sources.join("").match(/^\/\/ lib\//gm)?.length ?? 0).toBeGreaterThan(40);
+    expect(sources.filter((s) => s.includes("// lib/generated/"))).toEqual([]);
+    expect(loaded.size).toBeLessThanOrEqual(3);
+    // The generated codecs are shipped, in a chunk only `openAppServer` imports (dynamically).
+    const all = files(dist).filter((f) => f.endsWith(".js"));
+    const generated = all.filter((f) => readFileSync(f, "utf8").includes("// lib/generated/"));
+    expect(generated).toHaveLength(1);
   });
 
   it("resolves the types with TypeScript's NodeNext resolution, from ESM and CJS files", () => {
