@@ -147,6 +147,8 @@ export const SessionArchive = new t.Type<
 );
 /** A session archive: a whole rollout, or a delta onto a base point. */
 export type SessionArchive = t.TypeOf<typeof SessionArchive>;
+/** What a caller passes as an archive: its encoded (JSON) form, ids as plain strings. */
+export type SessionArchiveInput = t.OutputOf<typeof SessionArchive>;
 
 /** Codec of what `exportSession`'s `since` accepts: an archive, a point, or a length (and digest). */
 export const ArchiveSince = t.union([

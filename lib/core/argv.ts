@@ -5,12 +5,11 @@
  * validated ThreadId; the API key and every secret of `config` travel in the environment,
  * never in argv (lib/core/secrets.ts says how each secret reaches the CLI).
  */
-import { isLeft } from "fp-ts/lib/Either.js";
-import { err, ok, type Result } from "neverthrow";
-import type { ConfigObject } from "./config-value.js";
+import type { Result } from "neverthrow";
+import type { ConfigObject, ConfigValue } from "./config-value.js";
 import { ConfigObject as ConfigObjectCodec, TOML_BARE_KEY } from "./config-value.js";
-import { decodingError, type DecodingError } from "./errors/index.js";
-import { decodeAll, isRecord } from "./decoding/decode.js";
+import { parseWith, type DecodingError } from "./errors/index.js";
+import { isRecord } from "./decoding/decode.js";
 import { routeSecrets } from "./secrets.js";
 import type { CodexOptions, ThreadOptions, TurnOptions } from "./options.js";
 import type { NormalizedInput } from "./input.js";
@@ -75,16 +74,15 @@ const flattenValid = (config: unknown): string[] => {
   return out;
 };
 
-/** Why a config could not be written as TOML: each issue at its path under `config`. */
-export type ConfigTomlError = DecodingError<"InvalidOptions">;
+/**
+ * Why a config could not be written as TOML: each issue at its path under `config`. (The tag is
+ * `InvalidOptions`: `InvalidApiKey` is in the type because `parseWith` may give it to client
+ * options, but a config's paths are never the API key's.)
+ */
+export type ConfigTomlError = DecodingError<"InvalidOptions" | "InvalidApiKey">;
 
-const invalidConfig = (u: unknown, path: string): Result<ConfigObject, ConfigTomlError> => {
-  const d = decodeAll(ConfigObjectCodec, u, path);
-  // A config holds no API key, so its issues never make an InvalidApiKey.
-  return isLeft(d)
-    ? err(decodingError("InvalidOptions", d.left[0]?.path ?? path, "invalid config", d.left))
-    : ok(d.right);
-};
+const invalidConfig = (u: unknown, path: string): Result<ConfigObject, ConfigTomlError> =>
+  parseWith(ConfigObjectCodec, u, path, "InvalidOptions", "invalid config");
 
 /**
  * A config value as a TOML literal (strings as basic strings with every control character
@@ -92,7 +90,7 @@ const invalidConfig = (u: unknown, path: string): Result<ConfigObject, ConfigTom
  * non-finite number …) or a secret (it never goes on a command line) is an `InvalidOptions`
  * error at its path.
  */
-export const toTomlValue = (v: unknown): Result<string, ConfigTomlError> =>
+export const toTomlValue = (v: ConfigValue): Result<string, ConfigTomlError> =>
   // In an array, keys are inline-table keys (any string), not a --config path.
   invalidConfig({ value: [v] }, "toml").map((c) => {
     const value = c["value"];
@@ -104,7 +102,7 @@ export const toTomlValue = (v: unknown): Result<string, ConfigTomlError> =>
  * replaced by the names of the environment variables that carry them (see `buildEnv`). An
  * invalid config is an `InvalidOptions` error listing each problem at its path.
  */
-export const flattenConfig = (config: unknown): Result<string[], ConfigTomlError> =>
+export const flattenConfig = (config: ConfigObject): Result<string[], ConfigTomlError> =>
   invalidConfig(config, "config").map((c) => flattenValid(routeSecrets(c).config));
 
 /** What one turn's command needs besides the thread. */

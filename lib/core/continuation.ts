@@ -66,6 +66,8 @@ export const ContinuationClaim = closed(
 );
 /** What a token claims. */
 export type ContinuationClaim = t.TypeOf<typeof ContinuationClaim>;
+/** What a caller passes as a claim: its encoded form (ids as plain strings). */
+export type ContinuationClaimInput = t.OutputOf<typeof ContinuationClaim>;
 
 /**
  * What a decoded token is: ours with its claim — `signed` (its signature verified with the
@@ -110,9 +112,10 @@ const secretIssue = (secret: string | undefined) =>
 
 /**
  * Mints a token for a position in a thread; signed with HMAC-SHA256 when `secret` is given.
+ * The claim is checked all the same: a bad one (from JavaScript) is `InvalidContinuationToken`.
  */
 export const mintContinuationToken = (
-  claim: { threadId: unknown; lastTurnId: unknown; completedTurns: unknown },
+  claim: ContinuationClaimInput,
   secret?: string,
 ): Result<ContinuationToken, ThreadError> => {
   const r = decodeAll(ContinuationClaim, claim, "claim");

@@ -23,6 +23,7 @@ import {
 } from "../../lib/sessions/index.js";
 import { startThread } from "../../lib/index.js";
 import { throwingGetter, throwingProxy } from "../support/arbitraries.js";
+import { untyped } from "../support/untyped.js";
 
 const HOSTILE: unknown[] = [
   null,
@@ -40,14 +41,15 @@ describe("the helpers' public forms under hostile values", () => {
     expect(stepTurn(h as never, h as never)._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
     expect(stepTurn(state, h as never)._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
     expect(finishTurn(h as never, h as never)._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
-    expect(splitUsage(h, null)._unsafeUnwrapErr()).toMatchObject({
+    expect(splitUsage(untyped(h), null)._unsafeUnwrapErr()).toMatchObject({
       _tag: "InvalidOptions",
       path: "reported",
     });
-    expect(buildExecCommand(h)._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
-    for (const r of [baseOf(h), endOf(h), applyDelta(h, h, h), relate(h, h, h)])
+    expect(buildExecCommand(untyped(h))._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
+    const u: never = untyped(h);
+    for (const r of [baseOf(u), endOf(u), applyDelta(u, u, u), relate(u, u, u)])
       expect(r._unsafeUnwrapErr()._tag).toBe("InvalidArchive");
-    expect(observedFrom(h)._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
+    expect(observedFrom(u)._unsafeUnwrapErr()._tag).toBe("InvalidOptions");
   });
 
   it("neutral values where a plain value is returned", () => {

@@ -19,6 +19,7 @@ import { ContinuationClaim, TOKEN_VERSION } from "../../lib/codecs/index.js";
 import { MAX_TOKEN_LENGTH } from "../../lib/core/continuation.js";
 import { anyInput, validThreadId, validTurnId } from "../support/arbitraries.js";
 import { legacyContinuationTokens } from "../support/core-helpers.js";
+import { untyped } from "../support/untyped.js";
 
 const claims = fc.record({
   threadId: validThreadId,
@@ -88,7 +89,7 @@ describe("mintContinuationToken", () => {
 
   it("rejects an invalid claim and an empty secret, every problem at once", () => {
     const r = mintContinuationToken(
-      { threadId: "-x", lastTurnId: "", completedTurns: -1, extra: 1 } as never,
+      untyped({ threadId: "-x", lastTurnId: "", completedTurns: -1, extra: 1 }),
       "",
     );
     expect(r._unsafeUnwrapErr()).toMatchObject({
@@ -106,13 +107,13 @@ describe("mintContinuationToken", () => {
 
   it("rejects a fractional or unsafe turn count", () => {
     for (const n of [1.5, Number.MAX_SAFE_INTEGER + 1, Number.NaN, "1"])
-      expect(mintContinuationToken({ ...claim, completedTurns: n }).isErr()).toBe(true);
+      expect(mintContinuationToken(untyped({ ...claim, completedTurns: n })).isErr()).toBe(true);
   });
 
   it("never throws, whatever it is given", () => {
     assertProperty(
       fc.property(anyInput, anyInput, (c, s) => {
-        expect(() => mintContinuationToken(c.make() as never, s.make() as string)).not.toThrow();
+        expect(() => mintContinuationToken(untyped(c.make()), untyped(s.make()))).not.toThrow();
       }),
       { numRuns: 300 },
     );

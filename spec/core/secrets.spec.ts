@@ -12,6 +12,7 @@ import { assertProperty } from "../support/property.js";
 import { parse as parseToml } from "smol-toml";
 
 import { buildExecCommand, flattenConfig, toTomlValue } from "../../lib/core/argv.js";
+import type { ConfigValue } from "../../lib/core/config-value.js";
 import { Redacted } from "../../lib/core/redacted.js";
 import { isSecretName, secretValues } from "../../lib/core/secrets.js";
 import { deserializeThread, serializeThread } from "../../lib/core/serialize.js";
@@ -300,7 +301,7 @@ const tomlScalar = fc.oneof(
   fc.boolean(),
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)),
 );
-const tomlValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+const tomlValue = fc.letrec<{ value: ConfigValue }>((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },
     tomlScalar,

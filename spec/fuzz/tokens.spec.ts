@@ -16,6 +16,7 @@ import {
 import { TelemetryEvent, type TelemetryEvent as Event } from "../../lib/codecs/index.js";
 import { anyInput, validThreadId, validTurnId, type Input } from "../support/arbitraries.js";
 import { legacyContinuationTokens } from "../support/core-helpers.js";
+import { untyped } from "../support/untyped.js";
 import {
   CODEC_KEYS,
   jsonLeaf,
@@ -69,7 +70,7 @@ describe("fuzz: continuation tokens", () => {
       const claim = claimIn.make();
       const secret = secretIn.make();
       const r = call("mintContinuationToken", () =>
-        mintContinuationToken(claim as never, secret as string | undefined),
+        mintContinuationToken(untyped(claim), untyped(secret)),
       );
       const token = okOrTagged(r, ["InvalidContinuationToken"], "mintContinuationToken");
       if (token === undefined) return;

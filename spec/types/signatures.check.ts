@@ -8,6 +8,7 @@ import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import {
   Redacted,
+  mintContinuationToken,
   noopSink,
   resumeLast,
   resumeThread,
@@ -25,6 +26,7 @@ import {
   type ThreadOptionsInput,
   type TurnInput,
   type TurnOptionsInput,
+  type Usage,
 } from "../../lib/index.js";
 import {
   forkThread,
@@ -33,9 +35,32 @@ import {
   setThreadName,
 } from "../../lib/app-server/index.js";
 import type { Fleet } from "../../lib/fleet/index.js";
+import {
+  applyDelta,
+  baseOf,
+  endOf,
+  observedFrom,
+  relate,
+  type LocalView,
+  type SessionArchive,
+  type SessionSummary,
+} from "../../lib/sessions/index.js";
+import {
+  buildExecCommand,
+  flattenConfig,
+  splitUsage,
+  toTomlValue,
+  type CommandRequest,
+} from "../../lib/advanced/index.js";
 
 declare const thread: Thread;
 declare const fleet: Fleet;
+declare const archive: SessionArchive;
+declare const summary: SessionSummary;
+declare const usage: Usage;
+declare const request: CommandRequest;
+declare const bytes: Uint8Array;
+const local: LocalView = { length: 0, exists: false, tailAtBase: null, overlap: bytes };
 
 /** What must compile: every option as a caller writes it, each parameter at its place. */
 export const compiles = () => [
@@ -58,6 +83,29 @@ export const compiles = () => [
   fleet.submitTurn(thread, "hi", { timeoutMs: 5_000 }),
   validateResume(thread, undefined, { sink: noopSink }),
   validateResume(thread, { completedTurns: 2 }, { sink: noopSink, secret: "s" }),
+];
+
+/** The helpers over library-built values take those values typed (and still check them). */
+export const helpers = () => [
+  mintContinuationToken({ threadId: "thread_1", lastTurnId: null, completedTurns: 0 }),
+  mintContinuationToken(
+    { threadId: thread.threadId ?? "t", lastTurnId: "turn_1", completedTurns: 2 },
+    "s",
+  ),
+  baseOf(archive),
+  endOf(archive),
+  applyDelta(archive, bytes, bytes),
+  relate(archive, bytes, local),
+  relate({ base: endOf(archive)._unsafeUnwrap(), length: 10 }, bytes, local),
+  observedFrom(summary),
+  splitUsage(usage, null),
+  splitUsage(usage, usage),
+  splitUsage(usage),
+  buildExecCommand(request),
+  flattenConfig({ model: "gpt-5", features: { web_search: true }, notify: ["a", "b"] }),
+  flattenConfig({ model_providers: { p: { env_key: Redacted.of("k") } } }),
+  toTomlValue([1, "a", { k: true }]),
+  toTomlValue(Redacted.of("s")),
 ];
 
 /** The input types, written down by a caller. */
@@ -111,6 +159,32 @@ export const refused = () => [
   validateResume({ sink: noopSink })(thread),
   // @ts-expect-error runTurnWith takes the input first
   runTurnWith(thread, "hi"),
+  // @ts-expect-error a claim's thread id is a string
+  mintContinuationToken({ threadId: 42, lastTurnId: null, completedTurns: 0 }),
+  // @ts-expect-error a claim names its last turn (null for none)
+  mintContinuationToken({ threadId: "thread_1", completedTurns: 0 }),
+  // @ts-expect-error a turn count is a number
+  mintContinuationToken({ threadId: "thread_1", lastTurnId: null, completedTurns: "1" }),
+  // @ts-expect-error a point is not an archive
+  baseOf({ length: 1 }),
+  // @ts-expect-error endOf reads an archive value, not its JSON text (decodeArchive does)
+  endOf("{}"),
+  // @ts-expect-error delta bytes are a Uint8Array
+  applyDelta(archive, "bytes", bytes),
+  // @ts-expect-error a local view has its tail digest and overlap bytes
+  relate(archive, bytes, { length: 0, exists: false }),
+  // @ts-expect-error a session summary has every field
+  observedFrom({ threadId: "thread_1" }),
+  // @ts-expect-error usage has every count
+  splitUsage({ input_tokens: 1 }),
+  // @ts-expect-error a command request has every field
+  buildExecCommand({ threadId: null }),
+  // @ts-expect-error config values are TOML values (no functions)
+  flattenConfig({ notify: () => 1 }),
+  // @ts-expect-error a config is an object, not a TOML line
+  flattenConfig("model=x"),
+  // @ts-expect-error TOML has no null
+  toTomlValue(null),
 ];
 
 // @ts-expect-error CodexOptions is the decoded form (the key is Redacted): write CodexOptionsInput

@@ -10,7 +10,14 @@ import { join } from "node:path";
 
 import ts from "typescript";
 
-import { runTurn, startThread } from "../../lib/index.js";
+import { mintContinuationToken, runTurn, startThread } from "../../lib/index.js";
+import { applyDelta, baseOf, endOf, observedFrom, relate } from "../../lib/sessions/index.js";
+import {
+  buildExecCommand,
+  flattenConfig,
+  splitUsage,
+  toTomlValue,
+} from "../../lib/advanced/index.js";
 import { untyped } from "../support/untyped.js";
 
 const ROOT = process.cwd();
@@ -75,5 +82,38 @@ describe("the same calls made untyped (JavaScript, data from outside)", () => {
       path: "turnOptions.timeoutMs",
       issues: [{ path: "turnOptions.timeoutMs" }, { path: "input" }],
     });
+  });
+
+  it("the helpers over library-built values refuse what their types refuse, with typed errors", () => {
+    const tagOf = (r: { isErr: () => boolean; _unsafeUnwrapErr: () => { _tag: string } }) =>
+      r.isErr() ? r._unsafeUnwrapErr()._tag : "Ok";
+    expect(
+      mintContinuationToken(
+        untyped({ threadId: 42, lastTurnId: null, completedTurns: "1" }),
+      )._unsafeUnwrapErr(),
+    ).toMatchObject({
+      _tag: "InvalidContinuationToken",
+      issues: [{ path: "claim.threadId" }, { path: "claim.completedTurns" }],
+    });
+    const bytes = new Uint8Array(0);
+    const local = { length: 0, exists: false };
+    expect(
+      [
+        baseOf(untyped({ length: 1 })),
+        endOf(untyped("{}")),
+        applyDelta(untyped({}), untyped("bytes"), bytes),
+        relate(untyped({ base: null, length: 0 }), bytes, untyped(local)),
+      ].map(tagOf),
+    ).toEqual(["InvalidArchive", "InvalidArchive", "InvalidArchive", "InvalidArchive"]);
+    expect(
+      [
+        observedFrom(untyped({ threadId: "thread_1" })),
+        splitUsage(untyped({ input_tokens: 1 })),
+        buildExecCommand(untyped(null)),
+        flattenConfig(untyped({ notify: () => 1 })),
+        flattenConfig(untyped("model=x")),
+        toTomlValue(untyped(null)),
+      ].map(tagOf),
+    ).toEqual(Array(6).fill("InvalidOptions"));
   });
 });

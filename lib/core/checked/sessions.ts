@@ -1,8 +1,9 @@
 /**
  * The public forms of the session helpers the library runs over values it built itself
  * (archives, session summaries). Inside, the library calls the plain forms with decoded values;
- * a caller may hand these anything, so each decodes its arguments first and returns a Result:
- * a hostile value is a typed error, never a throw.
+ * their parameters are typed as the codecs' encoded forms, and each still decodes its arguments
+ * first and returns a Result (a JavaScript caller may hand them anything): a hostile value is a
+ * typed error, never a throw.
  */
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
@@ -22,6 +23,8 @@ import {
   relate as relateTo,
   SessionArchive,
   type ArchiveRelation,
+  type LocalView,
+  type SessionArchiveInput,
 } from "../archive.js";
 import { SessionSummary, observedFrom as observedFromSummary } from "../rollout/summary.js";
 import type { ObservedSession } from "../resume-validator.js";
@@ -46,18 +49,18 @@ const bytesArg = (u: unknown, path: string): Result<Uint8Array, ArchiveError> =>
     : err(invalidArchive([{ path, message: "expected a Uint8Array" }]));
 
 /** The point a delta starts from (see `baseOf`); an `InvalidArchive` error for a non-archive. */
-export const baseOf = (archive: unknown): Result<ArchivePoint, ArchiveError> =>
+export const baseOf = (archive: SessionArchiveInput): Result<ArchivePoint, ArchiveError> =>
   archiveArg(archive, "archive").map(baseOfArchive);
 
 /** The point where an archive ends (see `endOf`); an `InvalidArchive` error for a non-archive. */
-export const endOf = (archive: unknown): Result<ArchivePoint, ArchiveError> =>
+export const endOf = (archive: SessionArchiveInput): Result<ArchivePoint, ArchiveError> =>
   archiveArg(archive, "archive").map(endOfArchive);
 
 /** Applies an archive's delta bytes onto base bytes (see `applyDelta`), every argument checked. */
 export const applyDelta = (
-  archive: unknown,
-  delta: unknown,
-  base: unknown,
+  archive: SessionArchiveInput,
+  delta: Uint8Array,
+  base: Uint8Array,
 ): Result<Uint8Array, ArchiveError> =>
   archiveArg(archive, "archive").andThen((a) =>
     bytesArg(delta, "delta").andThen((d) =>
@@ -66,6 +69,10 @@ export const applyDelta = (
   );
 
 const RelateArchive = t.type({ base: t.union([ArchivePoint, t.null]), length: t.number });
+/** What `relate` reads of an archive (an archive, or its base and length), encoded. */
+export type RelateArchiveInput = t.OutputOf<typeof RelateArchive>;
+/** What a caller passes as a session summary: its encoded form (ids as plain strings). */
+export type SessionSummaryInput = t.OutputOf<typeof SessionSummary>;
 const LocalViewCodec = t.type({
   length: t.number,
   exists: t.boolean,
@@ -74,9 +81,9 @@ const LocalViewCodec = t.type({
 
 /** How a local rollout relates to an archive (see `relate`), every argument checked. */
 export const relate = (
-  archive: unknown,
-  delta: unknown,
-  local: unknown,
+  archive: RelateArchiveInput,
+  delta: Uint8Array,
+  local: LocalView,
 ): Result<ArchiveRelation | "missing_base", ArchiveError> => {
   const a = decodeAll(RelateArchive, archive, "archive", { ...NO_BOUNDS });
   if (isLeft(a)) return err(invalidArchive(a.left));
@@ -92,7 +99,9 @@ export const relate = (
 };
 
 /** What was observed of a session (see `observedFrom`); `InvalidOptions` for a non-summary. */
-export const observedFrom = (summary: unknown): Result<ObservedSession, ThreadError> => {
+export const observedFrom = (
+  summary: SessionSummaryInput,
+): Result<ObservedSession, ThreadError> => {
   const s = decodeAll(SessionSummary, summary, "summary");
   return isLeft(s)
     ? err(

@@ -1,8 +1,8 @@
 /**
  * The public forms of the fold's and the argv builder's helpers the library runs over values it
  * built itself (usage, command requests). Inside, the library calls the plain forms; a caller
- * may hand these anything, so each checks its arguments first and returns a Result: a hostile
- * value is a typed error, never a throw.
+ * may hand these anything from JavaScript, so each checks its (typed) arguments first and returns
+ * a Result: a hostile value is a typed error, never a throw.
  */
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
@@ -15,8 +15,8 @@ import { buildExecCommand as buildCommand, type Command, type CommandRequest } f
 
 /** The turn's own usage and the thread's cumulative usage (see `splitUsage`), both checked. */
 export const splitUsage = (
-  reported: unknown,
-  previous: unknown,
+  reported: Usage,
+  previous?: Usage | null,
 ): Result<{ usage: Usage; cumulativeUsage: Usage }, ThreadError> => {
   const r = decodeAll(Usage, reported, "reported");
   const p = decodeAll(t.union([Usage, t.null]), previous ?? null, "previous");
@@ -31,7 +31,7 @@ export const splitUsage = (
  * The `codex exec` command for one turn (see `buildExecCommand`); a request that cannot be read
  * is an `InvalidOptions` error.
  */
-export const buildExecCommand = (request: unknown): Result<Command, ThreadError> => {
+export const buildExecCommand = (request: CommandRequest): Result<Command, ThreadError> => {
   if (typeof request !== "object" || request === null)
     return err(
       decodingError("InvalidOptions", "request", "not a CommandRequest", [
