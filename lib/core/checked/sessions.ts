@@ -9,12 +9,7 @@ import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { decodeAll } from "../decoding/decode.js";
-import {
-  decodingError,
-  invalidArchive,
-  type ArchiveError,
-  type ThreadError,
-} from "../errors/index.js";
+import { invalidArchive, parseWith, type ArchiveError, type ThreadError } from "../errors/index.js";
 import {
   ArchivePoint,
   applyDelta as applyDeltaTo,
@@ -99,18 +94,7 @@ export const relate = (
 };
 
 /** What was observed of a session (see `observedFrom`); `InvalidOptions` for a non-summary. */
-export const observedFrom = (
-  summary: SessionSummaryInput,
-): Result<ObservedSession, ThreadError> => {
-  const s = decodeAll(SessionSummary, summary, "summary");
-  return isLeft(s)
-    ? err(
-        decodingError(
-          "InvalidOptions",
-          s.left[0]?.path ?? "summary",
-          "not a SessionSummary",
-          s.left,
-        ),
-      )
-    : ok(observedFromSummary(s.right));
-};
+export const observedFrom = (summary: SessionSummaryInput): Result<ObservedSession, ThreadError> =>
+  parseWith(SessionSummary, summary, "summary", "InvalidOptions", "not a SessionSummary").map(
+    observedFromSummary,
+  );
