@@ -4,18 +4,21 @@
  * imports of every entry point, `require()`, and TypeScript's NodeNext resolution of the types.
  * Slow (a build and an install): minutes, not seconds.
  */
-import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+
+import {
+  copyPackages,
+  files,
+  nodeScript,
+  ok,
+  pack,
+  run,
+  version,
+  type PackResult,
+  type Ran,
+} from "./support/consumer.js";
 
 const ROOT = process.cwd();
 const TSC = join(ROOT, "node_modules", ".bin", "tsc");
@@ -24,72 +27,29 @@ const PACKED_BUDGET = 1_500_000;
 
 jest.setTimeout(15 * 60_000);
 
-/** The subpaths beside the root, testing, otel and fleet, and one runtime export of each. */
-const SUBPATHS = ["codecs", "sessions", "app-server", "advanced"] as const;
+/** The subpaths beside the root and testing, and one runtime export (a function) of each. */
+const SUBPATHS = ["codecs", "sessions", "app-server", "advanced", "otel", "fleet"] as const;
 const PROBE: Record<(typeof SUBPATHS)[number], string> = {
   codecs: "decodeEventLine",
   sessions: "listSessions",
   "app-server": "openAppServer",
   advanced: "foldTurn",
+  otel: "otelSink",
+  fleet: "openFleet",
 };
-
-interface PackResult {
-  readonly filename: string;
-  readonly size: number;
-  readonly unpackedSize: number;
-  readonly files: readonly { readonly path: string; readonly size: number }[];
-}
-interface Ran {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * The environment for child npm and node: ours, without what a parent `npm test` exported
- * about this package (so a child npm sees the temp project, not this one).
- */
-const childEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (!/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/.test(k)) env[k] = v;
-  return { ...env, npm_config_update_notifier: "false", NODE_ENV: "production" };
-};
-const run = (command: string, args: readonly string[], cwd: string): Ran => {
-  const r = spawnSync(command, args, {
-    cwd,
-    env: childEnv(),
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? String(r.error ?? "") };
-};
-const ok = (r: Ran, what: string): string => {
-  if (r.status !== 0)
-    throw new Error(`${what} failed (${r.status}):\n${r.stdout}\n${r.stderr}`.slice(0, 8000));
-  return r.stdout;
-};
-const version = (pkg: string): string =>
-  (
-    JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as {
-      version: string;
-    }
-  ).version;
+/** The optional peers of codex-fp/otel and codex-fp/fleet, copied from this repository. */
+const PEERS = ["bullmq", "ioredis"] as const;
 
 let work = "";
 let project = "";
 let packed: PackResult;
+let copied: readonly string[] = [];
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "codex-fp-pack-"));
   project = join(work, "consumer");
   mkdirSync(project);
-  // `npm pack` runs `prepare`, which builds dist/ from scratch.
-  const out = ok(run("npm", ["pack", "--json", "--pack-destination", work], ROOT), "npm pack");
-  const results = JSON.parse(out.slice(out.indexOf("["))) as PackResult[];
-  const first = results[0];
-  if (first === undefined) throw new Error(`npm pack printed no result:\n${out}`);
-  packed = first;
+  packed = pack(ROOT, work);
 
   writeFileSync(
     join(project, "package.json"),
@@ -105,28 +65,33 @@ beforeAll(() => {
         "--no-fund",
         join(work, packed.filename),
         // The optional peer, for codex-fp/otel: the version this repo tests with.
-        `@opentelemetry/api@${version("@opentelemetry/api")}`,
+        `@opentelemetry/api@${version(ROOT, "@opentelemetry/api")}`,
       ],
       project,
     ),
     "npm install",
   );
+  // The fleet's peers (and what they need), offline: the versions this repo tests with.
+  copied = copyPackages(ROOT, PEERS, project);
 });
 afterAll(() => {
   if (work !== "") rmSync(work, { recursive: true, force: true });
 });
 
-/** Every file under `dir`, recursively. */
-const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
-  );
+/**
+ * For a types check: each subpath's probe imported and, marked `@ts-expect-error`, taken for a
+ * string, so a subpath whose types are missing or `any` fails the check.
+ */
+const notStrings = (): string =>
+  SUBPATHS.map(
+    (p, i) => `import { ${PROBE[p]} as probe${i} } from "codex-fp/${p}";
+// @ts-expect-error codex-fp/${p}: a function is not a string
+export const notString${i}: string = probe${i};`,
+  ).join("\n");
 
 /** Writes `source` to `name` in the consumer project and runs it with node. */
-const node = (name: string, source: string): Ran => {
-  writeFileSync(join(project, name), source);
-  return run(process.execPath, [name], project);
-};
+const node = (name: string, source: string, timeoutMs?: number): Ran =>
+  nodeScript(project, name, source, timeoutMs);
 
 describe("the tarball", () => {
   it("ships dist/, README and the guides, and no sources, specs, golden data or API HTML", () => {
@@ -138,8 +103,6 @@ describe("the tarball", () => {
       "dist/index.d.ts",
       "dist/testing/index.js",
       "dist/testing/index.d.ts",
-      "dist/otel/index.js",
-      "dist/otel/index.d.ts",
       ...SUBPATHS.flatMap((p) => [`dist/${p}/index.js`, `dist/${p}/index.d.ts`]),
     ])
       expect(paths).toContain(must);
@@ -208,6 +171,32 @@ console.log(JSON.stringify({
         `\nconsole.log(JSON.stringify([${SUBPATHS.map((p, i) => `typeof m${i}.${PROBE[p]}`).join(", ")}]));\n`,
     );
     expect(JSON.parse(ok(r, "subpaths.mjs"))).toEqual(SUBPATHS.map(() => "function"));
+  });
+
+  it("has the fleet's peers, copied from this repository with what they need", () => {
+    expect(copied).toEqual(expect.arrayContaining([...PEERS]));
+    for (const p of PEERS) expect(version(project, p)).toBe(version(ROOT, p));
+  });
+
+  it("runs codex-fp/fleet with its peers: typed errors for bad options and a dead Redis", () => {
+    const r = node(
+      "fleet.mjs",
+      `import { openFleet, FLEET_ERROR_TAGS } from "codex-fp/fleet";
+const bad = await openFleet({ connection: { host: "127.0.0.1" } });
+const dead = await openFleet({ connection: { host: "127.0.0.1", port: 1 } });
+console.log(JSON.stringify({
+  bad: bad.isErr() ? bad.error._tag : "Ok",
+  dead: dead.isErr() ? dead.error._tag : "Ok",
+  tags: FLEET_ERROR_TAGS.includes("RedisUnavailable"),
+}));
+`,
+      60_000,
+    );
+    expect(JSON.parse(ok(r, "fleet.mjs"))).toEqual({
+      bad: "InvalidFleetOptions",
+      dead: "RedisUnavailable",
+      tags: true,
+    });
   });
 
   it("runs codex-fp/testing: the model stub listens and closes", () => {
@@ -321,6 +310,7 @@ import { openAppServer, type AppServer } from "codex-fp/app-server";
 import { foldTurn, type Transport } from "codex-fp/advanced";
 import { startModelStub, type ModelStub } from "codex-fp/testing";
 import { otelSink, type OtelSinkOptions } from "codex-fp/otel";
+import { openFleet, type Fleet, type FleetError } from "codex-fp/fleet";
 
 const thread = startThread({}, { model: "gpt-5" });
 export const id: string | null = thread.isOk() ? thread.value.threadId : null;
@@ -329,13 +319,17 @@ export const tag: TurnError["_tag"] | null = null;
 export const stub: Promise<ModelStub> = startModelStub();
 export const sink: (o: OtelSinkOptions) => unknown = otelSink;
 export const subpaths = [listSessions, openAppServer, foldTurn] as const;
-export type Subpaths = [SessionListing, AppServer, Transport];
+export type Subpaths = [SessionListing, AppServer, Transport, Fleet, FleetError];
+export const fleet = openFleet({ connection: { host: "127.0.0.1", port: 6379 } });
 const e = decodeEventLine("{}");
 // Real types, not \`any\`: each of these must be an error.
 // @ts-expect-error a Result is not a string
 export const notString: string = e;
 // @ts-expect-error not an export
 export { nothing } from "codex-fp";
+// @ts-expect-error a port is a number
+openFleet({ connection: { host: "127.0.0.1", port: "6379" } });
+${notStrings()}
 `,
     );
     writeFileSync(
@@ -349,6 +343,7 @@ import { foldTurn } from "codex-fp/advanced";
 export const subpaths = [decodeEventLine, listSessions, openAppServer, foldTurn] as const;
 export const ok: boolean = startThread().isOk();
 export const start: typeof startModelStub = startModelStub;
+${notStrings()}
 `,
     );
     writeFileSync(
@@ -380,7 +375,8 @@ export const start: typeof startModelStub = startModelStub;
       "cjs.cjs",
       `const { startThread } = require("codex-fp");
 const { startModelStub } = require("codex-fp/testing");
-const subpaths = ${JSON.stringify(SUBPATHS)}.map((p) => typeof require("codex-fp/" + p));
+const probes = ${JSON.stringify(PROBE)};
+const subpaths = Object.entries(probes).map(([p, f]) => typeof require("codex-fp/" + p)[f]);
 console.log(startThread().isOk(), typeof startModelStub, subpaths.join(","));
 `,
     );
@@ -388,7 +384,7 @@ console.log(startThread().isOk(), typeof startModelStub, subpaths.join(","));
     const canRequireEsm = run(process.execPath, ["-p", "process.features.require_module"], project);
     if (ok(canRequireEsm, "node -p").trim() === "true") {
       expect(ok(r, "cjs.cjs").trim()).toBe(
-        `true function ${SUBPATHS.map(() => "object").join(",")}`,
+        `true function ${SUBPATHS.map(() => "function").join(",")}`,
       );
       expect(r.stderr).not.toMatch(/ExperimentalWarning/);
     } else {
