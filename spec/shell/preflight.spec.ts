@@ -11,6 +11,7 @@ import { startThread, type Thread } from "../../lib/core/thread.js";
 import { runStreamed, runTurn, type RunDeps } from "../../lib/shell/run.js";
 import { fake, readLog, withStubEnv, type StubEnv } from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
+import { twoFaced, twoFacedProxy } from "../support/two-faced.js";
 import { untyped } from "../support/untyped.js";
 import type { TurnInput } from "../../lib/core/input.js";
 
@@ -146,38 +147,6 @@ describe("refused before any process starts", () => {
     120_000,
   );
 });
-
-/** An object whose `key` answers `first` on the first read and `then` on every later one. */
-const twoFaced = <T extends object>(base: T, key: string, first: unknown, then: unknown): T => {
-  let reads = 0;
-  const copy = (Array.isArray(base) ? [...(base as unknown[])] : { ...base }) as Record<
-    string,
-    unknown
-  >;
-  delete copy[key];
-  return Object.defineProperty(copy, key, {
-    enumerable: true,
-    get: () => (reads++ === 0 ? first : then),
-  }) as T;
-};
-
-/** A Proxy over `base` whose `key` answers `first` on the first read and `then` after. */
-const twoFacedProxy = <T extends object>(
-  base: T,
-  key: string,
-  first: unknown,
-  then: unknown,
-): T => {
-  let reads = 0;
-  // A copy as the target: a frozen one could not answer differently (a Proxy invariant).
-  return new Proxy(
-    { ...base },
-    {
-      get: (target, k, receiver) =>
-        k === key ? (reads++ === 0 ? first : then) : (Reflect.get(target, k, receiver) as unknown),
-    },
-  );
-};
 
 const FLAG = "--dangerously-bypass-approvals-and-sandbox";
 
