@@ -23,6 +23,7 @@ import {
   type LifecycleDeps,
 } from "../../lib/shell/lifecycle.js";
 import { resumeLast } from "../../lib/shell/resume-last.js";
+import { runTurn } from "../../lib/shell/run.js";
 import {
   findSession,
   lastSession,
@@ -145,6 +146,33 @@ describe("forkThread over exec: the argv holds what was validated", () => {
         });
       });
     },
+  );
+});
+
+describe("forkThread over app-server: the thread forked is the one checked", () => {
+  it.concurrent(
+    "a two-faced threadId (getter and Proxy) forks the first answer",
+    async () => {
+      await withStubEnv(undefined, async (env) => {
+        const server = okOf(await openAppServer(env.codexOptions()));
+        try {
+          const transport = server.transport;
+          const parent = okOf(await runTurn(env.thread(), "parent", {}, { transport }));
+          const id = String(parent.thread.threadId);
+          for (const t of [
+            twoFaced(parent.thread, "threadId", id, UNKNOWN_UUID),
+            twoFacedProxy(parent.thread, "threadId", id, UNKNOWN_UUID),
+          ]) {
+            const fork = okOf(await forkThread(t, {}, { transport }));
+            const record = okOf(await readThread(String(fork.threadId), {}, { transport }));
+            expect(record.thread.forkedFromId).toBe(id);
+          }
+        } finally {
+          await server.close();
+        }
+      });
+    },
+    120_000,
   );
 });
 
