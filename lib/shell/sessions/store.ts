@@ -17,7 +17,6 @@ import {
   type SessionProblem,
 } from "../../core/errors/index.js";
 import {
-  DEFAULT_INPUT_LIMITS,
   resolveInputLimits,
   type InputLimits,
   type ResolvedInputLimits,
@@ -187,5 +186,3 @@ export const takeOptions = <O extends object>(
   }
   return ok({ options: taken.value, limits: limits.value });
 };
-
-export { DEFAULT_INPUT_LIMITS };
