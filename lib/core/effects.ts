@@ -6,6 +6,7 @@
  * once and means the same everywhere.
  */
 import type { TokenPolicy } from "./continuation.js";
+import type { InputLimits } from "./limits.js";
 import type { TelemetrySink } from "./telemetry.js";
 
 /** The effects an entry point may be given, all optional. */
@@ -27,6 +28,11 @@ export interface Effects extends TokenPolicy {
   readonly acceptLegacyTokens?: boolean;
   /** Refuse to resume a thread that carries no continuation token. */
   readonly requireToken?: boolean;
+  /**
+   * Bounds on the caller's values (lengths, sizes, depth), checked before they are read; each
+   * one left out keeps its default (see InputLimits). Bad limits are `InvalidOptions`.
+   */
+  readonly limits?: InputLimits;
 }
 
 /** The continuation-token part of the effects: the secret and the policy. */

@@ -9,7 +9,7 @@
 import * as t from "io-ts";
 import { ok, type Result } from "neverthrow";
 import { closed } from "./decoding/decode.js";
-import { parseWith, type ThreadError } from "./errors/index.js";
+import { parseWith, type DecodingError } from "./errors/index.js";
 import { DEFAULT_INPUT_LIMITS } from "./decoding/bounds.js";
 
 export { DEFAULT_INPUT_LIMITS };
@@ -54,7 +54,7 @@ export type ResolvedInputLimits = Readonly<Required<InputLimits>>;
 export const resolveInputLimits = (
   limits: unknown,
   path: string,
-): Result<ResolvedInputLimits, ThreadError> => {
+): Result<ResolvedInputLimits, DecodingError<"InvalidOptions" | "InvalidApiKey">> => {
   if (limits === undefined) return ok(DEFAULT_INPUT_LIMITS);
   return parseWith(InputLimits, limits, path, "InvalidOptions", "invalid limits").map((given) =>
     Object.freeze({ ...DEFAULT_INPUT_LIMITS, ...given }),

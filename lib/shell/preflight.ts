@@ -8,7 +8,13 @@ import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { errAsync, okAsync, ResultAsync } from "neverthrow";
-import { codexNotFound, invalidAt, type TurnError } from "../core/errors/index.js";
+import {
+  codexNotFound,
+  invalidAt,
+  type DecodingError,
+  type ShellError,
+  type TurnError,
+} from "../core/errors/index.js";
 import type { Input } from "../core/input.js";
 import type { Thread } from "../core/thread.js";
 import { codeOf } from "./sessions/store.js";
@@ -31,8 +37,18 @@ type Problem = {
   readonly missingBinary?: true;
 } | null;
 
-const invalid = (path: string, message: string): TurnError =>
+const invalid = (path: string, message: string): DecodingError<"InvalidOptions"> =>
   invalidAt("InvalidOptions", path, "invalid options", message);
+
+/** What a binary that cannot be run is: `CodexNotFound` when missing, else `InvalidOptions`. */
+export type BinaryProblem =
+  DecodingError<"InvalidOptions"> | Extract<ShellError, { readonly _tag: "CodexNotFound" }>;
+
+/** The error of a problem found. */
+const errorOf = (problem: NonNullable<Problem>): BinaryProblem =>
+  problem.missingBinary === true
+    ? codexNotFound(problem.path, problem.message)
+    : invalid(problem.path, problem.message);
 
 /** What is wrong with `p` as a folder or file the CLI reads, or null when it is one. */
 const checkReadable = async (
@@ -105,10 +121,19 @@ export const preflight = (request: PreflightRequest): ResultAsync<void, TurnErro
     return null;
   };
   return ResultAsync.fromSafePromise(run()).andThen((problem) =>
-    problem === null
-      ? okAsync(undefined)
-      : problem.missingBinary === true
-        ? errAsync<void, TurnError>(codexNotFound(problem.path, problem.message))
-        : errAsync(invalid(problem.path, problem.message)),
+    problem === null ? okAsync(undefined) : errAsync<void, TurnError>(errorOf(problem)),
   );
 };
+
+/**
+ * Refuses, before it is spawned, a binary that cannot be run: the same check (and the same
+ * typed error at the same path) as a turn's, for the calls that run the CLI on their own (the
+ * lifecycle calls' CLI path). `binary.path` names where it was given.
+ */
+export const preflightBinary = (binary: {
+  readonly path: string;
+  readonly file: string;
+}): ResultAsync<void, BinaryProblem> =>
+  ResultAsync.fromSafePromise(checkExecutable(binary.path, binary.file)).andThen((problem) =>
+    problem === null ? okAsync(undefined) : errAsync(errorOf(problem)),
+  );

@@ -32,18 +32,19 @@ import type { ObservedSession } from "../core/resume-validator.js";
 import {
   aborted,
   decodingError,
+  parseWith,
   sessionNotFound,
   sessionUnreadable,
   type SessionError,
   type SessionProblem,
 } from "../core/errors/index.js";
-import { parseThreadId } from "../core/thread-id.js";
-import { snapshotOptions } from "../core/decoding/snapshot.js";
+import { ThreadId } from "../core/thread-id.js";
 import {
   concurrencyOf,
   nonEmpty,
   sessionsDir,
   storeUnreadable,
+  takeOptions,
   type SessionListing,
   type SessionReadOptions,
   type SessionStoreOptions,
@@ -100,9 +101,9 @@ const settle = <A>(
 export const listSessions = (
   optsArg: SessionStoreOptions = {},
 ): ResultAsync<SessionListing, SessionError> => {
-  const taken = snapshotOptions<SessionStoreOptions>(optsArg, "opts");
+  const taken = takeOptions<SessionStoreOptions>(optsArg, "opts");
   if (taken.isErr()) return errAsync(taken.error);
-  const opts: SessionStoreOptions = taken.value;
+  const opts: SessionStoreOptions = taken.value.options;
   const dir = sessionsDir(opts);
   return settle(
     async () => {
@@ -143,14 +144,15 @@ export const listSessions = (
  */
 export const readSession = (
   path: string,
-  optsArg: SessionReadOptions & Pick<SessionStoreOptions, "signal"> = {},
+  optsArg: SessionReadOptions & Pick<SessionStoreOptions, "signal" | "limits"> = {},
 ): ResultAsync<SessionSummary, SessionError> => {
-  const taken = snapshotOptions<SessionReadOptions & Pick<SessionStoreOptions, "signal">>(
+  const taken = takeOptions<SessionReadOptions & Pick<SessionStoreOptions, "signal">>(
     optsArg,
     "opts",
+    [[path, "path"]],
   );
   if (taken.isErr()) return errAsync(taken.error);
-  const opts: SessionReadOptions & Pick<SessionStoreOptions, "signal"> = taken.value;
+  const opts: SessionReadOptions & Pick<SessionStoreOptions, "signal"> = taken.value.options;
   return settle(
     async () => {
       if (typeof path !== "string" || path === "")
@@ -179,23 +181,22 @@ export const findSession = (
   threadId: string,
   optsArg: SessionStoreOptions & SessionReadOptions = {},
 ): ResultAsync<SessionSummary, SessionError> => {
-  const taken = snapshotOptions<SessionStoreOptions & SessionReadOptions>(optsArg, "opts");
+  const taken = takeOptions<SessionStoreOptions & SessionReadOptions>(optsArg, "opts");
   if (taken.isErr()) return errAsync(taken.error);
-  const opts: SessionStoreOptions & SessionReadOptions = taken.value;
-  const id = parseThreadId(threadId);
-  if (id.isErr()) {
-    const e = id.error;
+  const opts: SessionStoreOptions & SessionReadOptions = taken.value.options;
+  const id = parseWith(
+    ThreadId,
+    threadId,
+    "threadId",
+    "InvalidThreadId",
+    "invalid thread id",
+    taken.value.limits,
+  );
+  // An id is one value: whatever is wrong inside it, the error is at `threadId`.
+  if (id.isErr())
     return errAsync(
-      e._tag === "InvalidThreadId"
-        ? e
-        : decodingError(
-            "InvalidThreadId",
-            "threadId",
-            "invalid thread id",
-            "issues" in e ? e.issues : [],
-          ),
+      decodingError("InvalidThreadId", "threadId", "invalid thread id", id.error.issues),
     );
-  }
   const dir = sessionsDir(opts);
   return settle(
     async () => {
@@ -248,9 +249,9 @@ export const findSession = (
 export const lastSession = (
   optsArg: SessionStoreOptions & { readonly cwd?: string } = {},
 ): ResultAsync<SessionSummary, SessionError> => {
-  const taken = snapshotOptions<SessionStoreOptions & { readonly cwd?: string }>(optsArg, "opts");
+  const taken = takeOptions<SessionStoreOptions & { readonly cwd?: string }>(optsArg, "opts");
   if (taken.isErr()) return errAsync(taken.error);
-  const opts: SessionStoreOptions & { readonly cwd?: string } = taken.value;
+  const opts: SessionStoreOptions & { readonly cwd?: string } = taken.value.options;
   const dir = sessionsDir(opts);
   const cwd = nonEmpty(opts.cwd) ? resolve(opts.cwd) : null;
   return settle(
@@ -314,7 +315,7 @@ export const observeSession = (
   threadId: string,
   opts: SessionStoreOptions = {},
 ): ResultAsync<ObservedSession, SessionError> => {
-  const taken = snapshotOptions<SessionStoreOptions>(opts, "opts");
+  const taken = takeOptions<SessionStoreOptions>(opts, "opts");
   if (taken.isErr()) return errAsync(taken.error);
-  return findSession(threadId, { ...taken.value, scan: "full" }).map(observedFrom);
+  return findSession(threadId, { ...taken.value.options, scan: "full" }).map(observedFrom);
 };

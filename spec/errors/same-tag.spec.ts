@@ -177,6 +177,28 @@ const TABLE: ReadonlyArray<{
       runStreamed: () => runStreamed(good(), untyped(42), {}, { transport: counting }).outcome,
     },
   },
+  // A secret that is not a non-empty string: refused before any transport starts (the counting
+  // transport stays at 0) and before any lifecycle call runs anything.
+  ...([5, "", null, {}] as const).map((secret) => ({
+    input: `deps.secret = ${JSON.stringify(secret)}`,
+    expected: { _tag: "InvalidOptions", path: "deps.secret" },
+    calls: {
+      runTurn: () => runTurn(good(), "hi", {}, { transport: counting, secret: untyped(secret) }),
+      runStreamed: () =>
+        runStreamed(good(), "hi", {}, { transport: counting, secret: untyped(secret) }).outcome,
+      forkThread: () =>
+        forkThread(
+          resumeThread(ID)._unsafeUnwrap(),
+          {},
+          {
+            codexPath: MISSING,
+            secret: untyped(secret),
+          },
+        ),
+      archiveThread: () => archiveThread(ID, { codexPath: MISSING, secret: untyped(secret) }),
+      listThreads: () => listThreads({}, { codexPath: MISSING, secret: untyped(secret) }),
+    },
+  })),
 ];
 
 describe.each(TABLE.map((row) => [row.input, row] as const))("%s", (_, row) => {

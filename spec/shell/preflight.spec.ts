@@ -8,9 +8,11 @@
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 
 import { startThread, type Thread } from "../../lib/core/thread.js";
+import { forkThread } from "../../lib/shell/lifecycle.js";
 import { runStreamed, runTurn, type RunDeps } from "../../lib/shell/run.js";
 import { fake, readLog, withStubEnv, type StubEnv } from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
+import { twoFaced, twoFacedProxy } from "../support/two-faced.js";
 import { untyped } from "../support/untyped.js";
 import type { TurnInput } from "../../lib/core/input.js";
 
@@ -32,7 +34,19 @@ const threadWith = (
 
 const noObserve: RunDeps = { observe: false };
 
-describe("refused before any process starts", () => {
+type Run = (
+  thread: Thread,
+  input: TurnInput,
+  deps: RunDeps,
+) => ReturnType<typeof runTurn> | Awaited<ReturnType<typeof runTurn>>;
+
+/** Both ways of running a turn: each must refuse the same inputs the same way. */
+const RUNS: Array<[string, Run]> = [
+  ["runTurn", (thread, input, deps) => runTurn(thread, input, {}, deps)],
+  ["runStreamed", (thread, input, deps) => runStreamed(thread, input, {}, deps).outcome],
+];
+
+describe.each(RUNS)("%s: refused before any process starts", (_name, runOne) => {
   it.concurrent(
     "working directory, additional directories, input, images: typed errors at their paths, no request",
     async () => {
@@ -82,13 +96,13 @@ describe("refused before any process starts", () => {
           ],
         ];
         for (const [thread, input, path, message] of cases) {
-          const e = errOf(await runTurn(thread, input, {}, noObserve), path);
+          const e = errOf(await runOne(thread, input, noObserve), path);
           expect(e).toMatchObject({ _tag: "InvalidOptions", path });
           expect(e.message).toMatch(message);
         }
         expect(env.stub.requests).toHaveLength(0);
         // The control: the same thread and a real prompt do reach the model.
-        okOf(await runTurn(threadWith(env), "hi", {}, noObserve));
+        okOf(await runOne(threadWith(env), "hi", noObserve));
         expect(env.stub.requests).toHaveLength(1);
       });
     },
@@ -112,15 +126,13 @@ describe("refused before any process starts", () => {
           [env.scratch.file("missing-codex"), /codex binary not found/, "CodexNotFound"],
         ] as const) {
           const thread = threadWith(env, {}, { codexPathOverride: bin }, { FAKE_CODEX_LOG: log });
-          const e = errOf(await runTurn(thread, "hi", {}, noObserve), bin);
+          const e = errOf(await runOne(thread, "hi", noObserve), bin);
           expect(e).toMatchObject({ _tag: tag, path: "codexOptions.codexPathOverride" });
           expect(e.message).toContain(bin);
           expect(e.message).toMatch(message);
         }
         // deps.codexPath is checked the same way, at its own path.
-        const e = errOf(
-          await runTurn(threadWith(env), "hi", {}, { ...noObserve, codexPath: plain }),
-        );
+        const e = errOf(await runOne(threadWith(env), "hi", { ...noObserve, codexPath: plain }));
         expect(e).toMatchObject({ _tag: "InvalidOptions", path: "deps.codexPath" });
         // A missing working directory starts no binary either (the recorder logs every start).
         const recorded = threadWith(
@@ -129,7 +141,7 @@ describe("refused before any process starts", () => {
           { codexPathOverride: RECORDER },
           { FAKE_CODEX_LOG: log },
         );
-        errOf(await runTurn(recorded, "hi", {}, noObserve));
+        errOf(await runOne(recorded, "hi", noObserve));
         expect(readLog(log)).toEqual([]);
         expect(env.stub.requests).toHaveLength(0);
         // The control: the recorder does record a turn it is allowed to run.
@@ -139,45 +151,13 @@ describe("refused before any process starts", () => {
           { codexPathOverride: RECORDER },
           { FAKE_CODEX_LOG: log },
         );
-        okOf(await runTurn(control, "hi", {}, noObserve));
+        okOf(await runOne(control, "hi", noObserve));
         expect(readLog(log)).toHaveLength(1);
       });
     },
     120_000,
   );
 });
-
-/** An object whose `key` answers `first` on the first read and `then` on every later one. */
-const twoFaced = <T extends object>(base: T, key: string, first: unknown, then: unknown): T => {
-  let reads = 0;
-  const copy = (Array.isArray(base) ? [...(base as unknown[])] : { ...base }) as Record<
-    string,
-    unknown
-  >;
-  delete copy[key];
-  return Object.defineProperty(copy, key, {
-    enumerable: true,
-    get: () => (reads++ === 0 ? first : then),
-  }) as T;
-};
-
-/** A Proxy over `base` whose `key` answers `first` on the first read and `then` after. */
-const twoFacedProxy = <T extends object>(
-  base: T,
-  key: string,
-  first: unknown,
-  then: unknown,
-): T => {
-  let reads = 0;
-  // A copy as the target: a frozen one could not answer differently (a Proxy invariant).
-  return new Proxy(
-    { ...base },
-    {
-      get: (target, k, receiver) =>
-        k === key ? (reads++ === 0 ? first : then) : (Reflect.get(target, k, receiver) as unknown),
-    },
-  );
-};
 
 const FLAG = "--dangerously-bypass-approvals-and-sandbox";
 
@@ -304,11 +284,12 @@ describe("what was validated is what runs", () => {
           [base, untyped(huge()), "input"],
         ];
         for (const [thread, input, path] of cases)
-          expect(errOf(await runTurn(thread, input, {}, noObserve))).toMatchObject({
-            // A thread argument that does not decode is not a Thread; a bad input is bad options.
-            _tag: path.startsWith("thread") ? "NotAThread" : "InvalidOptions",
-            path,
-          });
+          for (const [, runOne] of RUNS)
+            expect(errOf(await runOne(thread, input, noObserve))).toMatchObject({
+              // A thread argument that does not decode is not a Thread; a bad input is bad options.
+              _tag: path.startsWith("thread") ? "NotAThread" : "InvalidOptions",
+              path,
+            });
         expect(env.stub.requests).toHaveLength(0);
       });
     },
@@ -321,16 +302,62 @@ describe("what was validated is what runs", () => {
       },
     }) as RunDeps;
     await withStubEnv(undefined, async (env) => {
-      let thrown: unknown = null;
-      let result: Awaited<ReturnType<typeof runTurn>> | null = null;
-      try {
-        result = await runTurn(threadWith(env), "hi", {}, deps);
-      } catch (e) {
-        thrown = e;
+      for (const [, runOne] of RUNS) {
+        let thrown: unknown = null;
+        let result: Awaited<ReturnType<typeof runTurn>> | null = null;
+        try {
+          result = await runOne(threadWith(env), "hi", deps);
+        } catch (e) {
+          thrown = e;
+        }
+        expect(thrown).toBeNull();
+        expect(errOf(result!)).toMatchObject({ _tag: "InvalidOptions", path: "deps" });
       }
-      expect(thrown).toBeNull();
-      expect(errOf(result!)).toMatchObject({ _tag: "InvalidOptions", path: "deps" });
       expect(env.stub.requests).toHaveLength(0);
     });
   });
+});
+
+describe("forkThread over exec: the binary is checked before it is spawned", () => {
+  it.concurrent(
+    "a codexPathOverride or deps.codexPath that cannot run: the same typed error as a turn's",
+    async () => {
+      await withStubEnv(undefined, async (env) => {
+        const log = env.scratch.file("invocations.jsonl");
+        const plain = env.scratch.file("codex-not-executable");
+        await writeFile(plain, "#!/bin/sh\necho hi\n");
+        await chmod(plain, 0o644);
+        const folder = env.scratch.file("a-folder");
+        await mkdir(folder);
+        const started = (codexOptions: Record<string, unknown>): Thread =>
+          untyped({
+            ...threadWith(env, {}, codexOptions, { FAKE_CODEX_LOG: log }),
+            threadId: "0199a0f0-0000-7000-8000-00000000fa4e",
+          });
+        for (const [bin, message, tag] of [
+          [plain, /is not executable/, "InvalidOptions"],
+          [folder, /is not a file/, "InvalidOptions"],
+          [env.scratch.file("missing-codex"), /codex binary not found/, "CodexNotFound"],
+        ] as const) {
+          const viaOptions = errOf(await forkThread(started({ codexPathOverride: bin })), bin);
+          // The same error runTurn gives for the same binary.
+          const turn = errOf(
+            await runTurn(started({ codexPathOverride: bin }), "hi", {}, noObserve),
+          );
+          expect(viaOptions).toEqual(turn);
+          expect(viaOptions).toMatchObject({ _tag: tag, path: "codexOptions.codexPathOverride" });
+          expect(viaOptions.message).toContain(bin);
+          expect(viaOptions.message).toMatch(message);
+          const viaDeps = errOf(await forkThread(started({}), {}, { codexPath: bin }), bin);
+          expect(viaDeps).toMatchObject({ _tag: tag, path: "deps.codexPath" });
+        }
+        expect(readLog(log)).toEqual([]);
+        expect(env.stub.requests).toHaveLength(0);
+        // The control: the recorder, allowed to run, is run.
+        okOf(await forkThread(started({ codexPathOverride: RECORDER })));
+        expect(readLog(log)).toHaveLength(1);
+      });
+    },
+    120_000,
+  );
 });

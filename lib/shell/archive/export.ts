@@ -21,12 +21,13 @@ import {
   invalidRollout,
   archiveConflict,
   invalidArchive,
+  parseWith,
 } from "../../core/errors/index.js";
 import { encodeBytes } from "../../core/archive-bytes.js";
 import { positionAfter, positionOfWhole } from "../../core/archive-position.js";
 import { decodeAll } from "../../core/decoding/decode.js";
 import type { SessionError } from "../../core/errors/index.js";
-import { parseThreadId } from "../../core/thread-id.js";
+import { ThreadId } from "../../core/thread-id.js";
 import { findSession, resolveCodexHome, type SessionStoreOptions } from "../sessions.js";
 import { createSHA256, finish, hashPrefix, resumed } from "./hash.js";
 import {
@@ -40,7 +41,7 @@ import {
 } from "./io.js";
 
 /** Options of {@link exportSession}: where the store is, and what the receiver already holds. */
-export interface ExportOptions extends Pick<SessionStoreOptions, "codexHome" | "env"> {
+export interface ExportOptions extends Pick<SessionStoreOptions, "codexHome" | "env" | "limits"> {
   /**
    * A point the receiver already holds — the previous archive, its end point, or a bare
    * `{ length, digest? }` — to export only the bytes appended since. With an archive or a
@@ -117,21 +118,25 @@ const exportSessionUnguarded = (
   threadId: string,
   options: ExportOptions = {},
 ): ResultAsync<SessionArchive, SessionError> => {
-  const id = parseThreadId(threadId);
+  const taken = readOptions(options);
+  if (taken.isErr()) return errAsync(taken.error);
+  const { options: o, limits } = taken.value;
+  const id = parseWith(
+    ThreadId,
+    threadId,
+    "threadId",
+    "InvalidThreadId",
+    "invalid thread id",
+    limits,
+  );
+  // An id is one value: whatever is wrong inside it, the error is at `threadId`.
   if (id.isErr())
     return errAsync(
-      decodingError(
-        "InvalidThreadId",
-        "threadId",
-        "invalid thread id",
-        "issues" in id.error ? id.error.issues : [],
-      ),
+      decodingError("InvalidThreadId", "threadId", "invalid thread id", id.error.issues),
     );
-  const o = readOptions(options);
-  if (o === null) return errAsync(optionIssue("options", "must be an object"));
   let since: ArchiveSince | undefined;
   if (o["since"] !== undefined) {
-    const s = decodeAll(ArchiveSince, o["since"], "options.since");
+    const s = decodeAll(ArchiveSince, o["since"], "options.since", limits);
     if (isLeft(s)) return errAsync(invalidArchive(s.left));
     since = s.right;
     if ("threadId" in since && since.threadId !== id.value)

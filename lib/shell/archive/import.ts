@@ -32,7 +32,7 @@ import {
 } from "./io.js";
 
 /** Options of {@link importSession}: where the store is, and how hard to check the local base. */
-export interface ImportOptions extends Pick<SessionStoreOptions, "codexHome" | "env"> {
+export interface ImportOptions extends Pick<SessionStoreOptions, "codexHome" | "env" | "limits"> {
   /**
    * How a delta's base is recognised in the local rollout: `"tail"` (default) by its length
    * and the digest of the last 4 KiB before it (O(1)); `"full"` rehashes the local bytes.
@@ -83,10 +83,12 @@ const importSessionUnguarded = (
   archive: unknown,
   options: ImportOptions = {},
 ): ResultAsync<SessionSummary, SessionError> => {
+  // With `limits`, the archive is checked against them too (before it is decoded).
+  const taken = readOptions(options, [[archive, "archive"]]);
+  if (taken.isErr()) return errAsync(taken.error);
+  const o = taken.value.options;
   const a = decodeArchive(archive);
   if (a.isErr()) return errAsync(a.error);
-  const o = readOptions(options);
-  if (o === null) return errAsync(optionIssue("options", "must be an object"));
   const verify = o["verify"] ?? "tail";
   if (verify !== "tail" && verify !== "full")
     return errAsync(optionIssue("options.verify", 'must be "tail" or "full"'));

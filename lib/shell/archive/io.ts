@@ -16,6 +16,7 @@ import {
 import { isRecord } from "../../core/decoding/decode.js";
 import type { SessionError } from "../../core/errors/index.js";
 import type { SessionStoreOptions } from "../sessions.js";
+import { takeOptions, type Taken } from "../sessions/store.js";
 
 /** The system error code of a thrown value (`ENOENT` …), or null. */
 export const codeOf = (e: unknown): string | null => {
@@ -80,21 +81,30 @@ export const settle = <A>(
     })(),
   );
 
-/** The store options (`codexHome`, `env`) among options read once. */
-export const storeOptions = (o: Record<string, unknown>): SessionStoreOptions => ({
-  ...(typeof o["codexHome"] === "string" ? { codexHome: o["codexHome"] } : {}),
-  ...(isRecord(o["env"]) ? { env: o["env"] as Record<string, string | undefined> } : {}),
-});
+/** The store options (`codexHome`, `env`) among options read once (`env`: its strings). */
+export const storeOptions = (o: Readonly<Record<string, unknown>>): SessionStoreOptions => {
+  const env = o["env"];
+  const strings: Record<string, string> = {};
+  if (isRecord(env))
+    for (const [k, v] of Object.entries(env)) if (typeof v === "string") strings[k] = v;
+  return {
+    ...(typeof o["codexHome"] === "string" ? { codexHome: o["codexHome"] } : {}),
+    ...(isRecord(env) ? { env: strings } : {}),
+  };
+};
 
-/** Reads the caller's options once, into a plain record (never a getter twice); null if unusable. */
-export const readOptions = (u: unknown): Record<string, unknown> | null => {
-  if (u === undefined || u === null) return {};
-  if (!isRecord(u)) return null;
-  try {
-    return { ...u };
-  } catch {
-    return null;
-  }
+/**
+ * Reads the caller's options once, deeply (a snapshot: a getter is read once, and `env` is a
+ * copy too), checked against their `limits`; the error of options that are not an object, or
+ * of bad limits or a value over one.
+ */
+export const readOptions = (
+  u: unknown,
+  also: ReadonlyArray<readonly [unknown, string]> = [],
+): Result<Taken<Record<string, unknown>>, SessionError> => {
+  if (u !== undefined && u !== null && !isRecord(u))
+    return err(optionIssue("options", "must be an object"));
+  return takeOptions<Record<string, unknown>>(u, "options", also);
 };
 
 /** An `InvalidArchive` error for one bad option. */

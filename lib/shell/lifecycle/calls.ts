@@ -1,6 +1,8 @@
 /**
  * The lifecycle calls on a thread id: archive, unarchive, delete (app-server or CLI) and list,
- * read, name (app-server only; `Unsupported` otherwise).
+ * read, name (app-server only; `Unsupported` otherwise). Each reads its deps once
+ * (`./deps.ts`), decodes its other arguments once (bounded by `deps.limits`), and uses only
+ * what it decoded.
  */
 import { errAsync, type ResultAsync } from "neverthrow";
 import { unsupported, type TransportError } from "../../core/errors/index.js";
@@ -15,6 +17,7 @@ import {
 import type { Link } from "../app-server/link.js";
 import type { ThreadPage, ThreadRecord } from "../app-server/summary.js";
 import { cliThreadCommand } from "./cli.js";
+import { takeLifecycleDeps, type TakenDeps } from "./deps.js";
 import { invalid, ListQueryCodec, ReadOptionsCodec, ThreadName, threadIdOf } from "./inputs.js";
 import { NO_SERVER, observed, routeOf, type Op } from "./route.js";
 import type { LifecycleDeps, LifecycleError, ListThreadsQuery, ReadOptions } from "./types.js";
@@ -27,15 +30,18 @@ export const simple =
     onServer: (link: Link, id: string) => ResultAsync<void, TransportError>,
   ) =>
   (threadId: string, deps: LifecycleDeps = {}): ResultAsync<void, LifecycleError> => {
-    const id = threadIdOf(threadId);
+    const taken = takeLifecycleDeps(deps);
+    if (taken.isErr()) return errAsync(taken.error);
+    const d = taken.value;
+    const id = threadIdOf(threadId, "threadId", d.limits);
     if (id.isErr()) return errAsync(id.error);
-    return observed(op, id.value, deps ?? {}, () =>
-      routeOf(deps ?? {}).asyncAndThen((route): ResultAsync<void, LifecycleError> =>
+    return observed(op, id.value, d, () =>
+      routeOf(d).asyncAndThen((route): ResultAsync<void, LifecycleError> =>
         route.kind === "app-server"
           ? onServer(route.link, id.value)
           : route.kind === "other"
             ? errAsync(unsupported(`${command}Thread`, route.name, NO_SERVER))
-            : cliThreadCommand(command, id.value, deps ?? {}),
+            : cliThreadCommand(command, id.value, route.options, d),
       ),
     );
   };
@@ -52,7 +58,7 @@ export const deleteThread = simple("codex.thread.delete", "delete", deleteOnServ
 /** Runs `run` on the app-server; `Unsupported` on any other route. */
 export const serverOnly = <A>(
   operation: string,
-  deps: LifecycleDeps,
+  deps: TakenDeps,
   run: (link: Link) => ResultAsync<A, TransportError>,
 ): ResultAsync<A, LifecycleError> =>
   routeOf(deps).asyncAndThen((route): ResultAsync<A, LifecycleError> =>
@@ -74,10 +80,13 @@ export const listThreads = (
   query: ListThreadsQuery = {},
   deps: LifecycleDeps = {},
 ): ResultAsync<ThreadPage, LifecycleError> => {
-  const q = invalid(ListQueryCodec, query ?? {}, "query", "invalid list query");
+  const taken = takeLifecycleDeps(deps);
+  if (taken.isErr()) return errAsync(taken.error);
+  const d = taken.value;
+  const q = invalid(ListQueryCodec, query ?? {}, "query", "invalid list query", d.limits);
   if (q.isErr()) return errAsync(q.error);
-  return observed("codex.thread.list", null, deps ?? {}, () =>
-    serverOnly("listThreads", deps ?? {}, (link) => listOnServer(link, q.value)),
+  return observed("codex.thread.list", null, d, () =>
+    serverOnly("listThreads", d, (link) => listOnServer(link, q.value)),
   );
 };
 
@@ -87,12 +96,15 @@ export const readThread = (
   options: ReadOptions = {},
   deps: LifecycleDeps = {},
 ): ResultAsync<ThreadRecord, LifecycleError> => {
-  const id = threadIdOf(threadId);
+  const taken = takeLifecycleDeps(deps);
+  if (taken.isErr()) return errAsync(taken.error);
+  const d = taken.value;
+  const id = threadIdOf(threadId, "threadId", d.limits);
   if (id.isErr()) return errAsync(id.error);
-  const o = invalid(ReadOptionsCodec, options ?? {}, "options", "invalid read options");
+  const o = invalid(ReadOptionsCodec, options ?? {}, "options", "invalid read options", d.limits);
   if (o.isErr()) return errAsync(o.error);
-  return observed("codex.thread.read", id.value, deps ?? {}, () =>
-    serverOnly("readThread", deps ?? {}, (link) =>
+  return observed("codex.thread.read", id.value, d, () =>
+    serverOnly("readThread", d, (link) =>
       readOnServer(link, id.value, o.value.includeTurns === true),
     ),
   );
@@ -104,11 +116,14 @@ export const setThreadName = (
   name: string,
   deps: LifecycleDeps = {},
 ): ResultAsync<void, LifecycleError> => {
-  const id = threadIdOf(threadId);
+  const taken = takeLifecycleDeps(deps);
+  if (taken.isErr()) return errAsync(taken.error);
+  const d = taken.value;
+  const id = threadIdOf(threadId, "threadId", d.limits);
   if (id.isErr()) return errAsync(id.error);
-  const n = invalid(ThreadName, name, "name", "invalid thread name");
+  const n = invalid(ThreadName, name, "name", "invalid thread name", d.limits);
   if (n.isErr()) return errAsync(n.error);
-  return observed("codex.thread.name", id.value, deps ?? {}, () =>
-    serverOnly("setThreadName", deps ?? {}, (link) => nameOnServer(link, id.value, n.value)),
+  return observed("codex.thread.name", id.value, d, () =>
+    serverOnly("setThreadName", d, (link) => nameOnServer(link, id.value, n.value)),
   );
 };

@@ -4,20 +4,18 @@
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
+import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
 import { buildEnv, configArgs } from "../../core/argv.js";
-import {
-  execFailed,
-  parseWith,
-  threadNotFound,
-  timedOut as timedOutError,
-} from "../../core/errors/index.js";
-import { CodexOptions } from "../../core/options.js";
+import { execFailed, threadNotFound, timedOut as timedOutError } from "../../core/errors/index.js";
+import type { CodexOptions } from "../../core/options.js";
+import type { DeepReadonly } from "../../core/thread.js";
 import type { ThreadId } from "../../core/thread-id.js";
 import { resolveCodexBinary, type CodexBinary } from "../codex-binary.js";
 import { classifyExit, describeExit, secretsOf, spawnCli } from "../process/index.js";
+import { preflightBinary } from "../preflight.js";
 import { resolveCodexHome } from "../sessions.js";
-import type { LifecycleDeps, LifecycleError } from "./types.js";
+import type { TakenDeps } from "./deps.js";
+import type { LifecycleError } from "./types.js";
 
 /** How one CLI run ended, with its (capped) output; stderr redacted by the runner. */
 export interface CliRun {
@@ -27,8 +25,6 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** The longest a CLI call may take by default, in ms. */
-export const DEFAULT_TIMEOUT_MS = 60_000;
 const OUTPUT_CAP = 1024 * 1024;
 
 /** Runs the CLI once with empty stdin; output capped, stopped (politely) at the time-out. */
@@ -46,7 +42,7 @@ export const runCli = (
     secrets: ctx.secrets,
     stderrTailBytes: OUTPUT_CAP,
   });
-  if (spawned.isErr()) return Promise.resolve(err(spawned.error as LifecycleError));
+  if (spawned.isErr()) return Promise.resolve(err(spawned.error));
   const c = spawned.value;
   let stdout = "";
   let timedOut = false;
@@ -59,7 +55,7 @@ export const runCli = (
   });
   return c.done.then((end): Result<CliRun, LifecycleError> => {
     clearTimeout(timer);
-    if (end.spawnError !== null) return err(end.spawnError as LifecycleError);
+    if (end.spawnError !== null) return err(end.spawnError);
     if (timedOut)
       return err(
         timedOutError(
@@ -75,33 +71,36 @@ export const runCli = (
 /** What a CLI call runs with: the binary, the decoded options, the env and its secrets. */
 export interface CliContext {
   readonly binary: CodexBinary;
-  readonly options: CodexOptions;
+  readonly options: DeepReadonly<CodexOptions>;
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
 }
 
-/** The CLI context of a call: options decoded, binary resolved, env built. */
+/** The binary given for a call (the options' override wins), with where it was given. */
+const givenBinary = (
+  options: DeepReadonly<CodexOptions>,
+  deps: TakenDeps,
+): { readonly path: string; readonly file: string } | null =>
+  options.codexPathOverride !== undefined
+    ? { path: "codexOptions.codexPathOverride", file: options.codexPathOverride }
+    : deps.codexPath !== undefined
+      ? { path: "deps.codexPath", file: deps.codexPath }
+      : null;
+
+/**
+ * The CLI context of a call, from options decoded once and deps read once: a given binary
+ * checked before it is spawned (as a turn checks it), the binary resolved, the env built.
+ */
 export const cliContext = (
-  codexOptions: unknown,
-  deps: LifecycleDeps,
-): Result<CliContext, LifecycleError> => {
-  const o = parseWith(
-    CodexOptions,
-    codexOptions ?? {},
-    "codexOptions",
-    "InvalidOptions",
-    "invalid options",
-  );
-  if (o.isErr()) return err(o.error);
-  const options = o.value;
-  const binary = resolveCodexBinary(options.codexPathOverride ?? deps.codexPath);
-  if (binary.isErr()) return err(binary.error as LifecycleError);
-  const env = buildEnv(options, deps.processEnv ?? process.env, binary.value.pathDirs);
-  return ok({
-    binary: binary.value,
-    options,
-    env,
-    secrets: secretsOf(env, options),
+  options: DeepReadonly<CodexOptions>,
+  deps: TakenDeps,
+): ResultAsync<CliContext, LifecycleError> => {
+  const given = givenBinary(options, deps);
+  return (given === null ? okAsync(undefined) : preflightBinary(given)).andThen(() => {
+    const binary = resolveCodexBinary(given?.file);
+    if (binary.isErr()) return errAsync(binary.error);
+    const env = buildEnv(options, deps.processEnv ?? process.env, binary.value.pathDirs);
+    return okAsync({ binary: binary.value, options, env, secrets: secretsOf(env, options) });
   });
 };
 
@@ -129,7 +128,7 @@ export const cliFailure = async (
 ): Promise<LifecycleError> => {
   const stderr = r.stderr; // redacted by the runner
   const classified = classifyExit(r, stderr, threadId, command);
-  if (classified !== null && classified._tag !== "ExecFailed") return classified as LifecycleError;
+  if (classified !== null && classified._tag !== "ExecFailed") return classified;
   // The CLI says only "failed to <op> session": a thread the store does not hold is not found.
   if (
     /no active or archived session found/i.test(stderr) ||
@@ -147,32 +146,33 @@ export const cliFailure = async (
   );
 };
 
-/** Runs `codex archive|unarchive|delete` on one thread. */
+/** Runs `codex archive|unarchive|delete` on one thread, with the call's decoded options. */
 export const cliThreadCommand = (
   command: "archive" | "unarchive" | "delete",
   threadId: ThreadId,
-  deps: LifecycleDeps,
-): ResultAsync<void, LifecycleError> => {
-  const ctx = cliContext(deps.codexOptions, deps);
-  if (ctx.isErr()) return errAsync(ctx.error);
-  const c = ctx.value;
-  const args = [
-    command,
-    ...(command === "delete" ? ["--force"] : []),
-    ...configArgs(c.options),
-    threadId,
-  ];
-  const folders =
-    command === "archive"
-      ? ["sessions"]
-      : command === "unarchive"
-        ? ["archived_sessions"]
-        : ["sessions", "archived_sessions"];
-  return new ResultAsync(
-    runCli(c, args, c.env, deps.timeoutMs ?? DEFAULT_TIMEOUT_MS).then(async (r) => {
-      if (r.isErr()) return err(r.error);
-      if (r.value.exitCode === 0) return ok(undefined);
-      return err(await cliFailure(c, command, r.value, threadId, folders));
-    }),
-  );
-};
+  options: CodexOptions,
+  deps: TakenDeps,
+): ResultAsync<void, LifecycleError> =>
+  cliContext(options, deps).andThen((c) => {
+    const args = [
+      command,
+      ...(command === "delete" ? ["--force"] : []),
+      ...configArgs(c.options),
+      threadId,
+    ];
+    const folders =
+      command === "archive"
+        ? ["sessions"]
+        : command === "unarchive"
+          ? ["archived_sessions"]
+          : ["sessions", "archived_sessions"];
+    return new ResultAsync(
+      runCli(c, args, c.env, deps.timeoutMs).then(
+        async (r): Promise<Result<void, LifecycleError>> => {
+          if (r.isErr()) return err(r.error);
+          if (r.value.exitCode === 0) return ok(undefined);
+          return err(await cliFailure(c, command, r.value, threadId, folders));
+        },
+      ),
+    );
+  });

@@ -5,96 +5,106 @@
  */
 import { err, errAsync, ResultAsync, type Result } from "neverthrow";
 import { buildExecCommand } from "../../core/argv.js";
-import { invalidAt, parseThreadArg, unsupported } from "../../core/errors/index.js";
+import { decodingError, invalidAt, parseWith, unsupported } from "../../core/errors/index.js";
 import { decodeEventLine } from "../../core/events.js";
 import { forkedThread } from "../../core/fork.js";
 import { Thread } from "../../core/thread.js";
-import { parseThreadId, type ThreadId } from "../../core/thread-id.js";
+import type { ThreadId } from "../../core/thread-id.js";
 import { forkOnServer } from "../app-server/lifecycle.js";
 import { readForkFacts, type LocateRollout } from "../fork-facts.js";
 import { findSession } from "../sessions.js";
-import { cliContext, cliFailure, DEFAULT_TIMEOUT_MS, runCli } from "./cli.js";
-import { ForkOptionsCodec, invalid, secretOf, threadIdOf } from "./inputs.js";
+import { cliContext, cliFailure, runCli } from "./cli.js";
+import { takeLifecycleDeps, type TakenDeps } from "./deps.js";
+import { ForkOptionsCodec, invalid, threadIdOf } from "./inputs.js";
 import { NO_SERVER, observed, routeOf } from "./route.js";
 import type { ForkOptions, LifecycleDeps, LifecycleError } from "./types.js";
 
-/** Forks through the CLI: `codex exec … fork <id>` with no prompt; the fork's id from its `thread.started`. */
+/**
+ * Forks through the CLI: `codex exec … fork <id>` with no prompt; the fork's id from its
+ * `thread.started`. `thread` is the decoded parent (never the caller's object), `deps` as read once.
+ */
 export const cliFork = (
   thread: Thread,
   threadId: ThreadId,
-  deps: LifecycleDeps,
-  secret: string | undefined,
-): ResultAsync<Thread, LifecycleError> => {
-  const ctx = cliContext(thread.codexOptions, deps);
-  if (ctx.isErr()) return errAsync(ctx.error);
-  const c = ctx.value;
-  const command = buildExecCommand({
-    codexOptions: thread.codexOptions,
-    threadOptions: thread.threadOptions,
-    threadId: null,
-    input: { prompt: "", images: [] },
-    turnOptions: {},
-    outputSchemaFile: null,
-    processEnv: deps.processEnv ?? process.env,
-    pathDirs: c.binary.pathDirs,
+  deps: TakenDeps,
+): ResultAsync<Thread, LifecycleError> =>
+  cliContext(thread.codexOptions, deps).andThen((c) => {
+    const command = buildExecCommand({
+      codexOptions: thread.codexOptions,
+      threadOptions: thread.threadOptions,
+      threadId: null,
+      input: { prompt: "", images: [] },
+      turnOptions: {},
+      outputSchemaFile: null,
+      processEnv: deps.processEnv ?? process.env,
+      pathDirs: c.binary.pathDirs,
+    });
+    return new ResultAsync(
+      runCli(c, [...command.args, "fork", threadId], command.env, deps.timeoutMs).then(
+        async (r): Promise<Result<Thread, LifecycleError>> => {
+          if (r.isErr()) return err(r.error);
+          const started = r.value.stdout
+            .split("\n")
+            .map((l) => (l.trim() === "" ? null : decodeEventLine(l)))
+            .flatMap((e) =>
+              e !== null && e.isOk() && e.value.type === "thread.started"
+                ? [e.value.thread_id]
+                : [],
+            )[0];
+          if (r.value.exitCode !== 0 || started === undefined)
+            return err(
+              await cliFailure(c, "exec fork", r.value, threadId, [
+                "sessions",
+                "archived_sessions",
+              ]),
+            );
+          const forkId = threadIdOf(started, "thread.started.thread_id");
+          if (forkId.isErr()) return err(forkId.error);
+          // The store the CLI wrote to: the one its environment names.
+          const locate: LocateRollout = (id) =>
+            findSession(id, { env: c.env, scan: "tail" }).match(
+              (s) => s.path,
+              () => null,
+            );
+          const facts = await readForkFacts(
+            await locate(forkId.value),
+            locate,
+            thread.cumulativeUsage ?? null, // a whole-thread fork: its history is the parent's
+          );
+          return forkedThread(thread, forkId.value, facts, deps.secret).mapErr(
+            (e): LifecycleError =>
+              decodingError(
+                "InvalidThreadId",
+                "thread.started.thread_id",
+                `the fork cannot be a Thread: ${e.message}`,
+                "issues" in e ? e.issues : [],
+              ),
+          );
+        },
+      ),
+    );
   });
-  return new ResultAsync(
-    runCli(
-      c,
-      [...command.args, "fork", threadId],
-      command.env,
-      deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    ).then(async (r): Promise<Result<Thread, LifecycleError>> => {
-      if (r.isErr()) return err(r.error);
-      const started = r.value.stdout
-        .split("\n")
-        .map((l) => (l.trim() === "" ? null : decodeEventLine(l)))
-        .flatMap((e) =>
-          e !== null && e.isOk() && e.value.type === "thread.started" ? [e.value.thread_id] : [],
-        )[0];
-      if (r.value.exitCode !== 0 || started === undefined)
-        return err(
-          await cliFailure(c, "exec fork", r.value, threadId, ["sessions", "archived_sessions"]),
-        );
-      const forkId = parseThreadId(started, "thread.started.thread_id");
-      if (forkId.isErr()) return err(forkId.error as LifecycleError);
-      // The store the CLI wrote to: the one its environment names.
-      const locate: LocateRollout = (id) =>
-        findSession(id, { env: c.env, scan: "tail" }).match(
-          (s) => s.path,
-          () => null,
-        );
-      const facts = await readForkFacts(
-        await locate(forkId.value),
-        locate,
-        thread.cumulativeUsage ?? null, // a whole-thread fork: its history is the parent's
-      );
-      return forkedThread(thread, forkId.value, facts, secret).mapErr((e): LifecycleError => ({
-        _tag: "InvalidThreadId",
-        path: "thread.started.thread_id",
-        message: `the fork cannot be a Thread: ${e.message}`,
-        issues: "issues" in e ? e.issues : [],
-      }));
-    }),
-  );
-};
 
 /**
  * Forks `thread` into a new thread whose history is the parent's (through `lastTurnId` when
  * given — app-server only); the parent is untouched. Returns the new Thread value: the same
  * options, the fork's id, the usage of its history (so its first turn reports its own usage)
  * and a continuation token for its position, signed with `deps.secret` when given (so its first
- * turn is validated like any other). Never throws.
+ * turn is validated like any other). The thread, the options and the deps are each read once;
+ * only what was decoded is used (sent to the server, or put in the CLI's argv). Never throws.
  */
 export const forkThread = (
   thread: Thread,
   options: ForkOptions = {},
   deps: LifecycleDeps = {},
 ): ResultAsync<Thread, LifecycleError> => {
-  const parent = parseThreadArg(Thread, thread);
-  if (parent.isErr()) return errAsync(parent.error);
-  const id = threadIdOf(thread.threadId);
-  if (id.isErr() || thread.threadId === null)
+  const taken = takeLifecycleDeps(deps);
+  if (taken.isErr()) return errAsync(taken.error);
+  const d = taken.value;
+  const decoded = parseWith(Thread, thread, "thread", "NotAThread", "not a Thread", d.limits);
+  if (decoded.isErr()) return errAsync(decoded.error);
+  const parent = decoded.value;
+  if (parent.threadId === null)
     return errAsync(
       invalidAt(
         "InvalidThreadId",
@@ -103,20 +113,24 @@ export const forkThread = (
         "expected a thread id, got null",
       ),
     );
-  const opts = invalid(ForkOptionsCodec, options ?? {}, "options", "invalid fork options");
+  const threadId = parent.threadId;
+  const opts = invalid(
+    ForkOptionsCodec,
+    options ?? {},
+    "options",
+    "invalid fork options",
+    d.limits,
+  );
   if (opts.isErr()) return errAsync(opts.error);
-  const secret = secretOf(deps);
-  if (secret.isErr()) return errAsync(secret.error);
-  const threadId = id.value;
   const lastTurnId = opts.value.lastTurnId;
   return observed(
     "codex.thread.fork",
     threadId,
-    deps,
+    d,
     () =>
-      routeOf(deps).asyncAndThen((route): ResultAsync<Thread, LifecycleError> => {
+      routeOf(d).asyncAndThen((route): ResultAsync<Thread, LifecycleError> => {
         if (route.kind === "app-server")
-          return forkOnServer(route.link, thread, threadId, lastTurnId, secret.value);
+          return forkOnServer(route.link, parent, threadId, lastTurnId, d.secret);
         if (route.kind === "other")
           return errAsync(unsupported("forkThread", route.name, NO_SERVER));
         if (lastTurnId !== undefined)
@@ -127,7 +141,7 @@ export const forkThread = (
               "`codex exec fork` always forks the whole thread",
             ),
           );
-        return cliFork(thread, threadId, deps, secret.value);
+        return cliFork(parent, threadId, d);
       }),
     (t) => t.threadId,
   );

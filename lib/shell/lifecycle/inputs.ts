@@ -1,11 +1,12 @@
 /** The codecs of the lifecycle calls' inputs, and their decoding into `LifecycleError`s. */
 import * as t from "io-ts";
-import { err, ok, type Result } from "neverthrow";
+import type { Result } from "neverthrow";
 import { decodingError } from "../../core/errors/index.js";
 import { checkedString, closed } from "../../core/decoding/decode.js";
 import { parseWith } from "../../core/errors/index.js";
-import { parseThreadId, type ThreadId } from "../../core/thread-id.js";
-import type { LifecycleDeps, LifecycleError } from "./types.js";
+import type { ResolvedInputLimits } from "../../core/limits.js";
+import { ThreadId } from "../../core/thread-id.js";
+import type { LifecycleError } from "./types.js";
 
 /** A non-empty string without control characters. */
 export const NonEmpty = checkedString<string>("string", (s) =>
@@ -44,31 +45,22 @@ export const ThreadName = checkedString<string>("name", (s) =>
       : null,
 );
 
-/** `u` decoded by `codec`, or an `InvalidOptions` at `root`. */
+/** `u` decoded by `codec` (bounded by `limits`), or an `InvalidOptions` at `root`. */
 export const invalid = <A>(
   codec: t.Decoder<unknown, A>,
   u: unknown,
   root: string,
   what: string,
-): Result<A, LifecycleError> =>
-  parseWith(codec, u, root, "InvalidOptions", what).mapErr((e): LifecycleError => e);
+  limits?: ResolvedInputLimits,
+): Result<A, LifecycleError> => parseWith(codec, u, root, "InvalidOptions", what, limits);
 
-/** A thread id, or `InvalidThreadId`. */
-export const threadIdOf = (u: unknown): Result<ThreadId, LifecycleError> =>
-  parseThreadId(u).mapErr((e) => e as LifecycleError);
-
-/** `deps.secret` (what fork tokens are signed with): a non-empty string when given; never echoed. */
-export const secretOf = (
-  deps: LifecycleDeps | undefined,
-): Result<string | undefined, LifecycleError> => {
-  let u: unknown;
-  try {
-    u = deps?.secret;
-  } catch {
-    u = null;
-  }
-  if (u === undefined || (typeof u === "string" && u.length > 0))
-    return ok(u as string | undefined);
-  const issue = { path: "deps.secret", message: "must be a non-empty string when given" };
-  return err(decodingError("InvalidOptions", "deps.secret", "invalid lifecycle deps", [issue]));
-};
+/** A thread id (bounded by `limits`), or `InvalidThreadId` at `root`. */
+export const threadIdOf = (
+  u: unknown,
+  root = "threadId",
+  limits?: ResolvedInputLimits,
+): Result<ThreadId, LifecycleError> =>
+  // An id is one value: whatever is wrong inside it, the error is at `root`.
+  parseWith(ThreadId, u, root, "InvalidThreadId", "invalid thread id", limits).mapErr((e) =>
+    decodingError("InvalidThreadId", root, "invalid thread id", e.issues),
+  );

@@ -6,11 +6,14 @@ import type { TransportError } from "../../core/errors/index.js";
 import type { AppServer } from "../app-server/open.js";
 import type { Transport } from "../transport.js";
 
-/** Every error a lifecycle call returns. */
+/**
+ * Every error a lifecycle call returns: a transport's (the app-server path), the input errors
+ * checked before anything starts, and any ShellError of the CLI path (it runs the codex CLI).
+ */
 export type LifecycleError =
   | TransportError
   | Extract<ThreadError, { readonly _tag: "InvalidThreadId" | "InvalidOptions" }>
-  | Extract<ShellError, { readonly _tag: "ExecFailed" }>;
+  | ShellError;
 
 /** The telemetry a lifecycle call reports: one `TelemetryEvent` of this shape per call. */
 export { LifecycleEvent } from "../../core/telemetry.js";
@@ -22,7 +25,7 @@ export { LifecycleEvent } from "../../core/telemetry.js";
  */
 export interface LifecycleDeps extends Pick<
   Effects,
-  "sink" | "now" | "codexPath" | "processEnv" | "secret"
+  "sink" | "now" | "codexPath" | "processEnv" | "secret" | "limits"
 > {
   /**
    * The app-server the calls go to (what `openAppServer` returns): one request each on it. Its

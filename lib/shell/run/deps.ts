@@ -1,7 +1,7 @@
 /** Reading a turn's arguments: `deps` once, field by field, and snapshots decoded by codecs. */
 import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
-import { decodingError, type TurnError } from "../../core/errors/index.js";
+import { decodingError, invalidAt, type TurnError } from "../../core/errors/index.js";
 import { snapshot } from "../../core/decoding/snapshot.js";
 import { parseWith } from "../../core/errors/index.js";
 import type { RunDeps } from "./types.js";
@@ -20,12 +20,7 @@ export const readDeps = (
   TurnError
 > => {
   const bad = (path: string, what: string): Result<never, TurnError> =>
-    err({
-      _tag: "InvalidOptions",
-      path,
-      message: `invalid run deps: ${path}: ${what}`,
-      issues: [{ path, message: what }],
-    });
+    err(invalidAt("InvalidOptions", path, "invalid run deps", what));
   try {
     const secret: unknown = deps.secret;
     const legacy: unknown = deps.acceptLegacyTokens;
@@ -53,31 +48,38 @@ export const readDeps = (
 export const takeDeps = (deps: RunDeps): Result<RunDeps, TurnError> => {
   if (deps === null || (typeof deps !== "object" && typeof deps !== "function")) return ok({});
   try {
-    const d = deps as Record<keyof RunDeps, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const key of [
-      "sink",
-      "codexPath",
-      "transport",
-      "now",
-      "secret",
-      "acceptLegacyTokens",
-      "requireToken",
-      "maxLineBytes",
-      "observe",
-      "limits",
-    ] as const) {
-      const v = d[key];
-      if (v !== undefined) out[key] = v;
-    }
-    return ok(out as RunDeps);
-  } catch {
-    return err({
-      _tag: "InvalidOptions",
-      path: "deps",
-      message: "invalid run deps: deps: could not be read (a getter or a Proxy threw)",
-      issues: [{ path: "deps", message: "could not be read (a getter or a Proxy threw)" }],
+    // Each field exactly once, in this order; nothing reads `deps` again.
+    const sink = deps.sink;
+    const codexPath = deps.codexPath;
+    const transport = deps.transport;
+    const now = deps.now;
+    const secret = deps.secret;
+    const acceptLegacyTokens = deps.acceptLegacyTokens;
+    const requireToken = deps.requireToken;
+    const maxLineBytes = deps.maxLineBytes;
+    const observe = deps.observe;
+    const limits = deps.limits;
+    return ok({
+      ...(sink !== undefined ? { sink } : {}),
+      ...(codexPath !== undefined ? { codexPath } : {}),
+      ...(transport !== undefined ? { transport } : {}),
+      ...(now !== undefined ? { now } : {}),
+      ...(secret !== undefined ? { secret } : {}),
+      ...(acceptLegacyTokens !== undefined ? { acceptLegacyTokens } : {}),
+      ...(requireToken !== undefined ? { requireToken } : {}),
+      ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
+      ...(observe !== undefined ? { observe } : {}),
+      ...(limits !== undefined ? { limits } : {}),
     });
+  } catch {
+    return err(
+      invalidAt(
+        "InvalidOptions",
+        "deps",
+        "invalid run deps",
+        "could not be read (a getter or a Proxy threw)",
+      ),
+    );
   }
 };
 

@@ -5,13 +5,22 @@
  */
 import { homedir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
+import { err, ok, type Result } from "neverthrow";
 import { isRecord } from "../../core/decoding/decode.js";
+import { snapshot, snapshotOptions } from "../../core/decoding/snapshot.js";
 import type { SessionSummary } from "../../core/rollout.js";
 import {
+  decodingError,
   sessionUnreadable,
   storeUnreadable as folderUnreadable,
+  type DecodingError,
   type SessionProblem,
 } from "../../core/errors/index.js";
+import {
+  resolveInputLimits,
+  type InputLimits,
+  type ResolvedInputLimits,
+} from "../../core/limits.js";
 
 /** The bounds of every read. */
 export const SESSION_READ_LIMITS = {
@@ -43,6 +52,12 @@ export interface SessionStoreOptions {
   readonly concurrency?: number;
   /** Stops the read: the call settles `Aborted` at once and no further file is opened. */
   readonly signal?: AbortSignal;
+  /**
+   * Bounds on the call's arguments (this options object, the thread id or path), checked
+   * before they are read further (see InputLimits; default: the defaults). Bad limits, or an
+   * argument over one, are `InvalidOptions` at its path.
+   */
+  readonly limits?: InputLimits;
 }
 
 /** How much of a single rollout to read: `full` streams it to count turns, `tail` does not. */
@@ -133,4 +148,41 @@ export const mapPool = async <A, B>(
   const n = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
   await Promise.all(Array.from({ length: n }, (_, w) => work(w)));
   return out;
+};
+
+/** Arguments read once, and the limits they were checked against. */
+export interface Taken<O> {
+  readonly options: Partial<O>;
+  readonly limits: ResolvedInputLimits;
+}
+
+/**
+ * An options argument read once (a snapshot: see `snapshotOptions`), its `limits` resolved
+ * (bad ones are `InvalidOptions` at `<root>.limits`), and the snapshot and `also` (the call's
+ * other arguments, each `[value, path]`) checked against them. Never throws.
+ */
+export const takeOptions = <O extends object>(
+  u: unknown,
+  root: string,
+  also: ReadonlyArray<readonly [unknown, string]> = [],
+): Result<Taken<O>, DecodingError<"InvalidOptions">> => {
+  const taken = snapshotOptions<O & { readonly limits?: unknown }>(u, root);
+  if (taken.isErr()) return err(taken.error);
+  const given: unknown = taken.value.limits;
+  const limits = resolveInputLimits(given, `${root}.limits`);
+  if (limits.isErr())
+    return err(
+      decodingError("InvalidOptions", limits.error.path, "invalid options", limits.error.issues),
+    );
+  if (given !== undefined) {
+    // The copy is plain data: reading it again under the caller's bounds reads nothing of theirs.
+    for (const [value, path] of [[taken.value, root] as const, ...also]) {
+      const bounded = snapshot(value, path, limits.value);
+      if (bounded.isErr())
+        return err(
+          decodingError("InvalidOptions", bounded.error.path, "invalid options", [bounded.error]),
+        );
+    }
+  }
+  return ok({ options: taken.value, limits: limits.value });
 };
