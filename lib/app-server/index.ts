@@ -42,18 +42,18 @@ export type {
 } from "../core/errors/index.js";
 
 /** Codec of a thread as `thread/list` reports it (total: an unreadable value is a Left). */
-export const ThreadSummary = totalCodec(ThreadSummaryCodec);
+export const ThreadSummary = /* @__PURE__ */ totalCodec(ThreadSummaryCodec);
 /** The type of {@link ThreadSummary}'s values. */
 export type ThreadSummary = ThreadSummaryCodec;
 /** Codec of a page of `thread/list` (total: an unreadable value is a Left). */
-export const ThreadPage = totalCodec(ThreadPageCodec);
+export const ThreadPage = /* @__PURE__ */ totalCodec(ThreadPageCodec);
 /** The type of {@link ThreadPage}'s values. */
 export type ThreadPage = ThreadPageCodec;
 /** Codec of a thread as `thread/read` reports it (total: an unreadable value is a Left). */
-export const ThreadRecord = totalCodec(ThreadRecordCodec);
+export const ThreadRecord = /* @__PURE__ */ totalCodec(ThreadRecordCodec);
 /** The type of {@link ThreadRecord}'s values. */
 export type ThreadRecord = ThreadRecordCodec;
 /** Codec of a turn as `thread/read` reports it (total: an unreadable value is a Left). */
-export const TurnRecord = totalCodec(TurnRecordCodec);
+export const TurnRecord = /* @__PURE__ */ totalCodec(TurnRecordCodec);
 /** The type of {@link TurnRecord}'s values. */
 export type TurnRecord = TurnRecordCodec;

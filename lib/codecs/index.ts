@@ -73,98 +73,98 @@ export {
 export type { TurnInput } from "../core/input.js";
 
 /** Codec of a sandbox mode (total: an unreadable value is a Left). */
-export const SandboxMode = totalCodec(SandboxModeCodec);
+export const SandboxMode = /* @__PURE__ */ totalCodec(SandboxModeCodec);
 /** The type of {@link SandboxMode}'s values. */
 export type SandboxMode = SandboxModeCodec;
 /** Codec of a model reasoning effort (total: an unreadable value is a Left). */
-export const ModelReasoningEffort = totalCodec(ModelReasoningEffortCodec);
+export const ModelReasoningEffort = /* @__PURE__ */ totalCodec(ModelReasoningEffortCodec);
 /** The type of {@link ModelReasoningEffort}'s values. */
 export type ModelReasoningEffort = ModelReasoningEffortCodec;
 /** Codec of a web search mode (total: an unreadable value is a Left). */
-export const WebSearchMode = totalCodec(WebSearchModeCodec);
+export const WebSearchMode = /* @__PURE__ */ totalCodec(WebSearchModeCodec);
 /** The type of {@link WebSearchMode}'s values. */
 export type WebSearchMode = WebSearchModeCodec;
 /** Codec of an approval policy (total: an unreadable value is a Left). */
-export const ApprovalPolicy = totalCodec(ApprovalPolicyCodec);
+export const ApprovalPolicy = /* @__PURE__ */ totalCodec(ApprovalPolicyCodec);
 /** The type of {@link ApprovalPolicy}'s values. */
 export type ApprovalPolicy = ApprovalPolicyCodec;
 /** Codec of a cyber access program (total: an unreadable value is a Left). */
-export const CyberAccessProgram = totalCodec(CyberAccessProgramCodec);
+export const CyberAccessProgram = /* @__PURE__ */ totalCodec(CyberAccessProgramCodec);
 /** Codec of a thread's labels (total: an unreadable value is a Left). */
-export const Labels = totalCodec(LabelsCodec);
+export const Labels = /* @__PURE__ */ totalCodec(LabelsCodec);
 /** The type of {@link Labels}'s values. */
 export type Labels = LabelsCodec;
 /** Codec of an API key (kept in a Redacted box) (total: an unreadable value is a Left). */
-export const ApiKey = totalCodec(ApiKeyCodec);
+export const ApiKey = /* @__PURE__ */ totalCodec(ApiKeyCodec);
 /** Codec of a CLI config object (`-c key=value` overrides) (total: an unreadable value is a Left). */
-export const ConfigObject = totalCodec(ConfigObjectCodec);
+export const ConfigObject = /* @__PURE__ */ totalCodec(ConfigObjectCodec);
 /** The type of {@link ConfigObject}'s values. */
 export type ConfigObject = ConfigObjectCodec;
 /** Codec of a thread's metadata (total: an unreadable value is a Left). */
-export const ThreadMetadata = totalCodec(ThreadMetadataCodec);
+export const ThreadMetadata = /* @__PURE__ */ totalCodec(ThreadMetadataCodec);
 /** The type of {@link ThreadMetadata}'s values. */
 export type ThreadMetadata = ThreadMetadataCodec;
 /** Codec of a continuation token (total: an unreadable value is a Left). */
-export const ContinuationToken = totalCodec(ContinuationTokenCodec);
+export const ContinuationToken = /* @__PURE__ */ totalCodec(ContinuationTokenCodec);
 /** The type of {@link ContinuationToken}'s values. */
 export type ContinuationToken = ContinuationTokenCodec;
 /** Codec of what a continuation token claims (total: an unreadable value is a Left). */
-export const ContinuationClaim = totalCodec(ContinuationClaimCodec);
+export const ContinuationClaim = /* @__PURE__ */ totalCodec(ContinuationClaimCodec);
 /** The type of {@link ContinuationClaim}'s values. */
 export type ContinuationClaim = ContinuationClaimCodec;
 /** Codec of a session as the store shows it (total: an unreadable value is a Left). */
-export const ObservedSession = totalCodec(ObservedSessionCodec);
+export const ObservedSession = /* @__PURE__ */ totalCodec(ObservedSessionCodec);
 /** The type of {@link ObservedSession}'s values. */
 export type ObservedSession = ObservedSessionCodec;
 /** Codec of a telemetry event (total: an unreadable value is a Left). */
-export const TelemetryEvent = totalCodec(TelemetryEventCodec);
+export const TelemetryEvent = /* @__PURE__ */ totalCodec(TelemetryEventCodec);
 /** The type of {@link TelemetryEvent}'s values. */
 export type TelemetryEvent = TelemetryEventCodec;
 /** Codec of a lifecycle telemetry event (total: an unreadable value is a Left). */
-export const LifecycleEvent = totalCodec(LifecycleEventCodec);
+export const LifecycleEvent = /* @__PURE__ */ totalCodec(LifecycleEventCodec);
 /** The type of {@link LifecycleEvent}'s values. */
 export type LifecycleEvent = LifecycleEventCodec;
 /** Codec of a turn's token usage (total: an unreadable value is a Left). */
-export const Usage = totalCodec(UsageCodec);
+export const Usage = /* @__PURE__ */ totalCodec(UsageCodec);
 /** The type of {@link Usage}'s values. */
 export type Usage = UsageCodec;
 /** Codec of a token count (a non-negative safe integer) (total: an unreadable value is a Left). */
-export const TokenCount = totalCodec(TokenCountCodec);
+export const TokenCount = /* @__PURE__ */ totalCodec(TokenCountCodec);
 /** Codec of the input limits (total: an unreadable value is a Left). */
-export const InputLimits = totalCodec(InputLimitsCodec);
+export const InputLimits = /* @__PURE__ */ totalCodec(InputLimitsCodec);
 /** The type of {@link InputLimits}'s values. */
 export type InputLimits = InputLimitsCodec;
 /** Codec of the usage of a `turn.completed` event as the CLI writes it (total: an unreadable value is a Left). */
-export const UsageWire = totalCodec(UsageWireCodec);
+export const UsageWire = /* @__PURE__ */ totalCodec(UsageWireCodec);
 /** The type of {@link UsageWire}'s values. */
 export type UsageWire = UsageWireCodec;
 /** Codec of an agent message item (total: an unreadable value is a Left). */
-export const AgentMessageItem = totalCodec(AgentMessageItemCodec);
+export const AgentMessageItem = /* @__PURE__ */ totalCodec(AgentMessageItemCodec);
 /** The type of {@link AgentMessageItem}'s values. */
 export type AgentMessageItem = AgentMessageItemCodec;
 /** Codec of a command execution item (total: an unreadable value is a Left). */
-export const CommandExecutionItem = totalCodec(CommandExecutionItemCodec);
+export const CommandExecutionItem = /* @__PURE__ */ totalCodec(CommandExecutionItemCodec);
 /** The type of {@link CommandExecutionItem}'s values. */
 export type CommandExecutionItem = CommandExecutionItemCodec;
 /** Codec of a reasoning item (total: an unreadable value is a Left). */
-export const ReasoningItem = totalCodec(ReasoningItemCodec);
+export const ReasoningItem = /* @__PURE__ */ totalCodec(ReasoningItemCodec);
 /** Codec of a file change item (total: an unreadable value is a Left). */
-export const FileChangeItem = totalCodec(FileChangeItemCodec);
+export const FileChangeItem = /* @__PURE__ */ totalCodec(FileChangeItemCodec);
 /** Codec of an MCP tool call item (total: an unreadable value is a Left). */
-export const McpToolCallItem = totalCodec(McpToolCallItemCodec);
+export const McpToolCallItem = /* @__PURE__ */ totalCodec(McpToolCallItemCodec);
 /** Codec of a web search item (total: an unreadable value is a Left). */
-export const WebSearchItem = totalCodec(WebSearchItemCodec);
+export const WebSearchItem = /* @__PURE__ */ totalCodec(WebSearchItemCodec);
 /** Codec of a to-do list item (total: an unreadable value is a Left). */
-export const TodoListItem = totalCodec(TodoListItemCodec);
+export const TodoListItem = /* @__PURE__ */ totalCodec(TodoListItemCodec);
 /** Codec of an error item (total: an unreadable value is a Left). */
-export const ErrorItem = totalCodec(ErrorItemCodec);
+export const ErrorItem = /* @__PURE__ */ totalCodec(ErrorItemCodec);
 /** Codec of an item of a type this release does not know (total: an unreadable value is a Left). */
-export const UnknownItem = totalCodec(UnknownItemCodec);
+export const UnknownItem = /* @__PURE__ */ totalCodec(UnknownItemCodec);
 /** Codec of a turn's input (total: an unreadable value is a Left). */
-export const Input = totalCodec(InputCodec);
+export const Input = /* @__PURE__ */ totalCodec(InputCodec);
 /** The type of {@link Input}'s values. */
 export type Input = InputCodec;
 /** Codec of one part of a turn's input (total: an unreadable value is a Left). */
-export const UserInput = totalCodec(UserInputCodec);
+export const UserInput = /* @__PURE__ */ totalCodec(UserInputCodec);
 /** The type of {@link UserInput}'s values. */
 export type UserInput = UserInputCodec;

@@ -51,26 +51,26 @@ export {
 export type { SessionError, SessionProblem, SessionErrorTag } from "../core/errors/index.js";
 
 /** Codec of a session archive (total: an unreadable value is a Left). */
-export const SessionArchive = totalCodec(SessionArchiveCodec);
+export const SessionArchive = /* @__PURE__ */ totalCodec(SessionArchiveCodec);
 /** The type of {@link SessionArchive}'s values. */
 export type SessionArchive = SessionArchiveCodec;
 /** Codec of a point of a session archive (total: an unreadable value is a Left). */
-export const ArchivePoint = totalCodec(ArchivePointCodec);
+export const ArchivePoint = /* @__PURE__ */ totalCodec(ArchivePointCodec);
 /** The type of {@link ArchivePoint}'s values. */
 export type ArchivePoint = ArchivePointCodec;
 /** Codec of a position in a session's rollout (total: an unreadable value is a Left). */
-export const ArchivePosition = totalCodec(ArchivePositionCodec);
+export const ArchivePosition = /* @__PURE__ */ totalCodec(ArchivePositionCodec);
 /** The type of {@link ArchivePosition}'s values. */
 export type ArchivePosition = ArchivePositionCodec;
 /** Codec of where a delta archive starts (total: an unreadable value is a Left). */
-export const ArchiveSince = totalCodec(ArchiveSinceCodec);
+export const ArchiveSince = /* @__PURE__ */ totalCodec(ArchiveSinceCodec);
 /** The type of {@link ArchiveSince}'s values. */
 export type ArchiveSince = ArchiveSinceCodec;
 /** Codec of an archive's encoding (total: an unreadable value is a Left). */
-export const ArchiveEncoding = totalCodec(ArchiveEncodingCodec);
+export const ArchiveEncoding = /* @__PURE__ */ totalCodec(ArchiveEncodingCodec);
 /** The type of {@link ArchiveEncoding}'s values. */
 export type ArchiveEncoding = ArchiveEncodingCodec;
 /** Codec of a session's summary (total: an unreadable value is a Left). */
-export const SessionSummary = totalCodec(SessionSummaryCodec);
+export const SessionSummary = /* @__PURE__ */ totalCodec(SessionSummaryCodec);
 /** The type of {@link SessionSummary}'s values. */
 export type SessionSummary = SessionSummaryCodec;
