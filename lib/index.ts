@@ -17,15 +17,19 @@ export type {
   TurnError,
   ViolationKind,
 } from "./core/errors/index.js";
-export { ThreadId, parseThreadId } from "./core/thread-id.js";
+export { parseThreadId } from "./core/thread-id.js";
 export {
+  ThreadId,
   CodexOptions,
   ThreadOptions,
   TurnOptions,
-  type CodexOptionsInput,
-  type ThreadOptionsInput,
-  type TurnOptionsInput,
-} from "./core/options.js";
+  Thread,
+  SerializedThread,
+  ThreadEvent,
+  ThreadItem,
+  Turn,
+} from "./core/decoding/public-codecs.js";
+export type { CodexOptionsInput, ThreadOptionsInput, TurnOptionsInput } from "./core/options.js";
 export { Redacted } from "./core/redacted.js";
 export {
   mintContinuationToken,
@@ -49,23 +53,14 @@ export {
 export type { Usage } from "./core/usage.js";
 export type { InputLimits } from "./core/limits.js";
 export {
-  Thread,
   startThread,
   resumeThread,
   withThreadOptions,
   type ResumeInput,
   type DeepReadonly,
 } from "./core/thread.js";
-export {
-  serializeThread,
-  deserializeThread,
-  SerializedThread,
-  type ThreadSecrets,
-} from "./core/serialize.js";
-export { ThreadEvent } from "./core/events.js";
-export { ThreadItem } from "./core/items.js";
+export { serializeThread, deserializeThread, type ThreadSecrets } from "./core/serialize.js";
 export type { Input, TurnInput } from "./core/input.js";
-export { Turn } from "./core/turn.js";
 export {
   runTurn,
   runStreamed,

@@ -81,8 +81,13 @@ export interface SessionStore {
   unlock(threadId: string, owner: string): ResultAsync<void, FleetError>;
 }
 
-/** The key namespace of a queue's store. */
-export const storeNamespace = (queue: string): string => `codex-fp:${queue}`;
+/**
+ * The key namespace of a queue's store. A value that is not a string (from JavaScript) names no
+ * queue: it gets the namespace of the empty name, which no valid queue has, so it never points
+ * at a real store. Never throws.
+ */
+export const storeNamespace = (queue: string): string =>
+  `codex-fp:${typeof queue === "string" ? queue : ""}`;
 
 /** A store on `redis` (which the caller owns and closes). */
 export const sessionStore = (redis: Redis, namespace: string): SessionStore => {

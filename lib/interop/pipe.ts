@@ -21,11 +21,19 @@ import { toEither, toTaskEither } from "./fp-ts.js";
 /** What a step continues from: a thread, or a turn's outcome (its new thread). */
 export type ThreadSource = Thread | TurnOutcome;
 
-/** The thread of a source: the outcome's new thread, or the thread itself. */
-const threadOf = (from: ThreadSource): Thread =>
-  typeof from === "object" && from !== null && "turn" in from && "thread" in from
-    ? from.thread
-    : (from as Thread);
+/**
+ * The thread of a source: the outcome's new thread, or the thread itself. A source that cannot
+ * be inspected (a throwing Proxy) is handed on as it is, for `runTurn` to refuse.
+ */
+const threadOf = (from: ThreadSource): unknown => {
+  try {
+    return typeof from === "object" && from !== null && "turn" in from && "thread" in from
+      ? from.thread
+      : from;
+  } catch {
+    return from;
+  }
+};
 
 /**
  * `startThread` as the first step of a TaskEither pipe. The options are validated now; the
@@ -46,7 +54,7 @@ export const startThreadTE = (
 export const runTurnWith =
   (input: TurnInput, turnOptions?: TurnOptionsInput, deps?: RunDeps) =>
   (from: ThreadSource): TE.TaskEither<TurnError, TurnOutcome> =>
-    toTaskEither(() => runTurn(threadOf(from), input, turnOptions, deps));
+    toTaskEither(() => runTurn(threadOf(from) as Thread, input, turnOptions, deps));
 
 /**
  * Data-last `validateResume`: `E.chainW(validateResumeWith(observed, deps))` or

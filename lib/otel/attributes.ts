@@ -73,9 +73,14 @@ export const DEFAULT_AGENT_NAME = "codex";
 /** `gen_ai.provider.name` unless `OtelSinkOptions.providerName` says otherwise. */
 export const DEFAULT_PROVIDER_NAME = "openai";
 
-/** The name of a turn span, as the conventions ask: `invoke_agent {gen_ai.agent.name}`. */
-export const turnSpanName = (agentName: string = DEFAULT_AGENT_NAME): string =>
-  agentName === "" ? INVOKE_AGENT : `${INVOKE_AGENT} ${agentName}`;
+/**
+ * The name of a turn span, as the conventions ask: `invoke_agent {gen_ai.agent.name}`. A value
+ * that is not a string (from JavaScript) takes the default agent name, as `otelSink` does.
+ */
+export const turnSpanName = (agentName: string = DEFAULT_AGENT_NAME): string => {
+  const name = typeof agentName === "string" ? agentName : DEFAULT_AGENT_NAME;
+  return name === "" ? INVOKE_AGENT : `${INVOKE_AGENT} ${name}`;
+};
 
 /** The `error.type` of a turn that failed without telling why (the conventions' fallback). */
 export const OTHER_ERROR = "_OTHER";

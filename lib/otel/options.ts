@@ -48,23 +48,40 @@ export interface SinkSettings {
 
 const stringOr = (v: unknown, fallback: string): string => (typeof v === "string" ? v : fallback);
 
-/** The settings of `options`, whatever it is: anything unusable takes its default. */
+/** `read()`, or `undefined` when reading threw (a throwing getter or a Proxy). */
+const attempt = <A>(read: () => A): A | undefined => {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The settings of `options`, whatever it is: anything unusable takes its default, and so does
+ * a field that throws when read (a getter, a Proxy). Each field is read once.
+ */
 export const readOptions = (options: unknown): SinkSettings => {
   const o: Partial<Record<keyof OtelSinkOptions, unknown>> =
     typeof options === "object" && options !== null ? options : {};
+  const field = (k: keyof OtelSinkOptions): unknown => attempt(() => o[k]);
   const objectOr = <A>(v: unknown): A | undefined =>
     typeof v === "object" && v !== null ? (v as A) : undefined;
+  const attributes = objectOr<Attributes>(field("attributes"));
+  const maxOpenTurns = field("maxOpenTurns");
+  const onError = field("onError");
   return {
-    tracer: objectOr<Tracer>(o.tracer),
-    meter: objectOr<Meter>(o.meter),
-    agentName: stringOr(o.agentName, DEFAULT_AGENT_NAME),
-    providerName: stringOr(o.providerName, DEFAULT_PROVIDER_NAME),
-    common: { ...(objectOr<Attributes>(o.attributes) ?? {}) },
-    useEventTimestamps: o.useEventTimestamps !== false,
+    tracer: objectOr<Tracer>(field("tracer")),
+    meter: objectOr<Meter>(field("meter")),
+    agentName: stringOr(field("agentName"), DEFAULT_AGENT_NAME),
+    providerName: stringOr(field("providerName"), DEFAULT_PROVIDER_NAME),
+    // Copied once; unreadable attributes (a Proxy) are left out.
+    common: attempt(() => ({ ...attributes })) ?? {},
+    useEventTimestamps: field("useEventTimestamps") !== false,
     maxOpenTurns:
-      typeof o.maxOpenTurns === "number" && Number.isFinite(o.maxOpenTurns)
-        ? Math.max(1, Math.floor(o.maxOpenTurns))
+      typeof maxOpenTurns === "number" && Number.isFinite(maxOpenTurns)
+        ? Math.max(1, Math.floor(maxOpenTurns))
         : 1000,
-    onError: typeof o.onError === "function" ? (o.onError as (error: unknown) => void) : undefined,
+    onError: typeof onError === "function" ? (onError as (error: unknown) => void) : undefined,
   };
 };

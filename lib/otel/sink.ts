@@ -48,6 +48,9 @@ import { correlationOf, openTurns, type EventOf } from "./turns.js";
  *
  * Only known fields are copied, never whole events: no secret reaches a span or a metric. The
  * sink never throws; whatever it, the tracer or the meter throws goes to `options.onError`.
+ * Neither does `otelSink` itself: an option that is missing, of the wrong type or unreadable (a
+ * throwing getter, a Proxy) takes its default; without a usable tracer, each turn's failure to
+ * start a span goes to `onError` and nothing is recorded.
  */
 export const otelSink = (options: OtelSinkOptions): TelemetrySink => {
   const settings = readOptions(options);

@@ -10,7 +10,12 @@ import { join } from "node:path";
 
 import fc from "fast-check";
 
-import { Redacted, type CodexOptionsInput, type ThreadOptionsInput } from "../../lib/index.js";
+import {
+  Redacted,
+  type CodexOptionsInput,
+  type ThreadOptionsInput,
+  type ThreadSecrets,
+} from "../../lib/index.js";
 import type { ConfigValue } from "../../lib/core/config-value.js";
 import { isSecretPath } from "../../lib/core/secrets.js";
 import { CLI_GOLDEN, GOLDEN, LEGACY_GOLDEN } from "./core-helpers.js";
@@ -291,6 +296,109 @@ export const validUsage = fc.record({
   output_tokens: fc.nat(),
   reasoning_output_tokens: fc.nat(),
 });
+
+/**
+ * A thread's secrets, each present or not: an API key, env (plain or Redacted), and config
+ * secrets at paths the CLI reads from its environment (a provider's bearer token and headers);
+ * with the `ThreadSecrets` a caller gives `deserializeThread` to put them back. Each `config`
+ * secret in `supplied` is the same value, plain where the thread holds it Redacted or the other
+ * way round.
+ */
+export const validSecrets: fc.Arbitrary<{
+  codexOptions: CodexOptionsInput;
+  supplied: ThreadSecrets;
+}> = fc
+  .record(
+    {
+      apiKey: fc.tuple(validApiKey, fc.boolean()),
+      env: fc.tuple(
+        fc.dictionary(
+          word(8).map((w) => `CFP_${w}`),
+          word(),
+          { maxKeys: 3 },
+        ),
+        fc.boolean(),
+      ),
+      provider: fc.record(
+        {
+          name: word(8),
+          bearer: fc.tuple(word(), fc.boolean()),
+          header: fc.tuple(word(), fc.boolean()),
+        },
+        { requiredKeys: ["name"] },
+      ),
+    },
+    { requiredKeys: [] },
+  )
+  .map(({ apiKey, env, provider }) => {
+    const box = <A>([v, boxed]: [A, boolean]): A | Redacted<A> => (boxed ? Redacted.of(v) : v);
+    const other = <A>([v, boxed]: [A, boolean]): A | Redacted<A> => box([v, !boxed]);
+    const table = (pick: typeof box) =>
+      provider === undefined || (provider.bearer === undefined && provider.header === undefined)
+        ? undefined
+        : {
+            model_providers: {
+              [provider.name]: {
+                ...(provider.bearer !== undefined
+                  ? { experimental_bearer_token: pick(provider.bearer) }
+                  : {}),
+                ...(provider.header !== undefined
+                  ? { http_headers: { Authorization: pick(provider.header) } }
+                  : {}),
+              },
+            },
+          };
+    const config = table(box);
+    const codexOptions = {
+      ...(apiKey !== undefined ? { apiKey: box(apiKey) } : {}),
+      ...(env !== undefined ? { env: box(env) } : {}),
+      ...(config !== undefined ? { config } : {}),
+    } as CodexOptionsInput;
+    const supplied: ThreadSecrets = {
+      ...(apiKey !== undefined ? { apiKey: other(apiKey) } : {}),
+      ...(env !== undefined ? { env: other(env) } : {}),
+      ...(config !== undefined ? { config: table(other) } : {}),
+    };
+    return { codexOptions, supplied };
+  });
+
+/** Where a fork stands when it is made (`ForkFacts` of core/fork.ts). */
+export const validForkFacts = fc.record({
+  cumulativeUsage: fc.option(validUsage, { nil: null }),
+  position: fc.record({
+    completedTurns: fc.nat({ max: 1000 }),
+    lastTurnId: fc.option(validTurnId, { nil: null }),
+  }),
+});
+
+/** The events of one turn as the CLI prints them: items, `error` notices, then its end. */
+export const validTurnEvents = (threadId: string): fc.Arbitrary<object[]> =>
+  fc
+    .tuple(
+      fc.array(
+        fc.oneof(
+          word().map((text) => ({ type: "error", message: text })),
+          fc.tuple(word(8), fc.string({ maxLength: 20 })).map(([id, text]) => ({
+            type: "item.completed",
+            item: { id, type: "agent_message", text },
+          })),
+        ),
+        { maxLength: 4 },
+      ),
+      fc.oneof(
+        fc.option(validUsage, { nil: undefined }).map((usage) => ({
+          type: "turn.completed",
+          ...(usage !== undefined ? { usage } : {}),
+        })),
+        word().map((message) => ({ type: "turn.failed", error: { message } })),
+      ),
+    )
+    .map(([middle, end]) => [
+      { type: "thread.started", thread_id: threadId },
+      { type: "turn.started" },
+      ...middle,
+      end,
+    ]);
 
 /** A plain generated value as an {@link Input} (labelled, so counterexamples read well). */
 export const value = (v: unknown): Input => ({ label: fc.stringify(v), make: () => v });

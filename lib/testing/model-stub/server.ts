@@ -31,17 +31,30 @@ import {
   streamEvents,
 } from "./wire.js";
 
+/** The usage callback of `options`: {@link defaultUsage} when it is missing, not a function or unreadable. */
+function usageOption(options: unknown): NonNullable<ModelStubOptions["usage"]> {
+  try {
+    const usage: unknown =
+      typeof options === "object" && options !== null ? Reflect.get(options, "usage") : undefined;
+    return typeof usage === "function"
+      ? (usage as NonNullable<ModelStubOptions["usage"]>)
+      : defaultUsage;
+  } catch {
+    return defaultUsage; // a throwing getter or a Proxy
+  }
+}
+
 /**
  * Starts a stub on 127.0.0.1 (random port). Rejects only if the loopback socket cannot be
  * bound. A script that throws or returns something that is not a {@link StubReply} makes the
- * stub answer HTTP 500; a usage callback that throws is replaced by {@link defaultUsage}. The
- * stub never crashes.
+ * stub answer HTTP 500 (so does a `script` that is not a function); a usage callback that throws
+ * (or options that cannot be read) is replaced by {@link defaultUsage}. The stub never crashes.
  */
 export function startModelStub(
   script: StubScript = defaultScript,
   options: ModelStubOptions = {},
 ): Promise<ModelStub> {
-  const usageOf = options.usage ?? defaultUsage;
+  const usageOf = usageOption(options);
   const recorded: StubRequest[] = [];
   const pendingCalls = new Map<string, string | undefined>();
   const closing = new AbortController();
