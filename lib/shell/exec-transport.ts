@@ -4,7 +4,7 @@
  * redacted stderr tail and maps its exit to a typed error. A cancelled turn stops the CLI
  * politely (SIGINT, so it tears down the commands it started), then kills what is left.
  */
-import { errAsync, okAsync } from "neverthrow";
+import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { buildExecCommand } from "../core/argv.js";
 import {
   decodeEventLine,
@@ -12,7 +12,7 @@ import {
   type DecodeError,
   type ThreadEvent,
 } from "../core/events.js";
-import { cancelledError, lineTooLong, type ShellError } from "../core/errors/index.js";
+import { cancelledError, defect, lineTooLong, type ShellError } from "../core/errors/index.js";
 import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";
@@ -147,11 +147,24 @@ const run = (
 export const execTransport = (options: ExecTransportOptions = {}): Transport => ({
   kind: "exec",
   startTurn: (request) => {
-    const override = request.thread.codexOptions.codexPathOverride ?? options.codexPath;
-    const binary = resolveCodexBinary(override);
-    if (binary.isErr()) return errAsync(binary.error);
-    return writeSchemaFile(request.turnOptions.outputSchema, options.tmpDir).andThen((schema) =>
-      okAsync(run(binary.value, request, schema.path, schema.remove, options)),
-    );
+    // The request is the runner's own decoded value; one built by hand that cannot be read is
+    // a Defect, never a throw.
+    try {
+      const override = request.thread.codexOptions.codexPathOverride ?? options.codexPath;
+      const binary = resolveCodexBinary(override);
+      if (binary.isErr()) return errAsync(binary.error);
+      const schemaOf = request.turnOptions.outputSchema;
+      return writeSchemaFile(schemaOf, options.tmpDir).andThen((schema) => {
+        try {
+          return okAsync(run(binary.value, request, schema.path, schema.remove, options));
+        } catch (e) {
+          return ResultAsync.fromSafePromise(schema.remove().catch(() => undefined)).andThen(() =>
+            errAsync<TransportRun, ShellError>(defect("transport", e)),
+          );
+        }
+      });
+    } catch (e) {
+      return errAsync(defect("transport", e));
+    }
   },
 });

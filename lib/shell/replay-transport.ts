@@ -4,7 +4,7 @@
  */
 import { errAsync, okAsync } from "neverthrow";
 import { decodeEventLine, type DecodeError, type ThreadEvent } from "../core/events.js";
-import { spawnFailed, type ShellError } from "../core/errors/index.js";
+import { defect, spawnFailed, type ShellError } from "../core/errors/index.js";
 import { classifyExit } from "./process/index.js";
 import type { Transport, TransportExit, TransportRun } from "./transport.js";
 
@@ -21,11 +21,29 @@ export const replayTransport = (recordings: readonly Recording[]): Transport => 
   return {
     kind: "replay",
     startTurn: (request) => {
-      const rec = recordings[next++];
+      // Read once, up front: a recording or request built by hand that cannot be read is a
+      // Defect, never a throw (here or later, inside the events).
+      let rec: Recording | undefined;
+      let threadId: string | null;
+      try {
+        const given = recordings[next++];
+        rec =
+          given === undefined
+            ? undefined
+            : { stdout: given.stdout, exitCode: given.exitCode, stderr: given.stderr };
+        threadId = request.thread.threadId;
+      } catch (e) {
+        return errAsync<TransportRun, ShellError>(defect("transport", e));
+      }
       if (rec === undefined)
         return errAsync<TransportRun, ShellError>(
-          spawnFailed("transport", `the replay has only ${recordings.length} recorded turn(s)`),
+          spawnFailed("transport", `the replay has only ${next - 1} recorded turn(s)`),
         );
+      if (typeof rec.stdout !== "string")
+        return errAsync<TransportRun, ShellError>(
+          spawnFailed("transport", `recording ${next - 1} has no stdout string`),
+        );
+      const { stdout, exitCode, stderr } = rec;
       let cancelled = false;
       // Lines are decoded as they are read, so a long recording is never held decoded whole.
       // Like a process's exit, `exit` settles once the events are read to the end (or to the
@@ -36,15 +54,15 @@ export const replayTransport = (recordings: readonly Recording[]): Transport => 
       });
       const finish = (bad: DecodeError | null): void => {
         if (bad !== null) return settle({ ok: false, error: bad });
-        const status: TransportExit = { exitCode: rec.exitCode ?? 0, signal: null };
-        const e = classifyExit(status, rec.stderr ?? "", request.thread.threadId);
+        const status: TransportExit = { exitCode: exitCode ?? 0, signal: null };
+        const e = classifyExit(status, stderr ?? "", threadId);
         settle(e === null ? { ok: true, value: status } : { ok: false, error: e });
       };
       const events: AsyncIterable<ThreadEvent> = {
         async *[Symbol.asyncIterator]() {
           let bad: DecodeError | null = null;
           try {
-            for (const line of rec.stdout.split("\n")) {
+            for (const line of stdout.split("\n")) {
               if (cancelled) return;
               if (line.trim() === "") continue;
               const r = decodeEventLine(line);
