@@ -14,6 +14,7 @@ import { checkedString, closed, decodeAll } from "./decoding/decode.js";
 import { decodingError, invalidAt, type MismatchReason, type ThreadError } from "./errors/index.js";
 import { ThreadId, threadIdProblem } from "./thread-id.js";
 import { parseJson } from "./decoding/unknown.js";
+import { isSecretOrNone, SECRET_RULE } from "./effects.js";
 
 /** The token format version this library mints. */
 export const TOKEN_VERSION = 1;
@@ -106,9 +107,7 @@ const sign = (body: string, secret: string): string =>
   createHmac("sha256", secret).update(body).digest("base64url");
 
 const secretIssue = (secret: string | undefined) =>
-  secret !== undefined && (typeof secret !== "string" || secret.length === 0)
-    ? [{ path: "secret", message: "must be a non-empty string when given" }]
-    : [];
+  isSecretOrNone(secret) ? [] : [{ path: "secret", message: SECRET_RULE }];
 
 /**
  * Mints a token for a position in a thread; signed with HMAC-SHA256 when `secret` is given.

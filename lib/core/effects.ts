@@ -37,3 +37,10 @@ export interface Effects extends TokenPolicy {
 
 /** The continuation-token part of the effects: the secret and the policy. */
 export type TokenEffects = Pick<Effects, "secret" | "acceptLegacyTokens" | "requireToken">;
+
+/** What a signing secret must be, when one is given (the message of every refusal). */
+export const SECRET_RULE = "must be a non-empty string when given";
+
+/** True for a usable signing secret or none at all: a non-empty string, or `undefined`. */
+export const isSecretOrNone = (u: unknown): u is string | undefined =>
+  u === undefined || (typeof u === "string" && u.length > 0);

@@ -358,6 +358,27 @@ describe("the session store and the archives: the store read is the one checked"
     expect((await resumeLast({ env }, {}, {})).isOk()).toBe(true);
   });
 
+  it("resumeLast builds its Thread from the options it checked, read once", async () => {
+    const client = twoFaced({}, "codexPathOverride", "/bin/first", "/bin/second");
+    const thread = okOf(await resumeLast(client, {}, { codexHome: full }));
+    expect(thread.codexOptions.codexPathOverride).toBe("/bin/first");
+    const model = twoFacedProxy({ model: "" }, "model", "gpt-5", "--help");
+    expect(okOf(await resumeLast({}, model, { codexHome: full })).threadOptions.model).toBe(
+      "gpt-5",
+    );
+  });
+
+  it.each([5, "", null, {}])(
+    "resumeLast refuses a secret of %p before it reads the store",
+    async (secret) => {
+      const r = await resumeLast({}, {}, untyped({ codexHome: empty, secret }));
+      expect(r.isErr() && [r.error._tag, r.error.path]).toEqual([
+        "InvalidOptions",
+        "options.secret",
+      ]);
+    },
+  );
+
   it("readSession reads its options once", async () => {
     const opts = countingProxy({ scan: "full" as const });
     okOf(await readSession(join(full, DAY, NAME), opts.value));

@@ -5,6 +5,7 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import { snapshot } from "../../core/decoding/snapshot.js";
+import { isSecretOrNone, SECRET_RULE } from "../../core/effects.js";
 import { isRecord } from "../../core/decoding/decode.js";
 import { decodingError, invalidAt, type TransportError } from "../../core/errors/index.js";
 import {
@@ -102,8 +103,7 @@ const take = (deps: LifecycleDeps): Result<TakenDeps, LifecycleError> => {
   const limits = resolveInputLimits(given.limits, "deps.limits");
   if (limits.isErr()) return err(limits.error);
   const secret: unknown = given.secret;
-  if (secret !== undefined && (typeof secret !== "string" || secret.length === 0))
-    return err(bad("deps.secret", "must be a non-empty string when given"));
+  if (!isSecretOrNone(secret)) return err(bad("deps.secret", SECRET_RULE));
   const timeoutMs: unknown = given.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (
     typeof timeoutMs !== "number" ||
