@@ -34,6 +34,7 @@ export { Redacted } from "./core/redacted.js";
 export {
   mintContinuationToken,
   decodeContinuationToken,
+  type ContinuationClaimInput,
   type ContinuationToken,
   type DecodedToken,
 } from "./core/continuation.js";

@@ -26,7 +26,16 @@ export {
   type SessionReadOptions,
   type SessionListing,
 } from "../shell/sessions.js";
-export { applyDelta, relate, baseOf, endOf, observedFrom } from "../core/checked/sessions.js";
+export {
+  applyDelta,
+  relate,
+  baseOf,
+  endOf,
+  observedFrom,
+  type RelateArchiveInput,
+  type SessionSummaryInput,
+} from "../core/checked/sessions.js";
+export type { SessionArchiveInput } from "../core/archive.js";
 export { resolveCodexHome } from "../shell/sessions/codex-home.js";
 export { resumeLast, type ResumeLastOptions } from "../shell/resume-last.js";
 export {
