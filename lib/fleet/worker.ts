@@ -139,12 +139,10 @@ export const startFleetWorker = (
   const server: ResultAsync<AppServer | null, FleetError> =
     opts.transport === "app-server"
       ? openAppServer(codexOptions, turnSink !== undefined ? { sink: turnSink } : {}).mapErr(
-          (e): FleetError => ({
-            _tag: "InvalidFleetOptions",
-            path: "transport",
-            message: e.message,
-            issues: [],
-          }),
+          (e): FleetError =>
+            decodeFailure("InvalidFleetOptions", "the app-server did not open", [
+              { path: "transport", message: e.message },
+            ]),
         )
       : okAsync(null);
 

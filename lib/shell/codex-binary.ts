@@ -7,7 +7,10 @@ import { createRequire } from "node:module";
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
-import { codexNotFound, type ShellError } from "../core/errors/index.js";
+import { codexNotFound, type Of, type ShellError } from "../core/errors/index.js";
+
+/** The error of a binary that is not there. */
+type CodexNotFound = Of<ShellError, "CodexNotFound">;
 import { moduleUrl } from "./internal/here.js";
 
 /** The binary to run and the directories to put first on its PATH. */
@@ -54,10 +57,10 @@ const isDir = (p: string): boolean => {
   }
 };
 
-const notFound = (message: string): ShellError => codexNotFound("codexPath", message);
+const notFound = (message: string): CodexNotFound => codexNotFound("codexPath", message);
 
 /** Resolves the binary: `override` when given (it must exist), else the installed package. */
-export const resolveCodexBinary = (override?: string): Result<CodexBinary, ShellError> => {
+export const resolveCodexBinary = (override?: string): Result<CodexBinary, CodexNotFound> => {
   if (override !== undefined && typeof override !== "string")
     return err(notFound("the codex path must be a string when given"));
   if (override !== undefined)

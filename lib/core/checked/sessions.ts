@@ -5,12 +5,11 @@
  * a hostile value is a typed error, never a throw.
  */
 import { err, ok, type Result } from "neverthrow";
-import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { decodeAll } from "../decoding/decode.js";
 import {
-  decodingError,
+  decodeWith,
   invalidArchive,
+  parseWith,
   type ArchiveError,
   type ThreadError,
 } from "../errors/index.js";
@@ -26,10 +25,8 @@ import {
 import { SessionSummary, observedFrom as observedFromSummary } from "../rollout/summary.js";
 import type { ObservedSession } from "../resume-validator.js";
 
-const archiveArg = (u: unknown, path: string): Result<SessionArchive, ArchiveError> => {
-  const r = decodeAll(SessionArchive, u, path, { ...NO_BOUNDS });
-  return isLeft(r) ? err(invalidArchive(r.left)) : ok(r.right);
-};
+const archiveArg = (u: unknown, path: string): Result<SessionArchive, ArchiveError> =>
+  decodeWith(SessionArchive, u, path, invalidArchive, { ...NO_BOUNDS });
 
 // An archive holds a whole rollout: its values are not bounded by the input limits here.
 const NO_BOUNDS = {
@@ -78,30 +75,26 @@ export const relate = (
   delta: unknown,
   local: unknown,
 ): Result<ArchiveRelation | "missing_base", ArchiveError> => {
-  const a = decodeAll(RelateArchive, archive, "archive", { ...NO_BOUNDS });
-  if (isLeft(a)) return err(invalidArchive(a.left));
-  const l = decodeAll(LocalViewCodec, local, "local");
-  if (isLeft(l)) return err(invalidArchive(l.left));
+  const a = decodeWith(RelateArchive, archive, "archive", invalidArchive, { ...NO_BOUNDS });
+  if (a.isErr()) return err(a.error);
+  const l = decodeWith(LocalViewCodec, local, "local", invalidArchive);
+  if (l.isErr()) return err(l.error);
   return bytesArg(delta, "delta").andThen((d) => {
     // The overlap is a Uint8Array: the snapshot keeps class instances as they are.
-    const overlap: unknown = Reflect.get(l.right, "overlap");
+    const overlap: unknown = Reflect.get(l.value, "overlap");
     return bytesArg(overlap, "local.overlap").map((o) =>
-      relateTo(a.right, d, { ...l.right, overlap: o }),
+      relateTo(a.value, d, { ...l.value, overlap: o }),
     );
   });
 };
 
 /** What was observed of a session (see `observedFrom`); `InvalidOptions` for a non-summary. */
 export const observedFrom = (summary: unknown): Result<ObservedSession, ThreadError> => {
-  const s = decodeAll(SessionSummary, summary, "summary");
-  return isLeft(s)
-    ? err(
-        decodingError(
-          "InvalidOptions",
-          s.left[0]?.path ?? "summary",
-          "not a SessionSummary",
-          s.left,
-        ),
-      )
-    : ok(observedFromSummary(s.right));
+  return parseWith(
+    SessionSummary,
+    summary,
+    "summary",
+    "InvalidOptions",
+    "not a SessionSummary",
+  ).map(observedFromSummary);
 };

@@ -8,7 +8,7 @@ import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { decodeAll } from "../decoding/decode.js";
-import { decodingError, type ThreadError } from "../errors/index.js";
+import { decodingError, issuesError, type ThreadError } from "../errors/index.js";
 import { splitUsage as splitUsageOf } from "../fold.js";
 import { Usage } from "../usage.js";
 import { buildExecCommand as buildCommand, type Command, type CommandRequest } from "../argv.js";
@@ -22,7 +22,7 @@ export const splitUsage = (
   const p = decodeAll(t.union([Usage, t.null]), previous ?? null, "previous");
   if (isLeft(r) || isLeft(p)) {
     const issues = [...(isLeft(r) ? r.left : []), ...(isLeft(p) ? p.left : [])];
-    return err(decodingError("InvalidOptions", issues[0]?.path ?? "reported", "not Usage", issues));
+    return err(issuesError("InvalidOptions", "reported", "not Usage", issues));
   }
   return ok(splitUsageOf(r.right, p.right));
 };

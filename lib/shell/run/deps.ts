@@ -1,7 +1,7 @@
 /** Reading a turn's arguments: `deps` once, field by field, and snapshots decoded by codecs. */
 import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
-import { decodingError, type TurnError } from "../../core/errors/index.js";
+import { decodingError, invalidAt, type TurnError } from "../../core/errors/index.js";
 import { snapshot } from "../../core/decoding/snapshot.js";
 import { parseWith } from "../../core/errors/index.js";
 import type { RunDeps } from "./types.js";
@@ -20,12 +20,7 @@ export const readDeps = (
   TurnError
 > => {
   const bad = (path: string, what: string): Result<never, TurnError> =>
-    err({
-      _tag: "InvalidOptions",
-      path,
-      message: `invalid run deps: ${path}: ${what}`,
-      issues: [{ path, message: what }],
-    });
+    err(invalidAt("InvalidOptions", path, "invalid run deps", what));
   try {
     const secret: unknown = deps.secret;
     const legacy: unknown = deps.acceptLegacyTokens;
@@ -72,12 +67,14 @@ export const takeDeps = (deps: RunDeps): Result<RunDeps, TurnError> => {
     }
     return ok(out as RunDeps);
   } catch {
-    return err({
-      _tag: "InvalidOptions",
-      path: "deps",
-      message: "invalid run deps: deps: could not be read (a getter or a Proxy threw)",
-      issues: [{ path: "deps", message: "could not be read (a getter or a Proxy threw)" }],
-    });
+    return err(
+      invalidAt(
+        "InvalidOptions",
+        "deps",
+        "invalid run deps",
+        "could not be read (a getter or a Proxy threw)",
+      ),
+    );
   }
 };
 

@@ -5,15 +5,11 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import { snapshotOptions } from "../../core/decoding/snapshot.js";
-import type { DecodingError } from "../../core/errors/index.js";
+import { invalidAt, type DecodingError } from "../../core/errors/index.js";
 import { resolveCodexHome as resolveFrom, type SessionStoreOptions } from "./store.js";
 
-const bad = (path: string, message: string): DecodingError<"InvalidOptions"> => ({
-  _tag: "InvalidOptions",
-  path,
-  message: `invalid options: ${path}: ${message}`,
-  issues: [{ path, message }],
-});
+const bad = (path: string, message: string): DecodingError<"InvalidOptions"> =>
+  invalidAt("InvalidOptions", path, "invalid options", message);
 
 /**
  * The `CODEX_HOME` the CLI would use (see the plain `resolveCodexHome`): `codexHome`, else
