@@ -9,7 +9,7 @@ import type { ResultAsync } from "neverthrow";
 import { continuationMismatch, threadNotFound, type TurnError } from "../core/errors/index.js";
 import { decodeContinuationToken } from "../core/continuation.js";
 import { deserializeThread, storedThread, type SerializedThread } from "../core/serialize.js";
-import { updateThread, withThreadOptions, type Thread } from "../core/thread.js";
+import { updateThread, withThreadOptions, type DeepReadonly, type Thread } from "../core/thread.js";
 import type { TurnInput } from "../core/input.js";
 import type { CodexOptions, ThreadOptions, TurnOptionsInput } from "../core/options.js";
 import type { TurnOutcome } from "../shell/run.js";
@@ -88,10 +88,11 @@ const mismatch = (
 ): TurnError => continuationMismatch(reason, message, threadId, expected, observed);
 
 /** The thread as it goes back over the wire: no client options, the job's thread options. */
-const forTheWire = (thread: Thread, threadOptions: Thread["threadOptions"]): SerializedThread =>
-  storedThread(
-    updateThread(thread, { codexOptions: {}, threadOptions: threadOptions as ThreadOptions }),
-  );
+const forTheWire = (
+  thread: Thread,
+  threadOptions: Thread["threadOptions"],
+): DeepReadonly<SerializedThread> =>
+  storedThread(updateThread(thread, { codexOptions: {}, threadOptions }));
 
 /** Runs one job. Never throws. */
 export const processJob = async (ctx: ProcessorContext, job: JobRef): Promise<JobVerdict> => {
