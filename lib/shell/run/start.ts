@@ -17,6 +17,7 @@ import { finishTurn } from "../../core/fold.js";
 import { validateResume } from "../../core/resume-validator.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
 import type { Thread } from "../../core/thread.js";
+import { ThreadId } from "../../core/thread-id.js";
 import { finishContextOf, turnEndError, turnExitCode } from "../../core/turn-end.js";
 import { execTransport } from "../exec-transport.js";
 import { createChannel } from "../internal/channel.js";
@@ -144,11 +145,13 @@ export const start = (
     let result: ResultAsync<TurnOutcome, TurnError>;
     if (failed !== null) result = errAsync(failed);
     else {
+      // The thread the turn ran in (the fold checked the id the events gave; a new thread's).
+      const ranIn = state.threadId ?? threadId;
       const after =
         state.phase === "completed"
           ? await safeObserve(
               observe,
-              { ...thread, threadId: (state.threadId ?? threadId) as Thread["threadId"] },
+              { ...thread, threadId: ThreadId.is(ranIn) ? ranIn : null },
               turnOptions.signal,
             )
           : null;
