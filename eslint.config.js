@@ -35,6 +35,27 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
+  {
+    // Errors are built by their constructors (lib/core/errors/, the fleet's lib/fleet/errors.ts),
+    // never as inline `{ _tag: "…" }` literals elsewhere in lib/.
+    files: ["lib/**/*.ts"],
+    ignores: [
+      "lib/core/errors/**",
+      "lib/fleet/errors.ts",
+      "lib/generated/**",
+    ],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "Property:matches([key.name='_tag'], [key.value='_tag'])[value.type=/^(Literal|TemplateLiteral|ConditionalExpression)$/]",
+          message:
+            "build errors with their constructor (lib/core/errors/, lib/fleet/errors.ts), not an inline { _tag } literal.",
+        },
+      ],
+    },
+  },
   // A folder's `internal/` is private to the folder that owns it. What the shell and the fleet
   // share with the core (decoding, input snapshots and their bounds) lives in `core/decoding/`.
   { files: ["**/*.ts"], ignores: ["lib/**"], ...privateFolders([CORE_INTERNAL]) },

@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { vendorBinaryOf } from "../lib/shell/codex-binary.js";
 import { startModelStub, type StubScript } from "../lib/testing/model-stub.js";
 import { makeSandbox } from "../lib/testing/sandbox.js";
 
@@ -18,21 +19,18 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
 
 /** The CLI binaries to record with: the pinned one and the SDK's (older) one. */
 const defaultBinaries = (): string[] => {
-  const triple = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-unknown-linux-musl`;
-  const pkg = `@openai/codex-linux-${process.arch === "arm64" ? "arm64" : "x64"}`;
-  const from = (codexPkgJson: string) =>
-    join(
-      dirname(createRequire(codexPkgJson).resolve(`${pkg}/package.json`)),
-      "vendor",
-      triple,
-      "bin",
-      "codex",
+  const binaryOf = (codexPkgJson: string): string =>
+    vendorBinaryOf(codexPkgJson).match(
+      (b) => b.path,
+      (e) => {
+        throw new Error(e.message);
+      },
     );
-  const pinned = from(require_.resolve("@openai/codex/package.json"));
+  const pinned = binaryOf(require_.resolve("@openai/codex/package.json"));
   const sdkRequire = createRequire(
     join(process.cwd(), "node_modules", "@openai", "codex-sdk", "package.json"),
   );
-  const older = from(sdkRequire.resolve("@openai/codex/package.json"));
+  const older = binaryOf(sdkRequire.resolve("@openai/codex/package.json"));
   return [...new Set([pinned, older])];
 };
 

@@ -25,7 +25,7 @@ import { ThreadId } from "./thread-id.js";
 import { ThreadMetadata } from "./metadata.js";
 import { ContinuationToken } from "./continuation.js";
 import { Usage } from "./usage.js";
-import { makeThread, Thread as ThreadCodec, type Thread } from "./thread.js";
+import { makeThread, Thread as ThreadCodec, type DeepReadonly, type Thread } from "./thread.js";
 import { parseJson } from "./decoding/unknown.js";
 
 /** The format tag and version written into every serialized thread. */
@@ -131,7 +131,7 @@ const toJson = (thread: Thread): string => JSON.stringify(storedThread(thread));
  * A decoded thread in its stored form, the value `serializeThread` writes as JSON (secrets left
  * out, their paths listed). Only for a Thread already decoded; the fleet sends it as job data.
  */
-export const storedThread = (thread: Thread): SerializedThread => {
+export const storedThread = (thread: Thread): DeepReadonly<SerializedThread> => {
   const { apiKey, env, config, ...rest } = thread.codexOptions;
   const left: string[] = [];
   if (apiKey !== undefined) left.push("codexOptions.apiKey");
@@ -140,13 +140,14 @@ export const storedThread = (thread: Thread): SerializedThread => {
     config === undefined
       ? rest
       : { ...rest, config: withoutSecrets(config, "codexOptions.config", left) };
-  const out: SerializedThread = {
+  const out: DeepReadonly<SerializedThread> = {
     format: SERIALIZED_THREAD_FORMAT,
     secrets: left.sort(),
     threadId: thread.threadId,
-    codexOptions: stored as SerializedThread["codexOptions"],
-    threadOptions: thread.threadOptions as ThreadOptions,
-    metadata: thread.metadata as ThreadMetadata | null,
+    // (the config with its secrets left out: `withoutSecrets` keeps the shape, not the type)
+    codexOptions: stored as DeepReadonly<SerializedThread["codexOptions"]>,
+    threadOptions: thread.threadOptions,
+    metadata: thread.metadata,
     labels: thread.labels,
     continuationToken: thread.continuationToken,
     cumulativeUsage: thread.cumulativeUsage === null ? null : usageCounts(thread.cumulativeUsage),

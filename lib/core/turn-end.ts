@@ -5,17 +5,19 @@
  */
 import type { DecodeError } from "./events.js";
 import {
-  cancelledError,
+  resumeMismatch,
+  stoppedError,
   type FoldError,
   type ShellError,
   type ThreadError,
   type TurnError,
+  type TurnStop,
 } from "./errors/index.js";
 import type { FinishContext, TurnPhase } from "./fold.js";
 import type { ObservedSession } from "./resume-validator.js";
 
 /** Why a run was stopped from outside (the transport's `CancelReason`). */
-export type StopReason = "aborted" | "timeout" | "mismatch" | "consumer";
+export type StopReason = TurnStop["reason"];
 
 /** How the transport's side of a turn ended: its exit status, or its error. */
 export type TurnExit =
@@ -26,14 +28,12 @@ export type TurnExit =
 export interface TurnEnd {
   /** The first error the fold returned (the run was stopped then), or null. */
   readonly foldError: TurnError | null;
-  /** Why the run was stopped from outside, or null when it ran to its end. */
-  readonly stopReason: StopReason | null;
+  /** Why the run was stopped from outside (a time-out with its limit), or null when it ran to its end. */
+  readonly stop: TurnStop | null;
   /** How the transport ended. */
   readonly exit: TurnExit;
   /** The fold's phase when the events ended. */
   readonly phase: TurnPhase;
-  /** The turn's `timeoutMs`, for the `TimedOut` error. */
-  readonly timeoutMs?: number;
 }
 
 /**
@@ -42,8 +42,7 @@ export interface TurnEnd {
  */
 export const turnEndError = (end: TurnEnd): TurnError | null => {
   if (end.foldError !== null) return end.foldError;
-  if (end.stopReason === "timeout" || end.stopReason === "aborted" || end.stopReason === "consumer")
-    return cancelledError(end.stopReason, end.timeoutMs);
+  if (end.stop !== null && end.stop.reason !== "mismatch") return stoppedError(end.stop);
   if (!end.exit.ok && !(end.phase === "failed" && end.exit.error._tag === "ExecFailed"))
     return end.exit.error;
   return null;
@@ -59,13 +58,11 @@ export const turnExitCode = (exit: TurnExit): number | null =>
  */
 export const foldFailure = (v: FoldError | ThreadError, resumedId: string | null): TurnError =>
   v._tag === "ProtocolViolation" && v.violation === "thread_id_changed" && resumedId !== null
-    ? {
-        _tag: "ResumeMismatch",
-        path: "threadId",
-        message: `asked to resume ${resumedId} but the CLI started a new thread ${v.actualThreadId ?? "?"}; it was stopped`,
-        expectedThreadId: resumedId,
-        actualThreadId: v.actualThreadId ?? "",
-      }
+    ? resumeMismatch(
+        resumedId,
+        v.actualThreadId ?? "",
+        `asked to resume ${resumedId} but the CLI started a new thread ${v.actualThreadId ?? "?"}; it was stopped`,
+      )
     : v;
 
 /** What the session showed after the turn, as the finish needs it. */

@@ -13,15 +13,9 @@ import {
 } from "../core/errors/index.js";
 import { Input, normalizeInput, type TurnInput } from "../core/input.js";
 import { closed } from "../core/decoding/decode.js";
-import {
-  TurnOptions,
-  type CodexOptions,
-  type ThreadOptions,
-  type TurnOptionsInput,
-} from "../core/options.js";
+import { TurnOptions, type TurnOptionsInput } from "../core/options.js";
 import { deserializeThread, storedThread } from "../core/serialize.js";
 import { Thread, updateThread } from "../core/thread.js";
-import type { Turn } from "../core/turn.js";
 import type { TurnOutcome } from "../shell/run.js";
 import { connectStore, redisOptions } from "./connection.js";
 import {
@@ -224,12 +218,12 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
           if (back.isErr()) return errAsync(back.error);
           // The submitter's own client options and thread options, secrets included.
           const rebuilt = updateThread(back.value, {
-            codexOptions: thread.codexOptions as CodexOptions,
-            threadOptions: thread.threadOptions as ThreadOptions,
+            codexOptions: thread.codexOptions,
+            threadOptions: thread.threadOptions,
           });
           return okAsync({
             thread: rebuilt,
-            turn: res.value.turn as Turn,
+            turn: res.value.turn,
             fleet: { workerId: res.value.workerId, jobId: jobId ?? "", head: res.value.head },
           });
         });

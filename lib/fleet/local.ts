@@ -50,7 +50,7 @@ export const headAfter = (previous: StoreHead | null, archive: SessionArchive): 
 
 const syncError = (threadId: string, e: SessionError | FleetError): FleetError =>
   e._tag === "StoreCorrupt" || e._tag === "RedisUnavailable" || e._tag === "SessionSyncFailed"
-    ? (e as FleetError)
+    ? e
     : sessionSyncFailed(threadId, `${e._tag}: ${e.message}`);
 
 /**

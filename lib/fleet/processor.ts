@@ -5,18 +5,15 @@
  * append the turn's chunk and move the head by compare-and-set from the head the job started
  * from → the result. Never throws: every way out is a `JobVerdict`.
  */
-import { isLeft } from "fp-ts/lib/Either.js";
 import type { ResultAsync } from "neverthrow";
-import { continuationMismatch, type TurnError } from "../core/errors/index.js";
+import { continuationMismatch, threadNotFound, type TurnError } from "../core/errors/index.js";
 import { decodeContinuationToken } from "../core/continuation.js";
 import { deserializeThread, storedThread, type SerializedThread } from "../core/serialize.js";
-import { updateThread, withThreadOptions, type Thread } from "../core/thread.js";
+import { updateThread, withThreadOptions, type DeepReadonly, type Thread } from "../core/thread.js";
 import type { TurnInput } from "../core/input.js";
 import type { CodexOptions, ThreadOptions, TurnOptionsInput } from "../core/options.js";
 import type { TurnOutcome } from "../shell/run.js";
-import { decodeAll } from "../core/decoding/decode.js";
 import {
-  decodeFailure,
   jobFailed,
   sessionSyncFailed,
   storeCorrupt,
@@ -29,6 +26,7 @@ import { emitFleet, type FleetEvent, type FleetSink } from "./telemetry.js";
 import {
   FLEET_RESULT_FORMAT,
   FleetJobData,
+  decodeAs,
   type FleetJobResult,
   type FleetPosition,
   type StoreHead,
@@ -90,10 +88,11 @@ const mismatch = (
 ): TurnError => continuationMismatch(reason, message, threadId, expected, observed);
 
 /** The thread as it goes back over the wire: no client options, the job's thread options. */
-const forTheWire = (thread: Thread, threadOptions: Thread["threadOptions"]): SerializedThread =>
-  storedThread(
-    updateThread(thread, { codexOptions: {}, threadOptions: threadOptions as ThreadOptions }),
-  );
+const forTheWire = (
+  thread: Thread,
+  threadOptions: Thread["threadOptions"],
+): DeepReadonly<SerializedThread> =>
+  storedThread(updateThread(thread, { codexOptions: {}, threadOptions }));
 
 /** Runs one job. Never throws. */
 export const processJob = async (ctx: ProcessorContext, job: JobRef): Promise<JobVerdict> => {
@@ -118,9 +117,9 @@ const process = async (ctx: ProcessorContext, job: JobRef): Promise<JobVerdict> 
   const fleetEvent = (e: FleetEvent) => emitFleet(ctx.sink, e);
 
   // 1. The payload, decoded with the codecs; the thread rebuilt with this worker's options.
-  const d = decodeAll(FleetJobData, job.data, "job.data");
-  if (isLeft(d)) return refused(decodeFailure("InvalidJobData", "invalid job data", d.left));
-  const data = d.right;
+  const d = decodeAs(FleetJobData, job.data, "job.data", "InvalidJobData", "invalid job data");
+  if (d.isErr()) return refused(d.error);
+  const data = d.value;
   const given = deserializeThread(JSON.stringify(data.thread));
   if (given.isErr()) return refused(given.error);
   const jobThreadOptions = given.value.threadOptions;
@@ -179,12 +178,9 @@ const process = async (ctx: ProcessorContext, job: JobRef): Promise<JobVerdict> 
     if (read.isErr()) return refused(read.error);
     const head = read.value;
     if (head === null)
-      return refused({
-        _tag: "ThreadNotFound",
-        path: "threadId",
-        message: `thread ${threadId} has no session in the fleet's store`,
-        threadId,
-      });
+      return refused(
+        threadNotFound(threadId, `thread ${threadId} has no session in the fleet's store`),
+      );
     const at = positionOf(head.head);
     if (at.completedTurns !== claim.completedTurns || at.lastTurnId !== claim.lastTurnId) {
       const reason = claim.completedTurns < at.completedTurns ? "stale" : "forked";

@@ -4,16 +4,15 @@
  * a thread's head in the session store, and the connection options. Pure.
  */
 import * as t from "io-ts";
-import { isLeft } from "fp-ts/lib/Either.js";
-import { err, ok, type Result } from "neverthrow";
-import { checkedString, closed, decodeAll, isRecord, open } from "../core/decoding/decode.js";
+import type { Result } from "neverthrow";
+import { checkedString, closed, open } from "../core/decoding/decode.js";
 import { NonNegativeInt } from "../core/continuation.js";
 import { Input } from "../core/input.js";
 import { CyberAccessProgram, JsonObject } from "../core/options.js";
 import { Turn } from "../core/turn.js";
 import { RelativeRolloutPath } from "../core/archive.js";
 import { decodeFailure, FLEET_ERROR_TAGS, type FleetError } from "./errors.js";
-import type { TurnError } from "../core/errors/index.js";
+import { decodeWith, isTurnErrorTag, type TurnError } from "../core/errors/index.js";
 import { parseJson } from "../core/decoding/unknown.js";
 
 /** The format tag of a job's data. */
@@ -140,6 +139,16 @@ export const FleetQueueName = QueueName;
 /** The queue used when none is given. */
 export const DEFAULT_QUEUE = "codex-fp-turns";
 
+/** True when `tag` is a fleet error's `_tag`. */
+const isFleetErrorTag = (tag: string): boolean => FLEET_ERROR_TAGS.some((t) => t === tag);
+
+/**
+ * A tagged error of the library's read back whole: a `_tag` of a TurnError or a FleetError,
+ * with a path and a message (the rest of its fields are as the library wrote them).
+ */
+const isLibraryError = (u: unknown): u is TurnError | FleetError =>
+  WireFailure.is(u) && (isTurnErrorTag(u._tag) || isFleetErrorTag(u._tag));
+
 /** Decodes a job's JSON text (as a failed reason carries it) into a typed error, or null. */
 export const failureFromText = (text: string): TurnError | FleetError | null => {
   let u: unknown;
@@ -148,15 +157,12 @@ export const failureFromText = (text: string): TurnError | FleetError | null => 
   } catch {
     return null;
   }
-  const r = WireFailure.decode(u);
-  if (isLeft(r) || !isRecord(u)) return null;
-  // A tagged error read back whole: the tag set is the library's (TurnError | FleetError).
-  return u as unknown as TurnError | FleetError;
+  return isLibraryError(u) ? u : null;
 };
 
 /** True for a fleet error (as opposed to a turn's own error). */
 export const isFleetError = (e: { readonly _tag: string }): e is FleetError =>
-  (FLEET_ERROR_TAGS as readonly string[]).includes(e._tag);
+  isFleetErrorTag(e._tag);
 
 /** Decodes `u` with `codec` into a fleet decoding error of `tag`. */
 export const decodeAs = <A>(
@@ -165,7 +171,5 @@ export const decodeAs = <A>(
   root: string,
   tag: "InvalidFleetOptions" | "InvalidJobData" | "InvalidJobResult",
   what: string,
-): Result<A, FleetError> => {
-  const r = decodeAll(codec, u, root);
-  return isLeft(r) ? err(decodeFailure(tag, what, r.left)) : ok(r.right);
-};
+): Result<A, FleetError> =>
+  decodeWith(codec, u, root, (issues) => decodeFailure(tag, what, issues));

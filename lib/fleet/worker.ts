@@ -92,6 +92,13 @@ export interface FleetWorker {
   close(): ResultAsync<void, FleetError>;
 }
 
+/** The variables of `env` that are set. */
+const definedEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+
+/** A job's payload, as what it is until decoded: unknown (BullMQ types it `any`). */
+const dataOf = (job: Job): unknown => job.data;
+
 /** Starts a worker; fails with a typed error on bad options or when Redis does not answer. */
 export const startFleetWorker = (
   options: FleetWorkerOptions,
@@ -105,25 +112,19 @@ export const startFleetWorker = (
   );
   if (o.isErr()) return errAsync(o.error);
   const opts = o.value;
-  const c = CodexOptions.decode(opts.codexOptions ?? {});
-  const th = ThreadOptions.decode(opts.threadOptions ?? {});
-  if (c._tag === "Left" || th._tag === "Left") {
-    const redecoded = decodeAs(
-      t.type({ codexOptions: CodexOptions, threadOptions: ThreadOptions }),
-      { codexOptions: opts.codexOptions ?? {}, threadOptions: opts.threadOptions ?? {} },
-      "options",
-      "InvalidFleetOptions",
-      "invalid worker options",
-    );
-    return errAsync(
-      redecoded.isErr()
-        ? redecoded.error
-        : decodeFailure("InvalidFleetOptions", "invalid worker options", []),
-    );
-  }
-  let codexOptions = c.right;
+  // Both option objects at once: every problem of both is reported.
+  const both = decodeAs(
+    t.type({ codexOptions: CodexOptions, threadOptions: ThreadOptions }),
+    { codexOptions: opts.codexOptions ?? {}, threadOptions: opts.threadOptions ?? {} },
+    "options",
+    "InvalidFleetOptions",
+    "invalid worker options",
+  );
+  if (both.isErr()) return errAsync(both.error);
+  const threadOptions = both.value.threadOptions;
+  let codexOptions = both.value.codexOptions;
   if (opts.codexHome !== undefined) {
-    const base = codexOptions.env?.reveal() ?? (process.env as Record<string, string>);
+    const base = codexOptions.env?.reveal() ?? definedEnv(process.env);
     codexOptions = { ...codexOptions, env: Redacted.of({ ...base, CODEX_HOME: opts.codexHome }) };
   }
   const codexHome = resolveCodexHome({
@@ -139,12 +140,10 @@ export const startFleetWorker = (
   const server: ResultAsync<AppServer | null, FleetError> =
     opts.transport === "app-server"
       ? openAppServer(codexOptions, turnSink !== undefined ? { sink: turnSink } : {}).mapErr(
-          (e): FleetError => ({
-            _tag: "InvalidFleetOptions",
-            path: "transport",
-            message: e.message,
-            issues: [],
-          }),
+          (e): FleetError =>
+            decodeFailure("InvalidFleetOptions", "the app-server did not open", [
+              { path: "transport", message: e.message },
+            ]),
         )
       : okAsync(null);
 
@@ -159,7 +158,7 @@ export const startFleetWorker = (
           store: sessionStore(redis, storeNamespace(queue)),
           workerId,
           codexOptions,
-          threadOptions: th.right,
+          threadOptions,
           codexHome,
           lockTtlMs: lockMs,
           sink,
@@ -175,7 +174,7 @@ export const startFleetWorker = (
           async (job: Job, token?: string) => {
             const verdict = await processJob(ctx, {
               id: job.id ?? "",
-              data: job.data as unknown,
+              data: dataOf(job),
               attempt: job.attemptsStarted,
             });
             if (verdict.kind === "done") return verdict.result;

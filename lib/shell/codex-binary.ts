@@ -7,7 +7,10 @@ import { createRequire } from "node:module";
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { err, ok, type Result } from "neverthrow";
-import { codexNotFound, type ShellError } from "../core/errors/index.js";
+import { codexNotFound, type Of, type ShellError } from "../core/errors/index.js";
+
+/** The error of a binary that is not there. */
+type CodexNotFound = Of<ShellError, "CodexNotFound">;
 import { moduleUrl } from "./internal/here.js";
 
 /** The binary to run and the directories to put first on its PATH. */
@@ -54,25 +57,23 @@ const isDir = (p: string): boolean => {
   }
 };
 
-const notFound = (message: string): ShellError => codexNotFound("codexPath", message);
+const notFound = (message: string): CodexNotFound => codexNotFound("codexPath", message);
 
-/** Resolves the binary: `override` when given (it must exist), else the installed package. */
-export const resolveCodexBinary = (override?: string): Result<CodexBinary, ShellError> => {
-  if (override !== undefined && typeof override !== "string")
-    return err(notFound("the codex path must be a string when given"));
-  if (override !== undefined)
-    return isFile(override)
-      ? ok({ path: override, pathDirs: [] })
-      : err(notFound(`no codex binary at the given path (${override})`));
+/**
+ * The binary of the `@openai/codex` package whose package.json is at `codexPackageJson`: its
+ * platform package's `vendor/<triple>/bin/codex` (or the older `vendor/<triple>/codex/codex`
+ * layout), with its helper directories for PATH. The library resolves its own dependency so;
+ * scripts use it for another install (the SDK's older CLI, for recording).
+ */
+export const vendorBinaryOf = (codexPackageJson: string): Result<CodexBinary, CodexNotFound> => {
   const triple = targetTriple(process.platform, process.arch);
   const pkg = triple === null ? undefined : PLATFORM_PACKAGES[triple];
   if (triple === null || pkg === undefined)
     return err(notFound(`codex ships no binary for ${process.platform} (${process.arch})`));
   let vendor: string;
   try {
-    const codexPkg = createRequire(moduleUrl).resolve("@openai/codex/package.json");
     vendor = join(
-      dirname(createRequire(codexPkg).resolve(`${pkg}/package.json`)),
+      dirname(createRequire(codexPackageJson).resolve(`${pkg}/package.json`)),
       "vendor",
       triple,
     );
@@ -86,4 +87,21 @@ export const resolveCodexBinary = (override?: string): Result<CodexBinary, Shell
   const legacy = join(vendor, "codex", exe);
   if (isFile(legacy)) return ok({ path: legacy, pathDirs: [join(vendor, "path")].filter(isDir) });
   return err(notFound(`no codex binary in ${vendor}`));
+};
+
+/** Resolves the binary: `override` when given (it must exist), else the installed package. */
+export const resolveCodexBinary = (override?: string): Result<CodexBinary, CodexNotFound> => {
+  if (override !== undefined && typeof override !== "string")
+    return err(notFound("the codex path must be a string when given"));
+  if (override !== undefined)
+    return isFile(override)
+      ? ok({ path: override, pathDirs: [] })
+      : err(notFound(`no codex binary at the given path (${override})`));
+  let codexPkg: string;
+  try {
+    codexPkg = createRequire(moduleUrl).resolve("@openai/codex/package.json");
+  } catch {
+    return err(notFound("@openai/codex is not installed with its optional platform package"));
+  }
+  return vendorBinaryOf(codexPkg);
 };

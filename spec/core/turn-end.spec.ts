@@ -4,14 +4,19 @@
  */
 import fc from "fast-check";
 import { assertProperty } from "../support/property.js";
-import type { FoldError, TurnError } from "../../lib/core/errors/index.js";
+import {
+  cancelledError,
+  stoppedError,
+  type FoldError,
+  type TurnError,
+  type TurnStop,
+} from "../../lib/core/errors/index.js";
 import type { TurnPhase } from "../../lib/core/fold.js";
 import {
   finishContextOf,
   foldFailure,
   turnEndError,
   turnExitCode,
-  type StopReason,
   type TurnExit,
 } from "../../lib/core/turn-end.js";
 
@@ -41,7 +46,13 @@ const foldErr: TurnError = {
 };
 
 const phases: TurnPhase[] = ["start", "thread", "turn", "completed", "failed"];
-const reasons: (StopReason | null)[] = [null, "aborted", "timeout", "mismatch", "consumer"];
+const stops: (TurnStop | null)[] = [
+  null,
+  { reason: "aborted" },
+  { reason: "timeout", timeoutMs: 250 },
+  { reason: "mismatch" },
+  { reason: "consumer" },
+];
 const exits: TurnExit[] = [okExit, execFailed, spawnFailed];
 
 describe("turnEndError", () => {
@@ -49,10 +60,10 @@ describe("turnEndError", () => {
     assertProperty(
       fc.property(
         fc.constantFrom(...phases),
-        fc.constantFrom(...reasons),
+        fc.constantFrom(...stops),
         fc.constantFrom(...exits),
-        (phase, stopReason, exit) => {
-          expect(turnEndError({ foldError: foldErr, stopReason, exit, phase })).toBe(foldErr);
+        (phase, stop, exit) => {
+          expect(turnEndError({ foldError: foldErr, stop, exit, phase })).toBe(foldErr);
         },
       ),
       { numRuns: 100 },
@@ -64,24 +75,42 @@ describe("turnEndError", () => {
       expect(
         turnEndError({
           foldError: null,
-          stopReason: "timeout",
+          stop: { reason: "timeout", timeoutMs: 250 },
           exit,
           phase: "turn",
-          timeoutMs: 250,
         }),
-      ).toMatchObject({ _tag: "TimedOut", path: "turnOptions.timeoutMs", timeoutMs: 250 });
+      ).toMatchObject({
+        _tag: "TimedOut",
+        path: "turnOptions.timeoutMs",
+        timeoutMs: 250,
+        message: "the turn took longer than 250 ms and was stopped",
+      });
+  });
+
+  it("a stop for a mismatch leaves the decision to the fold's error and the exit", () => {
+    expect(
+      turnEndError({ foldError: null, stop: { reason: "mismatch" }, exit: okExit, phase: "turn" }),
+    ).toBeNull();
+    expect(
+      turnEndError({
+        foldError: null,
+        stop: { reason: "mismatch" },
+        exit: spawnFailed,
+        phase: "turn",
+      }),
+    ).toBe(spawnFailed.ok ? null : spawnFailed.error);
   });
 
   it("an abort and a consumer leaving are Aborted, with different messages", () => {
     const aborted = turnEndError({
       foldError: null,
-      stopReason: "aborted",
+      stop: { reason: "aborted" },
       exit: okExit,
       phase: "turn",
     });
     const left = turnEndError({
       foldError: null,
-      stopReason: "consumer",
+      stop: { reason: "consumer" },
       exit: okExit,
       phase: "turn",
     });
@@ -91,20 +120,42 @@ describe("turnEndError", () => {
   });
 
   it("a failed exit is the error, except ExecFailed after a turn.failed (the fold reports it)", () => {
+    expect(turnEndError({ foldError: null, stop: null, exit: spawnFailed, phase: "failed" })).toBe(
+      spawnFailed.ok ? null : spawnFailed.error,
+    );
+    expect(turnEndError({ foldError: null, stop: null, exit: execFailed, phase: "turn" })).toBe(
+      execFailed.ok ? null : execFailed.error,
+    );
     expect(
-      turnEndError({ foldError: null, stopReason: null, exit: spawnFailed, phase: "failed" }),
-    ).toBe(spawnFailed.ok ? null : spawnFailed.error);
-    expect(
-      turnEndError({ foldError: null, stopReason: null, exit: execFailed, phase: "turn" }),
-    ).toBe(execFailed.ok ? null : execFailed.error);
-    expect(
-      turnEndError({ foldError: null, stopReason: null, exit: execFailed, phase: "failed" }),
+      turnEndError({ foldError: null, stop: null, exit: execFailed, phase: "failed" }),
     ).toBeNull();
   });
 
   it("a clean exit with no stop is finished (null) in every phase", () => {
     for (const phase of phases)
-      expect(turnEndError({ foldError: null, stopReason: null, exit: okExit, phase })).toBeNull();
+      expect(turnEndError({ foldError: null, stop: null, exit: okExit, phase })).toBeNull();
+  });
+});
+
+describe("stoppedError / cancelledError", () => {
+  it("a time-out carries the real limit; a transport's time-out with no limit is no TimedOut", () => {
+    expect(stoppedError({ reason: "timeout", timeoutMs: 7 })).toMatchObject({
+      _tag: "TimedOut",
+      timeoutMs: 7,
+    });
+    expect(cancelledError("timeout", 9)).toMatchObject({ _tag: "TimedOut", timeoutMs: 9 });
+    expect(cancelledError("timeout", undefined)).toMatchObject({
+      _tag: "Aborted",
+      path: "turnOptions.timeoutMs",
+    });
+    for (const [reason, path] of [
+      ["aborted", "turnOptions.signal"],
+      ["consumer", "events"],
+      ["mismatch", "threadId"],
+    ] as const) {
+      expect(stoppedError({ reason })).toMatchObject({ _tag: "Aborted", path });
+      expect(cancelledError(reason, 5)).toEqual(stoppedError({ reason }));
+    }
   });
 });
 

@@ -88,6 +88,15 @@ describe("failureFromText", () => {
     expect(back).toEqual(e);
     expect(back !== null && isFleetError(back)).toBe(true);
     expect(failureFromText("job stalled more than allowable limit")).toBeNull();
+    // a turn's own error comes back too; a tag the library does not have does not
+    const timedOut = {
+      _tag: "TimedOut",
+      path: "turnOptions.timeoutMs",
+      message: "m",
+      timeoutMs: 5,
+    };
+    expect(failureFromText(JSON.stringify(timedOut))).toEqual(timedOut);
+    expect(failureFromText(JSON.stringify({ _tag: "Nope", path: "p", message: "m" }))).toBeNull();
     assertProperty(
       fc.property(fc.string(), (s) => {
         const r = failureFromText(s);

@@ -6,10 +6,14 @@
  * typed error, never a throw.
  */
 import { err, ok, type Result } from "neverthrow";
-import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { decodeAll } from "../decoding/decode.js";
-import { invalidArchive, parseWith, type ArchiveError, type ThreadError } from "../errors/index.js";
+import {
+  decodeWith,
+  invalidArchive,
+  parseWith,
+  type ArchiveError,
+  type ThreadError,
+} from "../errors/index.js";
 import {
   ArchivePoint,
   applyDelta as applyDeltaTo,
@@ -24,10 +28,8 @@ import {
 import { SessionSummary, observedFrom as observedFromSummary } from "../rollout/summary.js";
 import type { ObservedSession } from "../resume-validator.js";
 
-const archiveArg = (u: unknown, path: string): Result<SessionArchive, ArchiveError> => {
-  const r = decodeAll(SessionArchive, u, path, { ...NO_BOUNDS });
-  return isLeft(r) ? err(invalidArchive(r.left)) : ok(r.right);
-};
+const archiveArg = (u: unknown, path: string): Result<SessionArchive, ArchiveError> =>
+  decodeWith(SessionArchive, u, path, invalidArchive, { ...NO_BOUNDS });
 
 // An archive holds a whole rollout: its values are not bounded by the input limits here.
 const NO_BOUNDS = {
@@ -80,15 +82,15 @@ export const relate = (
   delta: Uint8Array,
   local: LocalView,
 ): Result<ArchiveRelation | "missing_base", ArchiveError> => {
-  const a = decodeAll(RelateArchive, archive, "archive", { ...NO_BOUNDS });
-  if (isLeft(a)) return err(invalidArchive(a.left));
-  const l = decodeAll(LocalViewCodec, local, "local");
-  if (isLeft(l)) return err(invalidArchive(l.left));
+  const a = decodeWith(RelateArchive, archive, "archive", invalidArchive, { ...NO_BOUNDS });
+  if (a.isErr()) return err(a.error);
+  const l = decodeWith(LocalViewCodec, local, "local", invalidArchive);
+  if (l.isErr()) return err(l.error);
   return bytesArg(delta, "delta").andThen((d) => {
     // The overlap is a Uint8Array: the snapshot keeps class instances as they are.
-    const overlap: unknown = Reflect.get(l.right, "overlap");
+    const overlap: unknown = Reflect.get(l.value, "overlap");
     return bytesArg(overlap, "local.overlap").map((o) =>
-      relateTo(a.right, d, { ...l.right, overlap: o }),
+      relateTo(a.value, d, { ...l.value, overlap: o }),
     );
   });
 };

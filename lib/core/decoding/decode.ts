@@ -32,6 +32,17 @@ export type ObjectCodec<R extends t.Props, O extends t.Props> = t.Type<
   unknown
 >;
 
+/** True when `x` and `y` are one value, which then has both their types. */
+const sameValue = <X, Y>(x: X, y: Y): x is X & Y => Object.is(x, y);
+
+/**
+ * The value of an object decoded by its required half (`a`, from the input `u`) and then its
+ * optional half (`b`, from `a`): the input itself when neither transformed anything (both hand
+ * it back: no copy), else `b`'s fields (a copy holding every decoded field, other keys kept).
+ */
+const merged = <X extends object, Y extends object>(u: unknown, a: X, b: Y): X & Y =>
+  a === u && sameValue(a, b) ? a : { ...a, ...b };
+
 /**
  * An object codec whose required and optional properties are typed and whose other keys are
  * reported, one issue each, together with every other problem of the same object.
@@ -54,9 +65,10 @@ export const closed = <R extends t.Props, O extends t.Props>(
       // it would be kept as it is, unfrozen, and its getters read again after validation.
       if (!isPlainObject(u))
         return t.failure(u, c, `expected ${name} (a plain object), got a class instance`);
-      // Both halves are validated against the same context, so paths have no member steps.
+      // The optional half validates what the required half decoded (so both halves' decoded
+      // fields are kept), against the same context: paths have no member steps.
       const a = req.validate(u, c);
-      const b = opt.validate(u, c);
+      const b = opt.validate(isLeft(a) ? u : a.right, c);
       let extra: t.Errors | null = null;
       for (const k in u) {
         if (!hasOwn(u, k) || known(k)) continue;
@@ -72,13 +84,9 @@ export const closed = <R extends t.Props, O extends t.Props>(
           ...(isLeft(b) ? b.left : []),
           ...(extra ?? []),
         ]);
-      // Both halves hand back the input when nothing was transformed: keep it, no copy.
-      if (a.right === u && b.right === u) return t.success(u as A);
-      return t.success({ ...a.right, ...b.right } as A);
+      return t.success(merged(u, a.right, b.right));
     },
-    (a) =>
-      ({ ...req.encode(a), ...opt.encode(a) }) as t.OutputOf<t.TypeC<R>> &
-        t.OutputOf<t.PartialC<O>>,
+    (a) => ({ ...req.encode(a), ...opt.encode(a) }),
   );
 };
 
@@ -86,17 +94,19 @@ export const closed = <R extends t.Props, O extends t.Props>(
 export const checkedString = <A extends string>(
   name: string,
   problem: (s: string) => string | null,
-): t.Type<A, string, unknown> =>
-  new t.Type<A, string, unknown>(
+): t.Type<A, string, unknown> => {
+  const isA = (u: unknown): u is A => typeof u === "string" && problem(u) === null;
+  return new t.Type<A, string, unknown>(
     name,
-    (u): u is A => typeof u === "string" && problem(u) === null,
+    isA,
     (u, c) => {
       if (typeof u !== "string") return t.failure(u, c, `expected a string, got ${describe(u)}`);
-      const p = problem(u);
-      return p === null ? t.success(u as A) : t.failure(u, c, p);
+      // (the problem is looked up again only for a string that has one)
+      return isA(u) ? t.success(u) : t.failure(u, c, problem(u) ?? "invalid");
     },
     (a) => a,
   );
+};
 
 /** The problem with a string that will reach the CLI's argv or environment, or null. */
 export const argvProblem = (s: string): string | null => {
@@ -148,7 +158,7 @@ class Refused extends Error {
 }
 
 /** True for an object whose prototype is Object.prototype or null (not a class instance). */
-export const isPlainObject = (u: object): boolean => {
+export const isPlainObject = (u: object): u is Record<string, unknown> => {
   const proto = prototypeOf(u);
   return proto === Object.prototype || proto === null;
 };
@@ -172,7 +182,8 @@ const copyWithin = (u: unknown, limits: ResolvedInputLimits): unknown => {
       refuse(`longer than ${limits.maxStringLength} characters (limits.maxStringLength)`);
     if (typeof v !== "object" || v === null) return v;
     const isArray = Array.isArray(v);
-    if (!isArray && !isPlainObject(v)) return v;
+    const record = !isArray && isPlainObject(v) ? v : null;
+    if (!isArray && record === null) return v;
     if (ancestors.length >= limits.maxDepth)
       refuse(`nested deeper than ${limits.maxDepth} (limits.maxDepth)`);
     // Options are shallow: a linear scan of the ancestors beats a Set here.
@@ -205,9 +216,9 @@ const copyWithin = (u: unknown, limits: ResolvedInputLimits): unknown => {
         }
         out = arr;
       }
-    } else {
+    } else if (record !== null) {
       const obj: Record<string, unknown> = {};
-      const o = v as Record<string, unknown>;
+      const o = record;
       let count = 0;
       for (const k in o) {
         if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
@@ -304,18 +315,27 @@ export const open = <R extends t.Props, O extends t.Props>(
     (u, c) => {
       if (is(u)) return t.success(u);
       if (!isRecord(u)) return t.failure(u, c, `expected ${name} (an object), got ${describe(u)}`);
+      // The optional half validates what the required half decoded (so both halves' decoded
+      // fields are kept), against the same context: paths have no member steps.
       const a = req.validate(u, c);
-      const b = opt.validate(u, c);
-      const errors = [...(isLeft(a) ? a.left : []), ...(isLeft(b) ? b.left : [])];
-      return errors.length > 0 ? t.failures(errors) : t.success(u as A);
+      const b = opt.validate(isLeft(a) ? u : a.right, c);
+      if (isLeft(a) || isLeft(b))
+        return t.failures([...(isLeft(a) ? a.left : []), ...(isLeft(b) ? b.left : [])]);
+      return t.success(merged(u, a.right, b.right));
     },
-    (a) => a as t.OutputOf<t.TypeC<R>> & t.OutputOf<t.PartialC<O>>,
+    (a) => ({ ...req.encode(a), ...opt.encode(a) }),
   );
 };
 
 /** An inline JavaScript test for a simple codec on the value `v`, or null for a complex one. */
 const inlineTest = (c: t.Mixed, v: string, codecs: t.Mixed[]): string | null => {
-  const k = c as unknown as { _tag?: string; value?: unknown; types?: readonly t.Mixed[] };
+  // The io-ts classes' own fields (`_tag`, a literal's `value`, a union's `types`), read as the
+  // unknowns they are to the base type.
+  const k = {
+    _tag: Reflect.get(c, "_tag"),
+    value: Reflect.get(c, "value"),
+    types: Reflect.get(c, "types"),
+  };
   switch (k._tag) {
     case "KeyofType":
       return `(typeof ${v} === "string" && Object.prototype.hasOwnProperty.call(C[${codecs.push(c) - 1}].keys, ${v}))`;
@@ -338,7 +358,8 @@ const inlineTest = (c: t.Mixed, v: string, codecs: t.Mixed[]): string | null => 
     case "UnknownRecordType":
       return `(typeof ${v} === "object" && ${v} !== null && !Array.isArray(${v}))`;
     case "UnionType": {
-      const parts = (k.types ?? []).map((m) => inlineTest(m, v, codecs));
+      const members: unknown[] = Array.isArray(k.types) ? k.types : [];
+      const parts = members.map((m) => (m instanceof t.Type ? inlineTest(m, v, codecs) : null));
       return parts.every((p) => p !== null) ? `(${parts.join(" || ")})` : null;
     }
     default:

@@ -40,6 +40,22 @@ export const issuesError = <Tag extends DecodingErrorTag>(
 
 /**
  * Decodes `u` with `codec` under `root` (bounded by `limits`, default: the defaults); on
+ * failure the error `toError` makes of every issue found. The one path from a decode to an
+ * error: `parseWith` (the core's decoding errors) and the archive and fleet errors use it.
+ */
+export const decodeWith = <A, E>(
+  codec: t.Decoder<unknown, A>,
+  u: unknown,
+  root: string,
+  toError: (issues: readonly Issue[]) => E,
+  limits?: ResolvedInputLimits,
+): Result<A, E> => {
+  const r = decodeAll(codec, u, root, limits);
+  return isLeft(r) ? err(toError(r.left)) : ok(r.right);
+};
+
+/**
+ * Decodes `u` with `codec` under `root` (bounded by `limits`, default: the defaults); on
  * failure a `tag` error saying `what` (see issuesError).
  */
 export const parseWith = <A, Tag extends DecodingErrorTag>(
@@ -49,10 +65,8 @@ export const parseWith = <A, Tag extends DecodingErrorTag>(
   tag: Tag,
   what: string,
   limits?: ResolvedInputLimits,
-): Result<A, DecodingError<Tag | "InvalidApiKey">> => {
-  const r = decodeAll(codec, u, root, limits);
-  return isLeft(r) ? err(issuesError(tag, root, what, r.left)) : ok(r.right);
-};
+): Result<A, DecodingError<Tag | "InvalidApiKey">> =>
+  decodeWith(codec, u, root, (issues) => issuesError(tag, root, what, issues), limits);
 
 /** A Thread argument decoded with its codec: anything else is `NotAThread` at `root`. */
 export const parseThreadArg = <A>(

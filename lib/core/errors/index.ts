@@ -13,3 +13,4 @@ export * from "./make.js";
 export * from "./make-shell.js";
 export * from "./make-session.js";
 export * from "./decode.js";
+export * from "./tags.js";

@@ -83,22 +83,33 @@ export const timedOut = (
 ): Of<ShellError, "TimedOut"> => ({ _tag: "TimedOut", path, message, timeoutMs });
 
 /**
- * The error of a turn stopped from outside, by why (the transport seam's cancel reasons): the
- * time-out (`TimedOut`, with the limit `timeoutMs` that was set), the caller's signal, the
- * consumer leaving the event stream, or a resume that reached another thread (`Aborted`, each at
- * the path that stopped it).
+ * `TimedOut` of a turn: it took longer than its `turnOptions.timeoutMs` (the limit that was set,
+ * never a stand-in); `during` says where it was when the time ran out (e.g. " (reading its
+ * session)").
  */
-export const cancelledError = (
-  reason: "aborted" | "timeout" | "mismatch" | "consumer",
-  timeoutMs: number | undefined,
-): Of<ShellError, "TimedOut" | "Aborted"> => {
-  switch (reason) {
+export const turnTimedOut = (timeoutMs: number, during = ""): Of<ShellError, "TimedOut"> =>
+  timedOut(
+    "turnOptions.timeoutMs",
+    timeoutMs,
+    `the turn took longer than ${timeoutMs} ms${during} and was stopped`,
+  );
+
+/**
+ * Why a turn was stopped from outside: its time-out (with the limit that was set), the caller's
+ * signal, the consumer leaving the event stream, or a resume that reached another thread.
+ */
+export type TurnStop =
+  | { readonly reason: "timeout"; readonly timeoutMs: number }
+  | { readonly reason: "aborted" | "mismatch" | "consumer" };
+
+/**
+ * The error of a turn stopped from outside: `TimedOut` with its real limit, or `Aborted` at the
+ * path that stopped it (`turnOptions.signal`, `events`, `threadId`).
+ */
+export const stoppedError = (stop: TurnStop): Of<ShellError, "TimedOut" | "Aborted"> => {
+  switch (stop.reason) {
     case "timeout":
-      return timedOut(
-        "turnOptions.timeoutMs",
-        timeoutMs ?? 0,
-        `the turn took longer than ${timeoutMs ?? 0} ms and was stopped`,
-      );
+      return turnTimedOut(stop.timeoutMs);
     case "consumer":
       return aborted("events", "the event stream was left early; the turn was stopped");
     case "mismatch":
@@ -107,6 +118,22 @@ export const cancelledError = (
       return aborted("turnOptions.signal", "the turn was aborted");
   }
 };
+
+/**
+ * The error of a transport's turn cancelled for `reason` (the Transport seam's cancel reasons),
+ * given the turn's `timeoutMs`. The runner only times out a turn that set a limit; a "timeout"
+ * with none (a caller of the seam cancelling so on its own) has no limit to report, and is an
+ * `Aborted` at `turnOptions.timeoutMs` rather than a `TimedOut` with a made-up one.
+ */
+export const cancelledError = (
+  reason: TurnStop["reason"],
+  timeoutMs: number | undefined,
+): Of<ShellError, "TimedOut" | "Aborted"> =>
+  reason !== "timeout"
+    ? stoppedError({ reason })
+    : timeoutMs !== undefined
+      ? turnTimedOut(timeoutMs)
+      : aborted("turnOptions.timeoutMs", "the turn was stopped as timed out, but it set no limit");
 
 /** `LineTooLong`: a line of output at `path` is longer than `limit` bytes. */
 export const lineTooLong = (
@@ -146,11 +173,18 @@ export const rpcFailed = (method: string, code: number, error: string): RpcFaile
   code,
 });
 
-/** `InvalidResponse`: the answer to `method` does not match its codec (the first 3 issues shown). */
-export const invalidResponse = (method: string, issues: readonly Issue[]): InvalidResponse => ({
+/**
+ * `InvalidResponse`: the answer to `method` does not match its codec (or, saying `what`, cannot
+ * be used otherwise); the first 3 issues shown.
+ */
+export const invalidResponse = (
+  method: string,
+  issues: readonly Issue[],
+  what = `the ${method} answer does not match its codec`,
+): InvalidResponse => ({
   _tag: "InvalidResponse",
   path: `rpc.${method}`,
-  message: `the ${method} answer does not match its codec: ${listIssues(issues.slice(0, 3))}`,
+  message: `${what}: ${listIssues(issues.slice(0, 3))}`,
   method,
   issues,
 });

@@ -7,7 +7,7 @@ import { ResultAsync, err, errAsync } from "neverthrow";
 import { forkedThread } from "../../core/fork.js";
 import type { Thread } from "../../core/thread.js";
 import { parseThreadId } from "../../core/thread-id.js";
-import type { TransportError } from "../../core/errors/index.js";
+import { invalidResponse, type TransportError } from "../../core/errors/index.js";
 import { usageFromWire } from "../../core/usage.js";
 import { forkedFromIdAt, readForkFacts, type LocateRollout } from "../fork-facts.js";
 import type { Link } from "./link.js";
@@ -76,13 +76,12 @@ export const forkOnServer = (
       ).andThen((facts) => {
         const id = parseThreadId(forkId, "thread.id");
         return (id.isErr() ? err(id.error) : forkedThread(thread, id.value, facts, secret)).mapErr(
-          (e): TransportError => ({
-            _tag: "InvalidResponse",
-            path: "thread.id",
-            message: `the server's fork cannot be a Thread: ${e.message}`,
-            method: "thread/fork",
-            issues: "issues" in e ? e.issues : [],
-          }),
+          (e): TransportError =>
+            invalidResponse(
+              "thread/fork",
+              "issues" in e ? e.issues : [{ path: e.path, message: e.message }],
+              "the server's fork cannot be a Thread",
+            ),
         );
       });
     })

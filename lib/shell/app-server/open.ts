@@ -7,11 +7,16 @@
  * spawns it and kills it, with its group, when the host exits or dies of a signal; a host
  * killed outright (SIGKILL) closes its stdin, and the server exits on its own.
  */
-import { isLeft } from "fp-ts/lib/Either.js";
 import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
 import { buildEnv, configArgs, ORIGINATOR } from "../../core/argv.js";
-import { decodingError, type Issue } from "../../core/errors/index.js";
-import { decodeAll } from "../../core/decoding/decode.js";
+import {
+  decodingError,
+  defect,
+  parseWith,
+  spawnFailed,
+  timedOut,
+  type Issue,
+} from "../../core/errors/index.js";
 import { snapshotOptions } from "../../core/decoding/snapshot.js";
 import { CodexOptions, type CodexOptionsInput } from "../../core/options.js";
 import type { Effects } from "../../core/effects.js";
@@ -110,11 +115,7 @@ export const OPTED_OUT_NOTIFICATIONS: readonly string[] = [
 
 /** The app-server RPC client module (and the generated codecs it decodes with), loaded lazily. */
 const loadRpc = (): ResultAsync<typeof Rpc, TransportError> =>
-  ResultAsync.fromPromise(import("./rpc.js"), (e): TransportError => ({
-    _tag: "SpawnFailed",
-    path: "codex",
-    message: `could not load the app-server client: ${e instanceof Error ? e.message : String(e)}`,
-  }));
+  ResultAsync.fromPromise(import("./rpc.js"), (e) => defect("openAppServer.loadClient", e));
 
 interface Started {
   readonly link: Link;
@@ -142,11 +143,9 @@ const start = async (
     stderrTailBytes: DEFAULTS.stderrTailBytes,
     ...(deps.cwd !== undefined ? { cwd: deps.cwd } : {}),
   });
+  // (spawning fails only with SpawnFailed: spawn threw)
   if (spawned.isErr())
-    return err({
-      ...spawned.error,
-      message: spawned.error.message.replace("codex", "codex app-server"),
-    } as TransportError);
+    return err(spawnFailed("codex", spawned.error.message.replace("codex", "codex app-server")));
   const child = spawned.value;
   const rpc = connect(child, {
     requestTimeoutMs: deps.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
@@ -163,15 +162,16 @@ const start = async (
   });
   if (hello.isErr()) {
     child.kill();
+    // A server that exits before it answers could not be started; one that stays silent timed
+    // out (with the limit it was given); an error answer stays what it is.
     const e = hello.error;
+    const why = `codex app-server did not start: ${e.message}`;
     return err(
-      e._tag === "TransportClosed" || e._tag === "TimedOut"
-        ? {
-            _tag: "SpawnFailed",
-            path: "codex",
-            message: `codex app-server did not start: ${e.message}`,
-          }
-        : e,
+      e._tag === "TransportClosed"
+        ? spawnFailed("codex", why)
+        : e._tag === "TimedOut"
+          ? timedOut(e.path, e.timeoutMs, why)
+          : e,
     );
   }
   rpc.notify("initialized");
@@ -194,23 +194,17 @@ export const openAppServer = (
   const badDep = depsProblem(deps);
   if (badDep !== null)
     return errAsync(decodingError("InvalidOptions", badDep.path, "invalid deps", [badDep]));
-  const decoded = decodeAll(CodexOptions, codexOptions ?? {}, "codexOptions");
-  if (isLeft(decoded)) {
-    const issues = decoded.left;
-    return errAsync(
-      issues.some((i) => i.path.startsWith("codexOptions.apiKey"))
-        ? decodingError("InvalidApiKey", "codexOptions.apiKey", "invalid API key", issues)
-        : decodingError(
-            "InvalidOptions",
-            issues[0]?.path ?? "codexOptions",
-            "invalid options",
-            issues,
-          ),
-    );
-  }
-  const options = decoded.right;
+  const decoded = parseWith(
+    CodexOptions,
+    codexOptions ?? {},
+    "codexOptions",
+    "InvalidOptions",
+    "invalid options",
+  );
+  if (decoded.isErr()) return errAsync(decoded.error);
+  const options = decoded.value;
   const binary = resolveCodexBinary(options.codexPathOverride ?? deps.codexPath);
-  if (binary.isErr()) return errAsync(binary.error as TransportError);
+  if (binary.isErr()) return errAsync(binary.error);
   const d = deps ?? {};
 
   let current: Started | null = null;

@@ -56,6 +56,10 @@ export type ServerNote = {
   };
 }[ServerNotificationMethod];
 
+/** The response codecs, typed so that indexing with a method keeps that method's result. */
+const responseDecoders: { readonly [M in RpcMethod]: t.Decoder<unknown, RpcResult<M>> } =
+  ResponseCodecs;
+
 /** A notification whose params do not match the generated codec of its method. */
 export interface InvalidNote {
   readonly method: "invalid";
@@ -81,10 +85,12 @@ const isKnownMethod = (m: string): m is ServerNotificationMethod =>
  */
 export const decodeNote = (method: string, params: unknown): ServerNote | InvalidNote | null => {
   if (!isKnownMethod(method)) return null;
-  const codec = ServerNotificationParams[method] as t.Decoder<unknown, unknown>;
+  const codec: t.Decoder<unknown, unknown> = ServerNotificationParams[method];
   const r = codec.decode(params);
   if (r._tag === "Left")
     return { method: "invalid", wireMethod: method, issues: toIssues(`${method}.params`, r.left) };
+  // The params decoded by `method`'s own codec: the pair is that method's note (a correlation
+  // TypeScript cannot follow through the union).
   return { method, params: r.right } as ServerNote;
 };
 
@@ -93,7 +99,6 @@ export const decodeResult = <M extends RpcMethod>(
   method: M,
   result: unknown,
 ): Result<RpcResult<M>, readonly Issue[]> => {
-  const codec = ResponseCodecs[method] as t.Decoder<unknown, RpcResult<M>>;
-  const r = codec.decode(result);
+  const r = responseDecoders[method].decode(result);
   return r._tag === "Left" ? err(toIssues(`${method}.result`, r.left)) : ok(r.right);
 };

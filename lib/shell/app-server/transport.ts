@@ -8,7 +8,14 @@
  */
 import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
 import { decodeEventValue, type DecodeError, type ThreadEvent } from "../../core/events.js";
-import { cancelledError, defect, type ShellError } from "../../core/errors/index.js";
+import {
+  cancelledError,
+  defect,
+  invalidEvent,
+  resumeMismatch,
+  threadBusy,
+  type ShellError,
+} from "../../core/errors/index.js";
 import { toShellError, type TransportError } from "../../core/errors/index.js";
 import { createChannel } from "../internal/channel.js";
 import type {
@@ -37,13 +44,11 @@ type ExitResult =
 const stopped = (reason: CancelReason, timeoutMs: number | undefined): ShellError =>
   cancelledError(reason, timeoutMs);
 
-const busy = (threadId: string): ShellError => ({
-  _tag: "ThreadBusy",
-  path: "threadId",
-  message: `thread ${threadId} already has a turn running on this app-server; retry when it is done`,
-  threadId,
-  retryable: true,
-});
+const busy = (threadId: string): ShellError =>
+  threadBusy(
+    threadId,
+    `thread ${threadId} already has a turn running on this app-server; retry when it is done`,
+  );
 
 /** Notifications that belong to a turn: an undecodable one of these fails the turn. */
 const TURN_METHODS = /^(item\/|turn\/|error$|thread\/tokenUsage\/updated$)/;
@@ -134,16 +139,15 @@ const startOnLink = async (
     }
     if (s.method === "invalid") {
       if (!TURN_METHODS.test(s.wireMethod) || finished) return;
-      abandon({
-        _tag: "InvalidEvent",
-        path: s.issues[0]?.path ?? s.wireMethod,
-        message: `invalid ${s.wireMethod} notification: ${s.issues
-          .slice(0, 3)
-          .map((i) => `${i.path}: ${i.message}`)
-          .join("; ")}`,
-        eventType: s.wireMethod,
-        issues: s.issues,
-      });
+      abandon(
+        invalidEvent(
+          s.wireMethod,
+          s.issues,
+          s.wireMethod,
+          `invalid ${s.wireMethod} notification`,
+          3,
+        ),
+      );
       return;
     }
     if (turnId === null) buffered.push(s);
@@ -177,13 +181,11 @@ const startOnLink = async (
     const r = await rpc.request("thread/resume", threadResumeParams(thread, id), { threadId: id });
     if (r.isErr()) return toShellError(r.error);
     if (r.value.thread.id !== id)
-      return {
-        _tag: "ResumeMismatch",
-        path: "threadId",
-        message: `asked to resume ${id} but the app-server resumed ${r.value.thread.id}`,
-        expectedThreadId: id,
-        actualThreadId: r.value.thread.id,
-      };
+      return resumeMismatch(
+        id,
+        r.value.thread.id,
+        `asked to resume ${id} but the app-server resumed ${r.value.thread.id}`,
+      );
     link.loaded.add(id);
     return null;
   };

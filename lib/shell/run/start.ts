@@ -6,15 +6,21 @@
 import { randomUUID } from "node:crypto";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import type { ThreadEvent } from "../../core/events.js";
-import { aborted, defect, timedOut, type TurnError } from "../../core/errors/index.js";
+import {
+  aborted,
+  defect,
+  turnTimedOut,
+  type TurnError,
+  type TurnStop,
+} from "../../core/errors/index.js";
 import { finishTurn } from "../../core/fold.js";
 import { validateResume } from "../../core/resume-validator.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
 import type { Thread } from "../../core/thread.js";
+import { ThreadId } from "../../core/thread-id.js";
 import { finishContextOf, turnEndError, turnExitCode } from "../../core/turn-end.js";
 import { execTransport } from "../exec-transport.js";
 import { createChannel } from "../internal/channel.js";
-import type { CancelReason } from "../transport.js";
 import { takeDeps } from "./deps.js";
 import { observeFromStore, safeObserve } from "./observe.js";
 import { foldEvents } from "./stream.js";
@@ -47,11 +53,11 @@ export const start = (
     deps.transport ??
     execTransport({ ...(deps.codexPath !== undefined ? { codexPath: deps.codexPath } : {}) });
   const observe = deps.observe === false ? null : (deps.observe ?? observeFromStore);
-  let cancelRun: ((r: CancelReason) => void) | null = null;
+  let cancelRun: ((s: TurnStop) => void) | null = null;
   let consumerLeft = false;
   const out = createChannel<ThreadEvent>(() => {
     consumerLeft = true;
-    cancelRun?.("consumer");
+    cancelRun?.({ reason: "consumer" });
   }, buffer);
 
   const outcome = (async (): Promise<ResultAsync<TurnOutcome, TurnError>> => {
@@ -64,23 +70,18 @@ export const start = (
     const report = turnReporter(sink, now, transport.kind);
     // The turn's deadline counts from here; observing the session honours it and the abort.
     const turnBegan = performance.now();
+    const limit = turnOptions.timeoutMs;
     const deadline =
-      turnOptions.timeoutMs !== undefined ? AbortSignal.timeout(turnOptions.timeoutMs) : undefined;
+      limit !== undefined ? { timeoutMs: limit, signal: AbortSignal.timeout(limit) } : undefined;
     const observing = AbortSignal.any(
-      [turnOptions.signal, deadline].filter((x): x is AbortSignal => x !== undefined),
+      [turnOptions.signal, deadline?.signal].filter((x): x is AbortSignal => x !== undefined),
     );
 
     // 2. A resumed thread with a token: the session must be where the token says.
     if (threadId !== null && (thread.continuationToken !== null || requireToken)) {
       const seen = await safeObserve(observe, thread, observing);
-      if (deadline?.aborted === true && turnOptions.signal?.aborted !== true)
-        return errAsync(
-          timedOut(
-            "turnOptions.timeoutMs",
-            turnOptions.timeoutMs ?? 0,
-            `the turn took longer than ${turnOptions.timeoutMs ?? 0} ms (reading its session) and was stopped`,
-          ),
-        );
+      if (deadline?.signal.aborted === true && turnOptions.signal?.aborted !== true)
+        return errAsync(turnTimedOut(deadline.timeoutMs, " (reading its session)"));
       const v = validateResume(thread, seen?.observed, {
         sink: sink ?? (() => undefined),
         now,
@@ -107,22 +108,23 @@ export const start = (
       return errAsync(started.error);
     }
     const run = started.value;
-    let stopReason: CancelReason | null = null;
-    const stop = (r: CancelReason) => {
-      if (stopReason === null) stopReason = r;
-      run.cancel(r);
+    // The first reason the run was stopped for (a holder: the stops come from callbacks).
+    const stopped: { first: TurnStop | null } = { first: null };
+    const stop = (s: TurnStop) => {
+      stopped.first ??= s;
+      run.cancel(s.reason);
     };
     cancelRun = stop;
-    if (consumerLeft) stop("consumer");
-    const onAbort = () => stop("aborted");
+    if (consumerLeft) stop({ reason: "consumer" });
+    const onAbort = () => stop({ reason: "aborted" });
     turnOptions.signal?.addEventListener("abort", onAbort, { once: true });
     // An abort while the transport was starting fired no listener: it counts all the same.
-    if (isAborted(turnOptions.signal)) stop("aborted");
+    if (isAborted(turnOptions.signal)) stop({ reason: "aborted" });
     const timer =
-      turnOptions.timeoutMs !== undefined
+      deadline !== undefined
         ? setTimeout(
-            () => stop("timeout"),
-            Math.max(0, turnOptions.timeoutMs - (performance.now() - turnBegan)),
+            () => stop({ reason: "timeout", timeoutMs: deadline.timeoutMs }),
+            Math.max(0, deadline.timeoutMs - (performance.now() - turnBegan)),
           )
         : undefined;
 
@@ -139,21 +141,17 @@ export const start = (
     if (timer !== undefined) clearTimeout(timer);
 
     // 5. Decide.
-    const failed = turnEndError({
-      foldError,
-      stopReason: stopReason as CancelReason | null,
-      exit,
-      phase: state.phase,
-      ...(turnOptions.timeoutMs !== undefined ? { timeoutMs: turnOptions.timeoutMs } : {}),
-    });
+    const failed = turnEndError({ foldError, stop: stopped.first, exit, phase: state.phase });
     let result: ResultAsync<TurnOutcome, TurnError>;
     if (failed !== null) result = errAsync(failed);
     else {
+      // The thread the turn ran in (the fold checked the id the events gave; a new thread's).
+      const ranIn = state.threadId ?? threadId;
       const after =
         state.phase === "completed"
           ? await safeObserve(
               observe,
-              { ...thread, threadId: (state.threadId ?? threadId) as Thread["threadId"] },
+              { ...thread, threadId: ThreadId.is(ranIn) ? ranIn : null },
               turnOptions.signal,
             )
           : null;

@@ -3,11 +3,10 @@
  * consumer; the first fold error stops the run and the rest of the events are drained unread.
  */
 import type { ThreadEvent } from "../../core/events.js";
-import type { TurnError } from "../../core/errors/index.js";
+import type { TurnError, TurnStop } from "../../core/errors/index.js";
 import { initialTurnState, stepTurn, type TurnState } from "../../core/fold.js";
 import type { Thread } from "../../core/thread.js";
 import { foldFailure } from "../../core/turn-end.js";
-import type { CancelReason } from "../transport.js";
 import type { TurnReporter } from "./telemetry.js";
 
 /** The fold's last state and its first error (null when every event folded). */
@@ -21,7 +20,7 @@ export const foldEvents = async (
   thread: Thread,
   events: AsyncIterable<ThreadEvent>,
   push: (e: ThreadEvent) => void,
-  stop: (r: CancelReason) => void,
+  stop: (s: TurnStop) => void,
   report: TurnReporter,
 ): Promise<Folded> => {
   const resumedId = thread.threadId;
@@ -32,7 +31,7 @@ export const foldEvents = async (
     const next = stepTurn(state, event);
     if (next.isErr()) {
       foldError = foldFailure(next.error, resumedId);
-      stop("mismatch");
+      stop({ reason: "mismatch" });
       continue;
     }
     state = next.value;

@@ -4,7 +4,12 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import type { JSONRPCError } from "../../../generated/app-server/index.js";
-import { classifyRpcError, type TransportError } from "../../../core/errors/index.js";
+import {
+  classifyRpcError,
+  invalidResponse,
+  timedOut,
+  type TransportError,
+} from "../../../core/errors/index.js";
 import { decodeResult, type RpcMethod, type RpcResult } from "../protocol.js";
 
 /** How a request settles before its result is decoded. */
@@ -54,12 +59,11 @@ export const createPending = (changed: () => void): PendingRequests => {
         changed();
         settle({
           ok: false,
-          error: {
-            _tag: "TimedOut",
-            path: `rpc.${method}`,
-            message: `the codex app-server did not answer ${method} within ${timeoutMs} ms`,
+          error: timedOut(
+            `rpc.${method}`,
             timeoutMs,
-          },
+            `the codex app-server did not answer ${method} within ${timeoutMs} ms`,
+          ),
         });
       }, timeoutMs);
       pending.set(id, { method, threadId, settle, timer });
@@ -100,16 +104,5 @@ export const decodedAnswer = <M extends RpcMethod>(
 ): Result<RpcResult<M>, TransportError> => {
   if (!r.ok) return err(r.error);
   const decoded = decodeResult(method, r.value);
-  return decoded.isOk()
-    ? ok(decoded.value)
-    : err({
-        _tag: "InvalidResponse",
-        path: `rpc.${method}`,
-        message: `the ${method} answer does not match its codec: ${decoded.error
-          .slice(0, 3)
-          .map((i) => `${i.path}: ${i.message}`)
-          .join("; ")}`,
-        method,
-        issues: decoded.error,
-      });
+  return decoded.isOk() ? ok(decoded.value) : err(invalidResponse(method, decoded.error));
 };

@@ -18,13 +18,8 @@ export type Stream = Readable | Writable | null;
  * of a dead server's pipes leaks a listener.
  */
 export const setRef = (s: Stream, on: boolean): void => {
-  const h = s as unknown as {
-    ref?: () => void;
-    unref?: () => void;
-    destroyed?: boolean;
-    _handle?: unknown;
-  } | null;
-  if (h === null || h.destroyed === true || h._handle === null) return;
-  if (on) h.ref?.();
-  else h.unref?.();
+  // `ref`/`unref` and the handle are the underlying socket's, not on the stream types.
+  if (s === null || s.destroyed || Reflect.get(s, "_handle") === null) return;
+  const f: unknown = Reflect.get(s, on ? "ref" : "unref");
+  if (typeof f === "function") Reflect.apply(f, s, []);
 };
