@@ -3,6 +3,7 @@
  * its client options, the input, the JSON turn options), waits for a worker to run it, and
  * returns the new Thread rebuilt with the submitter's own client options and secrets.
  */
+import type * as t from "io-ts";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { Queue, QueueEvents } from "bullmq";
 import {
@@ -41,16 +42,17 @@ import {
 /** Codec of `openFleet`'s options. */
 export const FleetOptions = closed(
   "FleetOptions",
-  { connection: FleetConnection },
-  { queue: FleetQueueName },
+  {
+    /** Where Redis is. */
+    connection: FleetConnection,
+  },
+  {
+    /** The queue's name (default `codex-fp-turns`). */
+    queue: FleetQueueName,
+  },
 );
-/** Options of `openFleet`. */
-export interface FleetOptions {
-  /** Where Redis is. */
-  readonly connection: { readonly host: string; readonly port: number } & Record<string, unknown>;
-  /** The queue's name (default `codex-fp-turns`). */
-  readonly queue?: string;
-}
+/** Options of `openFleet`, derived from its codec: a typo or a wrong type does not compile. */
+export type FleetOptions = t.TypeOf<typeof FleetOptions>;
 
 /** A turn run by the fleet: the new Thread and the Turn, and where it ran. */
 export interface FleetTurnOutcome extends TurnOutcome {

@@ -11,7 +11,12 @@ import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { closed } from "../core/decoding/decode.js";
-import { CodexOptions, ThreadOptions } from "../core/options.js";
+import {
+  CodexOptions,
+  ThreadOptions,
+  type CodexOptionsInput,
+  type ThreadOptionsInput,
+} from "../core/options.js";
 import { Redacted } from "../core/redacted.js";
 import type { TelemetryEvent } from "../core/telemetry.js";
 import { runTurn } from "../shell/run.js";
@@ -47,42 +52,44 @@ const Fn = new t.Type<FleetSink, FleetSink, unknown>(
 /** Codec of `startFleetWorker`'s options (client and thread options are decoded by their own). */
 export const FleetWorkerOptions = closed(
   "FleetWorkerOptions",
-  { connection: FleetConnection },
   {
+    /** Where Redis is (the queue and the session store). */
+    connection: FleetConnection,
+  },
+  {
+    /** The queue's name (default `codex-fp-turns`); also the store's key namespace. */
     queue: FleetQueueName,
+    /** Turns run at once by this worker (default 1). */
     concurrency: PositiveInt("concurrency", 1),
+    /** This machine's `CODEX_HOME` (default: from `codexOptions.env`, else the environment). */
     codexHome: t.string,
+    /** Client options with this machine's secrets (decoded as `CodexOptions`). */
     codexOptions: t.unknown,
+    /** Thread options that override the job's (decoded as `ThreadOptions`). */
     threadOptions: t.unknown,
+    /** How long a job's lock lives without renewal (default 30000): a dead worker's job is taken again after it. */
     lockDurationMs: PositiveInt("lockDurationMs", 500),
+    /** `exec` (a `codex exec` per turn, the default) or `app-server` (one server per worker). */
     transport: t.keyof({ exec: null, "app-server": null }),
+    /** Where telemetry goes: turn events and fleet events. */
     sink: Fn,
+    /** This worker's name in results and telemetry (default host:pid:random). */
     workerId: t.string,
   },
 );
-/** Options of `startFleetWorker`. */
-export interface FleetWorkerOptions {
-  /** Where Redis is (the queue and the session store). */
-  readonly connection: { readonly host: string; readonly port: number } & Record<string, unknown>;
-  /** The queue's name (default `codex-fp-turns`); also the store's key namespace. */
-  readonly queue?: string;
-  /** Turns run at once by this worker (default 1). */
-  readonly concurrency?: number;
-  /** This machine's `CODEX_HOME` (default: from `codexOptions.env`, else the environment). */
-  readonly codexHome?: string;
+/**
+ * Options of `startFleetWorker`, derived from its codec (a typo or a wrong type does not
+ * compile); the client and thread options are typed as `startThread` takes them.
+ */
+export type FleetWorkerOptions = Omit<
+  t.TypeOf<typeof FleetWorkerOptions>,
+  "codexOptions" | "threadOptions"
+> & {
   /** Client options with this machine's secrets: API key, env, config. Never sent anywhere. */
-  readonly codexOptions?: unknown;
+  readonly codexOptions?: CodexOptionsInput;
   /** Thread options that override the job's on this machine (e.g. `workingDirectory`). */
-  readonly threadOptions?: unknown;
-  /** How long a job's lock lives without renewal (default 30000): a dead worker's job is taken again after it. */
-  readonly lockDurationMs?: number;
-  /** `exec` (a `codex exec` per turn, the default) or `app-server` (one server per worker). */
-  readonly transport?: "exec" | "app-server";
-  /** Where telemetry goes: turn events and fleet events. */
-  readonly sink?: FleetSink;
-  /** This worker's name in results and telemetry (default host:pid:random). */
-  readonly workerId?: string;
-}
+  readonly threadOptions?: ThreadOptionsInput;
+};
 
 /** A running fleet worker. */
 export interface FleetWorker {

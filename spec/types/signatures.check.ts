@@ -34,7 +34,7 @@ import {
   readThread,
   setThreadName,
 } from "../../lib/app-server/index.js";
-import type { Fleet } from "../../lib/fleet/index.js";
+import { openFleet, startFleetWorker, type Fleet } from "../../lib/fleet/index.js";
 import {
   applyDelta,
   baseOf,
@@ -55,6 +55,7 @@ import {
 
 declare const thread: Thread;
 declare const fleet: Fleet;
+const redis = { host: "127.0.0.1", port: 6379 };
 declare const archive: SessionArchive;
 declare const summary: SessionSummary;
 declare const usage: Usage;
@@ -81,6 +82,13 @@ export const compiles = () => [
   setThreadName("thread_1", "a name", {}),
   forkThread(thread, {}, { codexOptions: { env: { HOME: "/h" } } }),
   fleet.submitTurn(thread, "hi", { timeoutMs: 5_000 }),
+  openFleet({ connection: { host: "127.0.0.1", port: 6379, db: 1 }, queue: "turns" }),
+  startFleetWorker({
+    connection: { host: "127.0.0.1", port: 6379 },
+    codexOptions: { apiKey: "k" },
+    threadOptions: { workingDirectory: "/w" },
+    transport: "app-server",
+  }),
   validateResume(thread, undefined, { sink: noopSink }),
   validateResume(thread, { completedTurns: 2 }, { sink: noopSink, secret: "s" }),
 ];
@@ -155,6 +163,14 @@ export const refused = () => [
   readThread("thread_1", {}, { codexOptions: { modle: "x" } }),
   // @ts-expect-error a fleet turn's options are typed too
   fleet.submitTurn(thread, "hi", { timeout: 5 }),
+  // @ts-expect-error a typo in the fleet's options
+  openFleet({ connection: { host: "127.0.0.1", port: 6379 }, queu: "turns" }),
+  // @ts-expect-error the connection is closed too: no unknown keys
+  openFleet({ connection: { host: "127.0.0.1", port: 6379, pasword: "p" } }),
+  // @ts-expect-error a worker's client options are typed as startThread takes them
+  startFleetWorker({ connection: redis, codexOptions: { apikey: "k" } }),
+  // @ts-expect-error a worker's transport is exec or app-server
+  startFleetWorker({ connection: redis, transport: "http" }),
   // @ts-expect-error validateResume is data first, deps last (no longer curried)
   validateResume({ sink: noopSink })(thread),
   // @ts-expect-error runTurnWith takes the input first
