@@ -22,6 +22,7 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { checkedString, closed, decodeAll } from "./decoding/decode.js";
 import { invalidArchive, type ArchiveError, type Issue } from "./errors/index.js";
 import { DEFAULT_INPUT_LIMITS, NO_INPUT_LIMITS } from "./decoding/bounds.js";
+import type { InputLimits } from "./limits.js";
 
 const ARCHIVE_LIMITS = { ...NO_INPUT_LIMITS, maxDepth: DEFAULT_INPUT_LIMITS.maxDepth };
 import { NonNegativeInt } from "./continuation.js";
@@ -167,7 +168,18 @@ export type ArchiveSince = t.TypeOf<typeof ArchiveSince>;
 export type ArchiveRelation = "behind" | "equal" | "ahead" | "diverged";
 
 /** Decodes an archive (a value or its JSON text). Never throws. */
-export const decodeArchive = (u: unknown): Result<SessionArchive, ArchiveError> => {
+export const decodeArchive = (u: unknown): Result<SessionArchive, ArchiveError> =>
+  decodeArchiveWithin(u, {});
+
+/**
+ * `decodeArchive` under the bounds a caller set (`within`, already checked), laid over the
+ * archive's own: an archive holds a whole rollout (as text), so by default only its nesting
+ * is bounded.
+ */
+export const decodeArchiveWithin = (
+  u: unknown,
+  within: InputLimits,
+): Result<SessionArchive, ArchiveError> => {
   let value = u;
   if (typeof u === "string") {
     try {
@@ -176,8 +188,7 @@ export const decodeArchive = (u: unknown): Result<SessionArchive, ArchiveError> 
       return err(invalidArchive([{ path: "archive", message: "is not JSON" }]));
     }
   }
-  // The archive holds a whole rollout (as text): only its nesting is bounded.
-  const r = decodeAll(SessionArchive, value, "archive", ARCHIVE_LIMITS);
+  const r = decodeAll(SessionArchive, value, "archive", { ...ARCHIVE_LIMITS, ...within });
   return isLeft(r) ? err(invalidArchive(r.left)) : ok(r.right);
 };
 

@@ -184,3 +184,28 @@ describe.each(ROWS)("%s", (_name, small, refused, call) => {
       });
   });
 });
+
+describe("raised limits", () => {
+  /** An environment with more variables than the default `maxKeys` (100,000). */
+  const wideEnv = (): Record<string, string> => {
+    const env: Record<string, string> = { CODEX_HOME: home };
+    for (let i = 0; i < 100_001; i++) env[`V${i}`] = "x";
+    return env;
+  };
+
+  it("a session function takes what only a raised bound admits", async () => {
+    const env = wideEnv();
+    expect(await errorOf(listSessions({ env }))).toEqual({
+      _tag: "InvalidOptions",
+      path: "opts.env",
+    });
+    expect(await errorOf(listSessions({ env, limits: { maxKeys: 200_000 } }))).toBeNull();
+  });
+
+  it("importSession holds a big archive to a bound only when the caller sets that bound", async () => {
+    const archive = (await exportSession(ID, { codexHome: home, compress: false }))._unsafeUnwrap();
+    // A depth bound leaves the archive's text unbounded (it holds a whole rollout).
+    const r = await importSession(archive, { codexHome: into, limits: { maxDepth: 10 } });
+    expect(r.isOk()).toBe(true);
+  });
+});

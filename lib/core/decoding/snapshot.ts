@@ -97,11 +97,12 @@ export const snapshot = (
 export const snapshotOptions = <O extends object>(
   u: unknown,
   root: string,
+  limits?: ResolvedInputLimits,
 ): Result<Partial<O>, DecodingError<"InvalidOptions">> => {
   if (u === undefined || u === null) return ok({});
   const bad = (issue: Issue): DecodingError<"InvalidOptions"> =>
     decodingError("InvalidOptions", issue.path, "invalid options", [issue]);
-  const snap = snapshot(u, root);
+  const snap = snapshot(u, root, limits);
   if (snap.isErr()) return err(bad(snap.error));
   const v = snap.value;
   if (typeof v !== "object" || v === null || Array.isArray(v) || v === u)

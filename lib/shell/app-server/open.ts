@@ -181,7 +181,9 @@ const start = async (
 /**
  * Starts `codex app-server` with `codexOptions` (the same options as `startThread`'s first
  * argument) and returns its handle. Fails with `InvalidOptions` / `InvalidApiKey`,
- * `CodexNotFound`, or `SpawnFailed` when the server does not answer `initialize`. Never throws.
+ * `CodexNotFound`, `SpawnFailed` when the server exits before it answers `initialize`,
+ * `TimedOut` when it does not answer in time, or `Defect` when the client cannot be loaded.
+ * Never throws.
  */
 export const openAppServer = (
   codexOptions?: CodexOptionsInput,

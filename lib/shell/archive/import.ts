@@ -9,12 +9,13 @@ import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
 import {
   TAIL_BYTES,
   baseOf,
-  decodeArchive,
+  decodeArchiveWithin,
   relate,
   sha256Hex,
   tailDigest,
   type SessionArchive,
 } from "../../core/archive.js";
+import { InputLimits } from "../../core/limits.js";
 import { archiveConflict, invalidArchive, type ArchiveError } from "../../core/errors/index.js";
 import { decodeBytes } from "../../core/archive-bytes.js";
 import type { SessionSummary } from "../../core/rollout.js";
@@ -83,11 +84,13 @@ const importSessionUnguarded = (
   archive: unknown,
   options: ImportOptions = {},
 ): ResultAsync<SessionSummary, SessionError> => {
-  // With `limits`, the archive is checked against them too (before it is decoded).
-  const taken = readOptions(options, [[archive, "archive"]]);
+  const taken = readOptions(options);
   if (taken.isErr()) return errAsync(taken.error);
   const o = taken.value.options;
-  const a = decodeArchive(archive);
+  // The archive is read once, by its decoder: under the bounds the caller set, if any, laid
+  // over the archive's own (a whole rollout's text is not held to the 64 MiB default).
+  const given: unknown = o["limits"];
+  const a = decodeArchiveWithin(archive, InputLimits.is(given) ? given : {});
   if (a.isErr()) return errAsync(a.error);
   const verify = o["verify"] ?? "tail";
   if (verify !== "tail" && verify !== "full")

@@ -94,5 +94,6 @@ export const decodeSnapshot = <A>(
 ): Result<A, TurnError> => {
   const snap = snapshot(u, root, limits);
   if (snap.isErr()) return err(decodingError(tag, snap.error.path, what, [snap.error]));
-  return parseWith(codec, snap.value, root, tag, what);
+  // The copy is plain data, checked against the caller's limits: decode it under the same ones.
+  return parseWith(codec, snap.value, root, tag, what, limits);
 };

@@ -14,6 +14,7 @@ import {
   sessionUnreadable,
   storeUnreadable as folderUnreadable,
   type DecodingError,
+  type Issue,
   type SessionProblem,
 } from "../../core/errors/index.js";
 import {
@@ -157,32 +158,34 @@ export interface Taken<O> {
 }
 
 /**
- * An options argument read once (a snapshot: see `snapshotOptions`), its `limits` resolved
- * (bad ones are `InvalidOptions` at `<root>.limits`), and the snapshot and `also` (the call's
- * other arguments, each `[value, path]`) checked against them. Never throws.
+ * An options argument read once (a snapshot: see `snapshotOptions`) under its own `limits`
+ * (read first, by one guarded get, and resolved: bad ones are `InvalidOptions` at
+ * `<root>.limits`), and `also` (the call's other arguments, each `[value, path]`) checked
+ * against them, so a caller can raise a bound as well as lower it. Never throws.
  */
 export const takeOptions = <O extends object>(
   u: unknown,
   root: string,
   also: ReadonlyArray<readonly [unknown, string]> = [],
 ): Result<Taken<O>, DecodingError<"InvalidOptions">> => {
-  const taken = snapshotOptions<O & { readonly limits?: unknown }>(u, root);
+  const bad = (path: string, issues: readonly Issue[]) =>
+    err(decodingError("InvalidOptions", path, "invalid options", issues));
+  let given: unknown;
+  try {
+    given = isRecord(u) ? Reflect.get(u, "limits") : undefined;
+  } catch {
+    return bad(root, [{ path: root, message: "could not be read (a getter or a Proxy threw)" }]);
+  }
+  // The limits are plain numbers: a copy of them reads nothing of the caller's again.
+  const limitsCopy = snapshot(given, `${root}.limits`);
+  if (limitsCopy.isErr()) return bad(limitsCopy.error.path, [limitsCopy.error]);
+  const limits = resolveInputLimits(limitsCopy.value, `${root}.limits`);
+  if (limits.isErr()) return bad(limits.error.path, limits.error.issues);
+  const taken = snapshotOptions<O & { readonly limits?: unknown }>(u, root, limits.value);
   if (taken.isErr()) return err(taken.error);
-  const given: unknown = taken.value.limits;
-  const limits = resolveInputLimits(given, `${root}.limits`);
-  if (limits.isErr())
-    return err(
-      decodingError("InvalidOptions", limits.error.path, "invalid options", limits.error.issues),
-    );
-  if (given !== undefined) {
-    // The copy is plain data: reading it again under the caller's bounds reads nothing of theirs.
-    for (const [value, path] of [[taken.value, root] as const, ...also]) {
-      const bounded = snapshot(value, path, limits.value);
-      if (bounded.isErr())
-        return err(
-          decodingError("InvalidOptions", bounded.error.path, "invalid options", [bounded.error]),
-        );
-    }
+  for (const [value, path] of also) {
+    const bounded = snapshot(value, path, limits.value);
+    if (bounded.isErr()) return bad(bounded.error.path, [bounded.error]);
   }
   return ok({ options: taken.value, limits: limits.value });
 };
