@@ -39,11 +39,7 @@ export default tseslint.config(
     // Errors are built by their constructors (lib/core/errors/, the fleet's lib/fleet/errors.ts),
     // never as inline `{ _tag: "…" }` literals elsewhere in lib/.
     files: ["lib/**/*.ts"],
-    ignores: [
-      "lib/core/errors/**",
-      "lib/fleet/errors.ts",
-      "lib/generated/**",
-    ],
+    ignores: ["lib/core/errors/**", "lib/fleet/errors.ts", "lib/generated/**"],
     rules: {
       "no-restricted-syntax": [
         "error",

@@ -221,6 +221,9 @@ export const startFleetWorker = (
                 watching.done();
                 if (graceful === "lost") {
                   void worker.close(true).catch(() => undefined);
+                  // A close already under way ignores `force`: drop the connections themselves,
+                  // or they retry the lost server for ever (and hold the process open).
+                  void worker.disconnect().catch(() => undefined);
                   redis.disconnect();
                 }
                 if (app !== null) await app.close();

@@ -151,7 +151,7 @@ const ROWS: ReadonlyArray<[string, InputLimits, { _tag: string; path: string }, 
   [
     "importSession",
     { maxStringLength: 256 },
-    { _tag: "InvalidOptions", path: "archive.bytes" },
+    { _tag: "InvalidArchive", path: "archive.bytes" },
     async (limits) => {
       const archive = (
         await exportSession(ID, { codexHome: home, compress: false })

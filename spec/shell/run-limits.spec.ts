@@ -47,17 +47,6 @@ describe("runTurn deps.limits", () => {
     expect(started).toBe(1);
   });
 
-  it("lets through, under a raised bound, an input the defaults refuse", async () => {
-    const many = parts(100_001);
-    const refused = await runTurn(thread(), many, {}, { transport: counting });
-    expect(refused._unsafeUnwrapErr()).toMatchObject({ _tag: "InvalidOptions", path: "input" });
-    expect(started).toBe(0);
-    const raised = { maxArrayLength: 200_000 };
-    const r = await runTurn(thread(), many, {}, { transport: counting, limits: raised });
-    expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "SpawnFailed" });
-    expect(started).toBe(1);
-  });
-
   it("refuses a sparse array of length 2**32-1 at once, under the defaults", async () => {
     const huge: UserInput[] = [];
     huge.length = 2 ** 32 - 1;
