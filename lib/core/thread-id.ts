@@ -5,7 +5,8 @@
 import * as t from "io-ts";
 import type { Result } from "neverthrow";
 import { checkedString } from "./decoding/decode.js";
-import { parseWith, type ThreadError } from "./errors/index.js";
+import { decodeWith, decodingError, type DecodingError, type ThreadError } from "./errors/index.js";
+import type { ResolvedInputLimits } from "./limits.js";
 
 /** The longest thread id accepted. */
 export const MAX_THREAD_ID_LENGTH = 128;
@@ -39,11 +40,22 @@ export const ThreadId = checkedString<t.Branded<string, ThreadIdBrand>>(
 export type ThreadId = t.TypeOf<typeof ThreadId>;
 
 /** Decodes an unknown value as a thread id; `path` names where it came from. */
-export const parseThreadId = (u: unknown, path = "threadId"): Result<ThreadId, ThreadError> => {
-  const root = typeof path === "string" ? path : "threadId";
-  // An id is one value: whatever is wrong inside it (a cycle, a getter …), the error is at `root`.
-  return parseWith(ThreadId, u, root, "InvalidThreadId", "invalid thread id").mapErr((e) => ({
-    ...e,
-    path: root,
-  }));
-};
+export const parseThreadId = (u: unknown, path = "threadId"): Result<ThreadId, ThreadError> =>
+  threadIdAt(u, typeof path === "string" ? path : "threadId");
+
+/**
+ * A thread id read at `root` (bounded by `limits`), or `InvalidThreadId` at `root`: an id is one
+ * value, so whatever is wrong inside it (a cycle, a getter …), the error is at `root`.
+ */
+export const threadIdAt = (
+  u: unknown,
+  root: string,
+  limits?: ResolvedInputLimits,
+): Result<ThreadId, DecodingError<"InvalidThreadId">> =>
+  decodeWith(
+    ThreadId,
+    u,
+    root,
+    (issues) => decodingError("InvalidThreadId", root, "invalid thread id", issues),
+    limits,
+  );

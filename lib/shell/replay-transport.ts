@@ -25,7 +25,9 @@ export const replayTransport = (recordings: readonly Recording[]): Transport => 
       // Defect, never a throw (here or later, inside the events).
       let rec: Recording | undefined;
       let threadId: string | null;
+      let count: number;
       try {
+        count = recordings.length;
         const given = recordings[next++];
         rec =
           given === undefined
@@ -37,7 +39,7 @@ export const replayTransport = (recordings: readonly Recording[]): Transport => 
       }
       if (rec === undefined)
         return errAsync<TransportRun, ShellError>(
-          spawnFailed("transport", `the replay has only ${next - 1} recorded turn(s)`),
+          spawnFailed("transport", `the replay has only ${count} recorded turn(s)`),
         );
       if (typeof rec.stdout !== "string")
         return errAsync<TransportRun, ShellError>(

@@ -31,14 +31,12 @@ import {
 import type { ObservedSession } from "../core/resume-validator.js";
 import {
   aborted,
-  decodingError,
-  parseWith,
   sessionNotFound,
   sessionUnreadable,
   type SessionError,
   type SessionProblem,
 } from "../core/errors/index.js";
-import { ThreadId } from "../core/thread-id.js";
+import { threadIdAt } from "../core/thread-id.js";
 import {
   concurrencyOf,
   nonEmpty,
@@ -184,19 +182,8 @@ export const findSession = (
   const taken = takeOptions<SessionStoreOptions & SessionReadOptions>(optsArg, "opts");
   if (taken.isErr()) return errAsync(taken.error);
   const opts: SessionStoreOptions & SessionReadOptions = taken.value.options;
-  const id = parseWith(
-    ThreadId,
-    threadId,
-    "threadId",
-    "InvalidThreadId",
-    "invalid thread id",
-    taken.value.limits,
-  );
-  // An id is one value: whatever is wrong inside it, the error is at `threadId`.
-  if (id.isErr())
-    return errAsync(
-      decodingError("InvalidThreadId", "threadId", "invalid thread id", id.error.issues),
-    );
+  const id = threadIdAt(threadId, "threadId", taken.value.limits);
+  if (id.isErr()) return errAsync(id.error);
   const dir = sessionsDir(opts);
   return settle(
     async () => {

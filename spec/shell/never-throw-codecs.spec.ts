@@ -9,14 +9,6 @@
 import { isLeft, isRight } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 
-import * as advanced from "../../lib/advanced/index.js";
-import * as appServer from "../../lib/app-server/index.js";
-import * as codecs from "../../lib/codecs/index.js";
-import * as fleet from "../../lib/fleet/index.js";
-import * as root from "../../lib/index.js";
-import * as otel from "../../lib/otel/index.js";
-import * as sessions from "../../lib/sessions/index.js";
-import * as testing from "../../lib/testing/index.js";
 import { UNREADABLE } from "../../lib/core/decoding/total.js";
 import {
   revokedProxy,
@@ -25,18 +17,9 @@ import {
   throwingProxy,
 } from "../support/arbitraries.js";
 import { HOSTILE } from "../support/hostile.js";
-
-/** The public surface, by subpath of package.json's "exports". */
-const SUBPATHS: Record<string, Record<string, unknown>> = {
-  ".": root,
-  "./codecs": codecs,
-  "./sessions": sessions,
-  "./app-server": appServer,
-  "./advanced": advanced,
-  "./testing": testing,
-  "./otel": otel,
-  "./fleet": fleet,
-};
+import * as codecs from "../../lib/codecs/index.js";
+import * as root from "../../lib/index.js";
+import { SUBPATHS } from "../support/subpaths.js";
 
 /**
  * Codecs that still throw on an unreadable value, with the reason they are not made total here.

@@ -17,28 +17,12 @@ import { join } from "node:path";
 
 import * as t from "io-ts";
 
-import * as advanced from "../../lib/advanced/index.js";
-import * as appServer from "../../lib/app-server/index.js";
-import * as codecs from "../../lib/codecs/index.js";
-import * as fleet from "../../lib/fleet/index.js";
-import * as root from "../../lib/index.js";
-import * as otel from "../../lib/otel/index.js";
-import * as sessions from "../../lib/sessions/index.js";
-import * as testing from "../../lib/testing/index.js";
 import { throwingProxy } from "../support/arbitraries.js";
 import { argGrid, probe, produced } from "../support/hostile.js";
-
-/** The public surface, by subpath of package.json's "exports". */
-const SUBPATHS: Record<string, Record<string, unknown>> = {
-  ".": root,
-  "./codecs": codecs,
-  "./sessions": sessions,
-  "./app-server": appServer,
-  "./advanced": advanced,
-  "./testing": testing,
-  "./otel": otel,
-  "./fleet": fleet,
-};
+import * as fleet from "../../lib/fleet/index.js";
+import * as otel from "../../lib/otel/index.js";
+import * as testing from "../../lib/testing/index.js";
+import { SUBPATHS } from "../support/subpaths.js";
 
 /** Exported functions that are not called with hostile arguments, and why. */
 const SKIPPED: Record<string, string> = {

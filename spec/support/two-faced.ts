@@ -40,22 +40,3 @@ export const twoFacedProxy = <T extends object>(
     },
   );
 };
-
-/** An object whose `key` counts its reads (`reads()`), always answering `value`. */
-export const counted = <T extends object>(
-  base: T,
-  key: string,
-  value: unknown,
-): { readonly value: T; readonly reads: () => number } => {
-  let n = 0;
-  const copy = { ...base } as Record<string, unknown>;
-  delete copy[key];
-  Object.defineProperty(copy, key, {
-    enumerable: true,
-    get: () => {
-      n++;
-      return value;
-    },
-  });
-  return { value: copy as T, reads: () => n };
-};

@@ -16,18 +16,12 @@ import {
   type ArchivePoint,
   type SessionArchive,
 } from "../../core/archive.js";
-import {
-  decodingError,
-  invalidRollout,
-  archiveConflict,
-  invalidArchive,
-  parseWith,
-} from "../../core/errors/index.js";
+import { invalidRollout, archiveConflict, invalidArchive } from "../../core/errors/index.js";
 import { encodeBytes } from "../../core/archive-bytes.js";
 import { positionAfter, positionOfWhole } from "../../core/archive-position.js";
 import { decodeAll } from "../../core/decoding/decode.js";
 import type { SessionError } from "../../core/errors/index.js";
-import { ThreadId } from "../../core/thread-id.js";
+import { threadIdAt } from "../../core/thread-id.js";
 import { findSession, resolveCodexHome, type SessionStoreOptions } from "../sessions.js";
 import { createSHA256, finish, hashPrefix, resumed } from "./hash.js";
 import {
@@ -121,19 +115,8 @@ const exportSessionUnguarded = (
   const taken = readOptions(options);
   if (taken.isErr()) return errAsync(taken.error);
   const { options: o, limits } = taken.value;
-  const id = parseWith(
-    ThreadId,
-    threadId,
-    "threadId",
-    "InvalidThreadId",
-    "invalid thread id",
-    limits,
-  );
-  // An id is one value: whatever is wrong inside it, the error is at `threadId`.
-  if (id.isErr())
-    return errAsync(
-      decodingError("InvalidThreadId", "threadId", "invalid thread id", id.error.issues),
-    );
+  const id = threadIdAt(threadId, "threadId", limits);
+  if (id.isErr()) return errAsync(id.error);
   let since: ArchiveSince | undefined;
   if (o["since"] !== undefined) {
     const s = decodeAll(ArchiveSince, o["since"], "options.since", limits);

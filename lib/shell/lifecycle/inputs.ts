@@ -1,11 +1,10 @@
 /** The codecs of the lifecycle calls' inputs, and their decoding into `LifecycleError`s. */
 import * as t from "io-ts";
 import type { Result } from "neverthrow";
-import { decodingError } from "../../core/errors/index.js";
 import { checkedString, closed } from "../../core/decoding/decode.js";
 import { parseWith } from "../../core/errors/index.js";
 import type { ResolvedInputLimits } from "../../core/limits.js";
-import { ThreadId } from "../../core/thread-id.js";
+import { ThreadId, threadIdAt } from "../../core/thread-id.js";
 import type { LifecycleError } from "./types.js";
 
 /** A non-empty string without control characters. */
@@ -59,8 +58,4 @@ export const threadIdOf = (
   u: unknown,
   root = "threadId",
   limits?: ResolvedInputLimits,
-): Result<ThreadId, LifecycleError> =>
-  // An id is one value: whatever is wrong inside it, the error is at `root`.
-  parseWith(ThreadId, u, root, "InvalidThreadId", "invalid thread id", limits).mapErr((e) =>
-    decodingError("InvalidThreadId", root, "invalid thread id", e.issues),
-  );
+): Result<ThreadId, LifecycleError> => threadIdAt(u, root, limits);

@@ -1,4 +1,5 @@
 /** Reading a turn's arguments: `deps` once, field by field, and snapshots decoded by codecs. */
+import { isSecretOrNone, SECRET_RULE } from "../../core/effects.js";
 import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { decodingError, invalidAt, type TurnError } from "../../core/errors/index.js";
@@ -25,8 +26,7 @@ export const readDeps = (
     const secret: unknown = deps.secret;
     const legacy: unknown = deps.acceptLegacyTokens;
     const require: unknown = deps.requireToken;
-    if (secret !== undefined && (typeof secret !== "string" || secret.length === 0))
-      return bad("deps.secret", "must be a non-empty string when given");
+    if (!isSecretOrNone(secret)) return bad("deps.secret", SECRET_RULE);
     if (legacy !== undefined && typeof legacy !== "boolean")
       return bad("deps.acceptLegacyTokens", "must be a boolean when given");
     if (require !== undefined && typeof require !== "boolean")
