@@ -8,6 +8,7 @@ import type { Result } from "neverthrow";
 import { argvProblem, checkedString, closed } from "./decoding/decode.js";
 import { parseWith } from "./errors/index.js";
 import type { ThreadError } from "./errors/index.js";
+import type { ResolvedInputLimits } from "./limits.js";
 
 const ImagePath = checkedString<string>(
   "path",
@@ -35,13 +36,21 @@ export interface NormalizedInput {
   readonly images: readonly string[];
 }
 
-/** Validates and normalizes an input; text parts are joined by blank lines, as the SDK does. */
-export const normalizeInput = (input: unknown): Result<NormalizedInput, ThreadError> =>
-  parseWith(Input, input, "input", "InvalidOptions", "invalid input").map((parts) =>
-    typeof parts === "string"
-      ? { prompt: parts, images: [] }
-      : {
-          prompt: parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n\n"),
-          images: parts.flatMap((p) => (p.type === "local_image" ? [p.path] : [])),
-        },
-  );
+/** A decoded input as the CLI takes it; text parts are joined by blank lines, as the SDK does. */
+export const normalizeParts = (parts: Input): NormalizedInput =>
+  typeof parts === "string"
+    ? { prompt: parts, images: [] }
+    : {
+        prompt: parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n\n"),
+        images: parts.flatMap((p) => (p.type === "local_image" ? [p.path] : [])),
+      };
+
+/**
+ * Validates an input (under `limits`, default: the defaults) and normalizes it (see
+ * `normalizeParts`).
+ */
+export const normalizeInput = (
+  input: unknown,
+  limits?: ResolvedInputLimits,
+): Result<NormalizedInput, ThreadError> =>
+  parseWith(Input, input, "input", "InvalidOptions", "invalid input", limits).map(normalizeParts);

@@ -87,11 +87,34 @@ describe("bounded inputs", () => {
     cyclic["self"] = cyclic;
     expect(snapshot(cyclic, "o")._unsafeUnwrapErr()).toEqual({
       path: "o.self",
-      message: "contains itself",
+      message: "must not contain a cycle",
     });
     // Shared (not cyclic) values are fine.
     const shared = { x: 1 };
     expect(snapshot({ a: shared, b: shared }, "o").isOk()).toBe(true);
+  });
+
+  it("names the path being read: indices as decoding issues write them, and a getter that threw", () => {
+    const small = { ...DEFAULT_INPUT_LIMITS, maxStringLength: 3 };
+    expect(snapshot({ a: ["ok", "long"] }, "o", small)._unsafeUnwrapErr()).toEqual({
+      path: "o.a[1]",
+      message: "longer than 3 characters (limits.maxStringLength)",
+    });
+    const hostile = {
+      a: [
+        1,
+        Object.defineProperty({}, "b", {
+          enumerable: true,
+          get: () => {
+            throw new Error("boom");
+          },
+        }),
+      ],
+    };
+    expect(snapshot(hostile, "o")._unsafeUnwrapErr()).toEqual({
+      path: "o.a[1].b",
+      message: "could not be read (a getter or a Proxy threw)",
+    });
   });
 
   it("the defaults are far above real use", () => {

@@ -47,6 +47,21 @@ describe("runTurn deps.limits", () => {
     expect(started).toBe(1);
   });
 
+  it("raises a bound as well as lowers it: an input the defaults refuse runs under a higher one", async () => {
+    const big = parts(100_001);
+    const refused = await runTurn(thread(), big, {}, { transport: counting });
+    expect(refused._unsafeUnwrapErr()).toMatchObject({ _tag: "InvalidOptions", path: "input" });
+    expect(started).toBe(0);
+    const r = await runTurn(
+      thread(),
+      big,
+      {},
+      { transport: counting, limits: { maxArrayLength: 200_000 } },
+    );
+    expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "SpawnFailed" });
+    expect(started).toBe(1);
+  });
+
   it("refuses a sparse array of length 2**32-1 at once, under the defaults", async () => {
     const huge: UserInput[] = [];
     huge.length = 2 ** 32 - 1;

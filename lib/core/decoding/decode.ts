@@ -8,6 +8,7 @@ import type { Issue } from "../errors/index.js";
 import type { ResolvedInputLimits } from "../limits.js";
 import { DEFAULT_INPUT_LIMITS } from "./bounds.js";
 import { prototypeOf } from "./unknown.js";
+import { copyWithin, UNREADABLE_INPUT } from "./copy.js";
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -147,132 +148,23 @@ export const toIssues = (root: string, errors: t.Errors): Issue[] => {
   return [...byPath].map(([path, message]) => ({ path, message }));
 };
 
-/** Thrown by `snapshot` on a cycle or a value over a bound; `at` is the path below the root. */
-class Refused extends Error {
-  constructor(
-    readonly at: string,
-    readonly problem: string,
-  ) {
-    super(problem);
-  }
-}
-
 /** True for an object whose prototype is Object.prototype or null (not a class instance). */
 export const isPlainObject = (u: object): u is Record<string, unknown> => {
   const proto = prototypeOf(u);
   return proto === Object.prototype || proto === null;
 };
 
-type Key = string | number;
-
-const pathBelow = (keys: readonly Key[]): string =>
-  keys.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("");
-
-const copyWithin = (u: unknown, limits: ResolvedInputLimits): unknown => {
-  const ancestors: object[] = [];
-  const keys: Key[] = [];
-  let values = 0;
-  const refuse = (problem: string): never => {
-    throw new Refused(pathBelow(keys), problem); // throws-ok: caught by decodeAll, becomes an issue at the path
-  };
-  const copy = (v: unknown): unknown => {
-    if (++values > limits.maxValues)
-      refuse(`more than ${limits.maxValues} values (limits.maxValues)`);
-    if (typeof v === "string" && v.length > limits.maxStringLength)
-      refuse(`longer than ${limits.maxStringLength} characters (limits.maxStringLength)`);
-    if (typeof v !== "object" || v === null) return v;
-    const isArray = Array.isArray(v);
-    const record = !isArray && isPlainObject(v) ? v : null;
-    if (!isArray && record === null) return v;
-    if (ancestors.length >= limits.maxDepth)
-      refuse(`nested deeper than ${limits.maxDepth} (limits.maxDepth)`);
-    // Options are shallow: a linear scan of the ancestors beats a Set here.
-    if (ancestors.includes(v)) refuse("must not contain a cycle");
-    ancestors.push(v);
-    let out: unknown;
-    if (isArray) {
-      // The length is checked before anything is read: a sparse array of length 2**32-1 is
-      // refused here, without an element read or a key listed.
-      const length = v.length;
-      if (length > limits.maxArrayLength)
-        refuse(`longer than ${limits.maxArrayLength} elements (limits.maxArrayLength)`);
-      if (length <= 4096) {
-        const arr: unknown[] = [];
-        for (let i = 0; i < length; i++) {
-          keys.push(i);
-          arr.push(copy(v[i]));
-          keys.pop();
-        }
-        out = arr;
-      } else {
-        // Only the elements present are read, so a large sparse array costs what it holds.
-        const arr: unknown[] = new Array<unknown>(length);
-        for (const k of Object.keys(v)) {
-          const i = Number(k);
-          if (!Number.isInteger(i) || String(i) !== k) continue;
-          keys.push(i);
-          arr[i] = copy(v[i]);
-          keys.pop();
-        }
-        out = arr;
-      }
-    } else if (record !== null) {
-      const obj: Record<string, unknown> = {};
-      const o = record;
-      let count = 0;
-      for (const k in o) {
-        if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
-        if (++count > limits.maxKeys) refuse(`more than ${limits.maxKeys} keys (limits.maxKeys)`);
-        keys.push(k);
-        const item = copy(o[k]);
-        keys.pop();
-        // An own "__proto__" key (JSON.parse makes them) stays a key, not a prototype.
-        if (k === "__proto__")
-          Object.defineProperty(obj, k, {
-            value: item,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        else obj[k] = item;
-      }
-      out = obj;
-    }
-    ancestors.pop();
-    return out;
-  };
-  return copy(u);
-};
-
 /**
- * A copy of the plain objects and arrays in `u`, each property read exactly once; other
- * values (class instances such as Redacted or AbortSignal, primitives) are kept as they are.
- * Decoding the copy means a getter or proxy cannot show the codec one value and the result
- * another, and freezing a decoded value never freezes the caller's objects. Sizes are checked
- * against `limits` before anything is iterated. Throws on a cycle or a value over a bound.
- */
-export const snapshot = (u: unknown, limits: ResolvedInputLimits = DEFAULT_INPUT_LIMITS): unknown =>
-  copyWithin(u, limits);
-
-/**
- * `snapshot`, never throwing: a cycle, a value over one of `limits` or a value that threw
- * while it was read is one issue at its path under `root`.
+ * The copy of `u` (see `copyWithin`) as decoding takes it: a cycle, a value over one of
+ * `limits` or a value that threw while it was read is one issue at its path under `root`.
  */
 export const takeSnapshot = (
   u: unknown,
   root: string,
   limits: ResolvedInputLimits = DEFAULT_INPUT_LIMITS,
 ): Either<Issue[], unknown> => {
-  try {
-    return right(snapshot(u, limits));
-  } catch (e) {
-    // A hostile input (a throwing getter or proxy) must not escape as an exception.
-    return left([
-      e instanceof Refused
-        ? { path: root + e.at, message: e.problem }
-        : { path: root, message: "could not be read (it threw while being inspected)" },
-    ]);
-  }
+  const copied = copyWithin(u, root, limits);
+  return isLeft(copied) ? left([copied.left]) : copied;
 };
 
 /**
@@ -291,7 +183,7 @@ export const decodeAll = <A>(
     const r = codec.decode(snap.right);
     return isLeft(r) ? left(toIssues(root, r.left)) : right(r.right);
   } catch {
-    return left([{ path: root, message: "could not be read (it threw while being inspected)" }]);
+    return left([{ path: root, message: UNREADABLE_INPUT }]);
   }
 };
 

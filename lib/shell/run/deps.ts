@@ -2,8 +2,7 @@
 import { isSecretOrNone, SECRET_RULE } from "../../core/effects.js";
 import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
-import { decodingError, invalidAt, type TurnError } from "../../core/errors/index.js";
-import { snapshot } from "../../core/decoding/snapshot.js";
+import { invalidAt, type TurnError } from "../../core/errors/index.js";
 import { parseWith } from "../../core/errors/index.js";
 import type { RunDeps } from "./types.js";
 import { resolveInputLimits, type ResolvedInputLimits } from "../../core/limits.js";
@@ -83,7 +82,7 @@ export const takeDeps = (deps: RunDeps): Result<RunDeps, TurnError> => {
   }
 };
 
-/** A snapshot of `u` (see `snapshot`), decoded with `codec`: the one value used from then on. */
+/** `u` decoded with `codec` from one copy of it (see `copyWithin`): the one value used from then on. */
 export const decodeSnapshot = <A>(
   codec: t.Decoder<unknown, A>,
   u: unknown,
@@ -91,9 +90,4 @@ export const decodeSnapshot = <A>(
   what: string,
   tag: "InvalidOptions" | "NotAThread" = "InvalidOptions",
   limits?: ResolvedInputLimits,
-): Result<A, TurnError> => {
-  const snap = snapshot(u, root, limits);
-  if (snap.isErr()) return err(decodingError(tag, snap.error.path, what, [snap.error]));
-  // The copy is plain data, checked against the caller's limits: decode it under the same ones.
-  return parseWith(codec, snap.value, root, tag, what, limits);
-};
+): Result<A, TurnError> => parseWith(codec, u, root, tag, what, limits);

@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from "neverthrow";
 import { decodingError, type Issue, type TurnError } from "../../core/errors/index.js";
-import { Input, normalizeInput, type NormalizedInput } from "../../core/input.js";
+import { Input, normalizeParts, type NormalizedInput } from "../../core/input.js";
 import { TurnOptions } from "../../core/options.js";
 import { Thread } from "../../core/thread.js";
 import { preflight } from "../preflight.js";
@@ -64,14 +64,14 @@ export const validateTurn = async (
     );
   if (opts.isErr()) return err(opts.error);
   if (decodedInput.isErr()) return err(decodedInput.error);
-  const normalized = normalizeInput(decodedInput.value);
-  if (normalized.isErr()) return err(normalized.error);
+  // Decoded once, under the caller's limits: normalizing reads nothing again.
+  const normalized = normalizeParts(decodedInput.value);
   // What the CLI would refuse after it started is refused now, before any process.
   if (transport.kind !== "replay") {
     const checked = await preflight({
       thread,
       input: decodedInput.value,
-      prompt: normalized.value.prompt,
+      prompt: normalized.prompt,
       // The binary the default exec transport spawns, when it is a given path.
       binary:
         deps.transport !== undefined
@@ -90,7 +90,7 @@ export const validateTurn = async (
   return ok({
     thread,
     turnOptions: opts.value,
-    input: normalized.value,
+    input: normalized,
     ...tokenPolicy,
   });
 };
