@@ -15,7 +15,6 @@ import {
   decodingError,
   invalidAt,
   missingSecrets,
-  parseThreadArg,
   parseWith,
   type ThreadError,
 } from "./errors/index.js";
@@ -25,7 +24,7 @@ import { ThreadId } from "./thread-id.js";
 import { ThreadMetadata } from "./metadata.js";
 import { ContinuationToken } from "./continuation.js";
 import { Usage } from "./usage.js";
-import { makeThread, Thread as ThreadCodec, type DeepReadonly, type Thread } from "./thread.js";
+import { makeThread, takeThread, type DeepReadonly, type Thread } from "./thread.js";
 import { parseJson } from "./decoding/unknown.js";
 
 /** The format tag and version written into every serialized thread. */
@@ -117,7 +116,7 @@ const withoutSecrets = (u: unknown, path: string, left: string[]): unknown => {
  */
 export const serializeThread = (thread: Thread): Result<string, ThreadError> =>
   guard(
-    () => parseThreadArg(ThreadCodec, thread).map(toJson),
+    () => takeThread(thread).map(toJson),
     () => invalidThread("could not be read"),
   );
 

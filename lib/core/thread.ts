@@ -14,6 +14,7 @@ import {
   invalidAt,
   issuesError,
   parseWith,
+  type DecodingError,
   type ThreadError,
 } from "./errors/index.js";
 import {
@@ -76,9 +77,38 @@ const decodeOptions = (
   return ok({ codexOptions: withoutUndefined(c.right), threadOptions: withoutUndefined(th.right) });
 };
 
+/**
+ * The Threads this library made (each one keyed to itself). They are deep-frozen plain data
+ * built from decoded parts, so reading one again gives what was decoded: an entry point takes
+ * them as they are, under whatever limits they were built, instead of decoding them again.
+ */
+const madeThreads = new WeakMap<object, Thread>();
+
+/** Freezes a Thread built from validated parts and records that this library made it. */
+const frozenThread = (parts: t.TypeOf<typeof Thread> | Thread): Thread => {
+  const thread = deepFreeze(parts);
+  madeThreads.set(thread, thread);
+  return thread;
+};
+
+/**
+ * A Thread argument: a Thread this library made is used as it is; anything else is decoded
+ * once under `limits` (default: the defaults) and is `NotAThread` at `root` when it is not one.
+ */
+export const takeThread = (
+  u: unknown,
+  root = "thread",
+  limits?: ResolvedInputLimits,
+): Result<Thread, DecodingError<"NotAThread" | "InvalidApiKey">> => {
+  const made = typeof u === "object" && u !== null ? madeThreads.get(u) : undefined;
+  return made !== undefined
+    ? ok(made)
+    : parseWith(Thread, u, root, "NotAThread", "not a Thread", limits);
+};
+
 /** Assembles and freezes a Thread from validated parts. */
 export const makeThread = (parts: t.TypeOf<typeof Thread>): Thread =>
-  deepFreeze({
+  frozenThread({
     ...parts,
     labels: {
       ...(parts.metadata?.labels ?? {}),
@@ -197,6 +227,10 @@ export const withThreadOptions = (
     () => {
       const lim = resolveInputLimits(limits, "limits");
       if (lim.isErr()) return err(lim.error);
+      // The thread read once (a Thread this library made is taken as it is), then only that.
+      const taken = takeThread(thread, "thread", lim.value);
+      if (taken.isErr()) return err(taken.error);
+      const given = taken.value;
       const p = parseWith(
         ThreadOptions,
         patch ?? {},
@@ -207,19 +241,19 @@ export const withThreadOptions = (
       );
       if (p.isErr()) return err(p.error);
       const threadOptions = withoutUndefined({
-        ...thread.threadOptions,
+        ...given.threadOptions,
         ...(isRecord(patch) ? p.value : {}),
       });
       // Labels given (or cleared) are recomputed as makeThread does: metadata's, then options'.
       const labels =
         isRecord(patch) && "labels" in p.value
-          ? { ...(thread.metadata?.labels ?? {}), ...(threadOptions.labels ?? {}) }
-          : thread.labels;
-      return ok(deepFreeze({ ...thread, threadOptions, labels: { ...labels } }));
+          ? { ...(given.metadata?.labels ?? {}), ...(threadOptions.labels ?? {}) }
+          : given.labels;
+      return ok(frozenThread({ ...given, threadOptions, labels: { ...labels } }));
     },
     invalidInput("InvalidOptions", "patch"),
   );
 
 /** The same thread with other values for some fields, as a new frozen value (shell use). */
 export const updateThread = (thread: Thread, patch: Partial<Thread>): Thread =>
-  deepFreeze({ ...thread, ...patch });
+  frozenThread({ ...thread, ...patch });

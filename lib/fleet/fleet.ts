@@ -8,7 +8,6 @@ import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { Queue, QueueEvents } from "bullmq";
 import {
   aborted as abortedError,
-  parseThreadArg,
   parseWith,
   type TurnError,
 } from "../core/errors/index.js";
@@ -16,7 +15,7 @@ import { Input, normalizeInput, type TurnInput } from "../core/input.js";
 import { closed } from "../core/decoding/decode.js";
 import { TurnOptions, type TurnOptionsInput } from "../core/options.js";
 import { deserializeThread, storedThread } from "../core/serialize.js";
-import { Thread, updateThread } from "../core/thread.js";
+import { takeThread, updateThread, type Thread } from "../core/thread.js";
 import type { TurnOutcome } from "../shell/run.js";
 import { connectStore, redisOptions } from "./connection.js";
 import {
@@ -128,7 +127,7 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
       const submitTurn: Fleet["submitTurn"] = (threadArg, inputArg, turnOptions) => {
         if (closed) return errAsync(fleetClosed("fleet"));
         // Each argument is read once (decoded into a copy); only the copies are used from here on.
-        const th = parseThreadArg(Thread, threadArg);
+        const th = takeThread(threadArg);
         if (th.isErr()) return errAsync(th.error);
         const thread = th.value;
         const opts = parseWith(

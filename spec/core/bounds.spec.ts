@@ -278,3 +278,51 @@ describe("the entry points refuse oversized inputs at their path (issue 13 part 
     expect(r._unsafeUnwrapErr().message).not.toMatch(/limits\./);
   });
 });
+
+describe("a Thread built under raised limits is taken as it is", () => {
+  const raised = { maxArrayLength: 200_000 };
+  const dirs = Array.from({ length: DEFAULT_INPUT_LIMITS.maxArrayLength + 1 }, (_, i) => `/d${i}`);
+  const built = () =>
+    startThread({}, { additionalDirectories: dirs }, raised)._unsafeUnwrap();
+
+  it("serializes, and takes new options, without the limits given again", () => {
+    const thread = built();
+    const json = serializeThread(thread)._unsafeUnwrap();
+    const next = withThreadOptions(thread, { model: "m" })._unsafeUnwrap();
+    expect(next.threadOptions.additionalDirectories).toHaveLength(dirs.length);
+    // JSON text comes from outside: it is held to the limits its reader passes.
+    expect(deserializeThread(json, {})._unsafeUnwrapErr()).toMatchObject({
+      _tag: "InvalidSerializedThread",
+      path: "thread.threadOptions.additionalDirectories",
+    });
+    expect(deserializeThread(json, {}, raised)._unsafeUnwrap()).toEqual(thread);
+  });
+
+  it("a copy that is not the library's value is decoded (and bounded) again", () => {
+    const copy = { ...built() };
+    expect(serializeThread(copy)._unsafeUnwrapErr()).toMatchObject({
+      _tag: "NotAThread",
+      path: "thread.threadOptions.additionalDirectories",
+    });
+    expect(withThreadOptions(copy, {}, raised).isOk()).toBe(true);
+  });
+
+  it("withThreadOptions reads the thread once and refuses one that is not a Thread", () => {
+    let reads = 0;
+    const base = startThread()._unsafeUnwrap();
+    const twoFaced = {
+      ...base,
+      get threadOptions() {
+        reads++;
+        return reads === 1 ? {} : { model: "--help" };
+      },
+    };
+    const r = withThreadOptions(untyped(twoFaced), { sandboxMode: "read-only" })._unsafeUnwrap();
+    expect(reads).toBe(1);
+    expect(r.threadOptions).toEqual({ sandboxMode: "read-only" });
+    expect(withThreadOptions(untyped(null), {})._unsafeUnwrapErr()).toMatchObject({
+      _tag: "NotAThread",
+      path: "thread",
+    });
+  });
+});

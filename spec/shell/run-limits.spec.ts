@@ -62,6 +62,18 @@ describe("runTurn deps.limits", () => {
     expect(started).toBe(1);
   });
 
+  it("takes a Thread the library built under raised limits without deps.limits", async () => {
+    const dirs = Array.from({ length: 100_001 }, (_, i) => `/d${i}`);
+    const big = startThread({}, { additionalDirectories: dirs }, { maxArrayLength: 200_000 });
+    const r = await runTurn(big._unsafeUnwrap(), "hi", {}, { transport: counting });
+    expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "SpawnFailed" });
+    expect(started).toBe(1);
+    // A copy of it is not the library's value: decoded under the defaults, and refused.
+    const copy = await runTurn({ ...big._unsafeUnwrap() }, "hi", {}, { transport: counting });
+    expect(copy._unsafeUnwrapErr()).toMatchObject({ _tag: "NotAThread" });
+    expect(started).toBe(1);
+  });
+
   it("refuses a sparse array of length 2**32-1 at once, under the defaults", async () => {
     const huge: UserInput[] = [];
     huge.length = 2 ** 32 - 1;

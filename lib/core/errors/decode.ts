@@ -68,10 +68,3 @@ export const parseWith = <A, Tag extends DecodingErrorTag>(
 ): Result<A, DecodingError<Tag | "InvalidApiKey">> =>
   decodeWith(codec, u, root, (issues) => issuesError(tag, root, what, issues), limits);
 
-/** A Thread argument decoded with its codec: anything else is `NotAThread` at `root`. */
-export const parseThreadArg = <A>(
-  codec: t.Decoder<unknown, A>,
-  u: unknown,
-  root = "thread",
-): Result<A, DecodingError<"NotAThread" | "InvalidApiKey">> =>
-  parseWith(codec, u, root, "NotAThread", "not a Thread");

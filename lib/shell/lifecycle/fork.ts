@@ -5,10 +5,10 @@
  */
 import { err, errAsync, ResultAsync, type Result } from "neverthrow";
 import { buildExecCommand } from "../../core/argv.js";
-import { decodingError, invalidAt, parseWith, unsupported } from "../../core/errors/index.js";
+import { decodingError, invalidAt, unsupported } from "../../core/errors/index.js";
 import { decodeEventLine } from "../../core/events.js";
 import { forkedThread } from "../../core/fork.js";
-import { Thread } from "../../core/thread.js";
+import { takeThread, type Thread } from "../../core/thread.js";
 import type { ThreadId } from "../../core/thread-id.js";
 import { forkOnServer } from "../app-server/lifecycle.js";
 import { readForkFacts, type LocateRollout } from "../fork-facts.js";
@@ -101,7 +101,7 @@ export const forkThread = (
   const taken = takeLifecycleDeps(deps);
   if (taken.isErr()) return errAsync(taken.error);
   const d = taken.value;
-  const decoded = parseWith(Thread, thread, "thread", "NotAThread", "not a Thread", d.limits);
+  const decoded = takeThread(thread, "thread", d.limits);
   if (decoded.isErr()) return errAsync(decoded.error);
   const parent = decoded.value;
   if (parent.threadId === null)

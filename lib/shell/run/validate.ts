@@ -6,7 +6,7 @@ import { err, ok, type Result } from "neverthrow";
 import { decodingError, type Issue, type TurnError } from "../../core/errors/index.js";
 import { Input, normalizeParts, type NormalizedInput } from "../../core/input.js";
 import { TurnOptions } from "../../core/options.js";
-import { Thread } from "../../core/thread.js";
+import { takeThread, type Thread } from "../../core/thread.js";
 import { preflight } from "../preflight.js";
 import type { Transport } from "../transport.js";
 import { decodeSnapshot, readDeps } from "./deps.js";
@@ -35,7 +35,7 @@ export const validateTurn = async (
   const policy = readDeps(deps);
   if (policy.isErr()) return err(policy.error);
   const { limits, ...tokenPolicy } = policy.value;
-  const th = decodeSnapshot(Thread, threadArg, "thread", "not a Thread", "NotAThread", limits);
+  const th = takeThread(threadArg, "thread", limits);
   if (th.isErr()) return err(th.error);
   const thread = th.value;
   const opts = decodeSnapshot(
