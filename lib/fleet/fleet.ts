@@ -6,11 +6,7 @@
 import type * as t from "io-ts";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { Queue, QueueEvents } from "bullmq";
-import {
-  aborted as abortedError,
-  parseWith,
-  type TurnError,
-} from "../core/errors/index.js";
+import { aborted as abortedError, parseWith, type TurnError } from "../core/errors/index.js";
 import { Input, normalizeInput, type TurnInput } from "../core/input.js";
 import { closed } from "../core/decoding/decode.js";
 import { TurnOptions, type TurnOptionsInput } from "../core/options.js";

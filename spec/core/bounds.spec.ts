@@ -282,8 +282,7 @@ describe("the entry points refuse oversized inputs at their path (issue 13 part 
 describe("a Thread built under raised limits is taken as it is", () => {
   const raised = { maxArrayLength: 200_000 };
   const dirs = Array.from({ length: DEFAULT_INPUT_LIMITS.maxArrayLength + 1 }, (_, i) => `/d${i}`);
-  const built = () =>
-    startThread({}, { additionalDirectories: dirs }, raised)._unsafeUnwrap();
+  const built = () => startThread({}, { additionalDirectories: dirs }, raised)._unsafeUnwrap();
 
   it("serializes, and takes new options, without the limits given again", () => {
     const thread = built();

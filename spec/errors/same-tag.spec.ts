@@ -199,6 +199,45 @@ const TABLE: ReadonlyArray<{
       listThreads: () => listThreads({}, { codexPath: MISSING, secret: untyped(secret) }),
     },
   })),
+  // The shared fields of deps: one reader, one set of rules, the same error from every entry
+  // point that takes the field (runTurn's deps have no processEnv).
+  ...(
+    [
+      ["deps = 5", untyped(5), "deps"],
+      ["deps = []", untyped([]), "deps"],
+      ["deps.sink = 5", { sink: untyped(5) }, "deps.sink"],
+      ["deps.now = 'x'", { now: untyped("x") }, "deps.now"],
+      ["deps.codexPath = 5", { codexPath: untyped(5) }, "deps.codexPath"],
+      ["deps.codexPath = ''", { codexPath: "" }, "deps.codexPath"],
+      ["deps.limits = 0", { limits: untyped(0) }, "deps.limits"],
+    ] as const
+  ).map(([input, deps, path]) => ({
+    input,
+    expected: { _tag: "InvalidOptions", path },
+    calls: {
+      runTurn: () => runTurn(good(), "hi", {}, deps),
+      runStreamed: () => runStreamed(good(), "hi", {}, deps).outcome,
+      forkThread: () => forkThread(resumeThread(ID)._unsafeUnwrap(), {}, deps),
+      archiveThread: () => archiveThread(ID, deps),
+      listThreads: () => listThreads({}, deps),
+      // openAppServer takes no clock.
+      ...(path === "deps.now" ? {} : { openAppServer: () => openAppServer({}, untyped(deps)) }),
+    },
+  })),
+  {
+    input: "deps.processEnv with a value that is not a string",
+    expected: { _tag: "InvalidOptions", path: "deps.processEnv.A" },
+    calls: {
+      forkThread: () =>
+        forkThread(
+          resumeThread(ID)._unsafeUnwrap(),
+          {},
+          { codexPath: MISSING, processEnv: untyped({ A: 5 }) },
+        ),
+      listThreads: () => listThreads({}, { codexPath: MISSING, processEnv: untyped({ A: 5 }) }),
+      openAppServer: () => openAppServer({}, { codexPath: MISSING, processEnv: untyped({ A: 5 }) }),
+    },
+  },
 ];
 
 describe.each(TABLE.map((row) => [row.input, row] as const))("%s", (_, row) => {

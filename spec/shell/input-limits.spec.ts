@@ -105,7 +105,8 @@ const ROWS: ReadonlyArray<[string, InputLimits, { _tag: string; path: string }, 
     "forkThread",
     { maxDepth: 2 },
     { _tag: "NotAThread", path: "thread.threadOptions.additionalDirectories" },
-    (limits) => forkThread(parent(), {}, { ...(limits ? { limits } : {}) }),
+    // A copy: a Thread the library made was bounded when it was built, and is taken as it is.
+    (limits) => forkThread({ ...parent() }, {}, { ...(limits ? { limits } : {}) }),
   ],
   [
     "listSessions",

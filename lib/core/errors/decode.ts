@@ -67,4 +67,3 @@ export const parseWith = <A, Tag extends DecodingErrorTag>(
   limits?: ResolvedInputLimits,
 ): Result<A, DecodingError<Tag | "InvalidApiKey">> =>
   decodeWith(codec, u, root, (issues) => issuesError(tag, root, what, issues), limits);
-

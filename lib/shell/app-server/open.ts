@@ -9,15 +9,9 @@
  */
 import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
 import { buildEnv, configArgs, ORIGINATOR } from "../../core/argv.js";
-import {
-  decodingError,
-  defect,
-  parseWith,
-  spawnFailed,
-  timedOut,
-  type Issue,
-} from "../../core/errors/index.js";
-import { snapshotOptions } from "../../core/decoding/snapshot.js";
+import { defect, parseWith, spawnFailed, timedOut } from "../../core/errors/index.js";
+import type { ResolvedInputLimits } from "../../core/limits.js";
+import { badDeps, checkEffects, readFields } from "../deps.js";
 import { CodexOptions, type CodexOptionsInput } from "../../core/options.js";
 import type { Effects } from "../../core/effects.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
@@ -34,7 +28,10 @@ import { appServerTransport } from "./transport.js";
  * The effects and limits of an app-server, all optional (the shared ones are documented on
  * `Effects`; the sink is the default of lifecycle calls given this server as `deps.server`).
  */
-export interface AppServerDeps extends Pick<Effects, "codexPath" | "sink" | "processEnv"> {
+export interface AppServerDeps extends Pick<
+  Effects,
+  "codexPath" | "sink" | "processEnv" | "limits"
+> {
   /** How long a request may wait for its answer (default 30 s). */
   readonly requestTimeoutMs?: number;
   /** The server's working directory (default: this process's). */
@@ -66,26 +63,46 @@ export interface AppServer {
   close(): ResultAsync<void, TransportError>;
 }
 
-/** The first dep of the wrong kind (a number that is not a positive finite one …), or null. */
-const depsProblem = (deps: AppServerDeps): Issue | null => {
-  for (const key of ["requestTimeoutMs", "maxLineBytes", "closeGraceMs"] as const) {
-    const v: unknown = deps[key];
-    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0))
-      return { path: `deps.${key}`, message: "must be a positive finite number when given" };
-  }
-  for (const key of ["codexPath", "cwd"] as const) {
-    const v: unknown = deps[key];
-    if (v !== undefined && typeof v !== "string")
-      return { path: `deps.${key}`, message: "must be a string when given" };
-  }
-  const sink: unknown = deps.sink;
-  if (sink !== undefined && typeof sink !== "function")
-    return { path: "deps.sink", message: "must be a function when given" };
-  const env: unknown = deps.processEnv;
-  if (env !== undefined && (typeof env !== "object" || env === null))
-    return { path: "deps.processEnv", message: "must be an object when given" };
-  return null;
-};
+/** What `openAppServer` reads of `deps`, in this order. */
+const APP_SERVER_KEYS = [
+  "codexPath",
+  "sink",
+  "processEnv",
+  "limits",
+  "requestTimeoutMs",
+  "cwd",
+  "maxLineBytes",
+  "closeGraceMs",
+] as const satisfies readonly (keyof AppServerDeps)[];
+
+/**
+ * `deps` read once (see `readFields`) and checked: the shared fields by `checkEffects`, the
+ * times and the line bound positive finite numbers and `cwd` a string, each when given.
+ */
+const takeAppServerDeps = (
+  depsArg: AppServerDeps | null | undefined,
+): Result<AppServerDeps & { readonly limits: ResolvedInputLimits }, TransportError> =>
+  readFields(depsArg, APP_SERVER_KEYS).andThen((given) => {
+    const { codexPath, sink, processEnv, limits, ...own } = given;
+    const effects = checkEffects({ codexPath, sink, processEnv, limits });
+    if (effects.isErr()) return err(effects.error);
+    for (const key of ["requestTimeoutMs", "maxLineBytes", "closeGraceMs"] as const) {
+      const v: unknown = own[key];
+      if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0))
+        return err(badDeps(`deps.${key}`, "must be a positive finite number when given"));
+    }
+    const cwd: unknown = own.cwd;
+    if (cwd !== undefined && typeof cwd !== "string")
+      return err(badDeps("deps.cwd", "must be a string when given"));
+    const e = effects.value;
+    return ok({
+      ...own,
+      limits: e.limits,
+      ...(e.codexPath !== undefined ? { codexPath: e.codexPath } : {}),
+      ...(e.sink !== undefined ? { sink: e.sink } : {}),
+      ...(e.processEnv !== undefined ? { processEnv: e.processEnv } : {}),
+    });
+  });
 
 const DEFAULTS = {
   requestTimeoutMs: 30_000,
@@ -190,18 +207,16 @@ export const openAppServer = (
   depsArg: AppServerDeps = {},
 ): ResultAsync<AppServer, TransportError> => {
   // The deps read once, and their kinds checked before anything starts.
-  const taken = snapshotOptions<AppServerDeps>(depsArg, "deps");
+  const taken = takeAppServerDeps(depsArg);
   if (taken.isErr()) return errAsync(taken.error);
-  const deps: AppServerDeps = taken.value;
-  const badDep = depsProblem(deps);
-  if (badDep !== null)
-    return errAsync(decodingError("InvalidOptions", badDep.path, "invalid deps", [badDep]));
+  const deps = taken.value;
   const decoded = parseWith(
     CodexOptions,
     codexOptions ?? {},
     "codexOptions",
     "InvalidOptions",
     "invalid options",
+    deps.limits,
   );
   if (decoded.isErr()) return errAsync(decoded.error);
   const options = decoded.value;

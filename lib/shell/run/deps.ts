@@ -1,86 +1,77 @@
-/** Reading a turn's arguments: `deps` once, field by field, and snapshots decoded by codecs. */
-import { isSecretOrNone, SECRET_RULE } from "../../core/effects.js";
+/** Reading a turn's arguments: `deps` once, field by field, and the arguments decoded by codecs. */
 import type * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
-import { invalidAt, type TurnError } from "../../core/errors/index.js";
-import { parseWith } from "../../core/errors/index.js";
-import type { RunDeps } from "./types.js";
-import { resolveInputLimits, type ResolvedInputLimits } from "../../core/limits.js";
+import { isRecord } from "../../core/decoding/decode.js";
+import { parseWith, type TurnError } from "../../core/errors/index.js";
+import { DEFAULT_INPUT_LIMITS, type ResolvedInputLimits } from "../../core/limits.js";
+import { badDeps, checkEffects, readFields, type CheckedEffects } from "../deps.js";
+import type { Transport } from "../transport.js";
+import type { ObserveSession, RunDeps } from "./types.js";
 
-/** The run's policy read from `deps` once, or the error of a bad value (never echoed). */
-export const readDeps = (
-  deps: RunDeps,
-): Result<
-  {
-    secret?: string;
-    acceptLegacyTokens: boolean;
-    requireToken: boolean;
-    limits: ResolvedInputLimits;
-  },
-  TurnError
-> => {
-  const bad = (path: string, what: string): Result<never, TurnError> =>
-    err(invalidAt("InvalidOptions", path, "invalid run deps", what));
-  try {
-    const secret: unknown = deps.secret;
-    const legacy: unknown = deps.acceptLegacyTokens;
-    const require: unknown = deps.requireToken;
-    if (!isSecretOrNone(secret)) return bad("deps.secret", SECRET_RULE);
-    if (legacy !== undefined && typeof legacy !== "boolean")
-      return bad("deps.acceptLegacyTokens", "must be a boolean when given");
-    if (require !== undefined && typeof require !== "boolean")
-      return bad("deps.requireToken", "must be a boolean when given");
-    const limits = resolveInputLimits(deps.limits, "deps.limits");
-    if (limits.isErr()) return err(limits.error);
-    return ok({
-      limits: limits.value,
-      ...(secret !== undefined ? { secret } : {}),
-      acceptLegacyTokens: legacy === true,
-      requireToken: require === true,
-    });
-  } catch {
-    return bad("deps", "could not be read");
-  }
+/** A turn's deps as read once and checked: what every later step uses instead of `deps`. */
+export interface TakenRunDeps extends Omit<CheckedEffects, "processEnv"> {
+  readonly transport?: Transport;
+  readonly maxLineBytes?: number;
+  readonly observe?: ObserveSession | false;
+}
+
+/** No deps: the defaults. */
+export const NO_RUN_DEPS: TakenRunDeps = {
+  limits: DEFAULT_INPUT_LIMITS,
+  acceptLegacyTokens: false,
+  requireToken: false,
 };
 
-/** `deps` read once, each field exactly once (a getter or a Proxy cannot answer twice). */
-export const takeDeps = (deps: RunDeps): Result<RunDeps, TurnError> => {
-  if (deps === null || (typeof deps !== "object" && typeof deps !== "function")) return ok({});
-  try {
-    // Each field exactly once, in this order; nothing reads `deps` again.
-    const sink = deps.sink;
-    const codexPath = deps.codexPath;
-    const transport = deps.transport;
-    const now = deps.now;
-    const secret = deps.secret;
-    const acceptLegacyTokens = deps.acceptLegacyTokens;
-    const requireToken = deps.requireToken;
-    const maxLineBytes = deps.maxLineBytes;
-    const observe = deps.observe;
-    const limits = deps.limits;
+/** What a turn reads of `deps`: the shared fields but `processEnv` (a turn uses the options' env). */
+const RUN_KEYS = [
+  "sink",
+  "now",
+  "codexPath",
+  "secret",
+  "acceptLegacyTokens",
+  "requireToken",
+  "limits",
+  "transport",
+  "maxLineBytes",
+  "observe",
+] as const satisfies readonly (keyof RunDeps)[];
+
+/**
+ * `deps` read once (every field exactly once, see `readFields`) and checked: the shared fields
+ * by `checkEffects`, `transport` an object with a string `kind` and a `startTurn` function,
+ * `maxLineBytes` a positive whole number and `observe` a function or `false`, each when given.
+ * A bad value is `InvalidOptions` at its path, before anything runs. Never throws.
+ */
+export const takeRunDeps = (deps: RunDeps | null | undefined): Result<TakenRunDeps, TurnError> =>
+  readFields(deps, RUN_KEYS).andThen((given) => {
+    const { transport, maxLineBytes, observe, ...shared } = given;
+    const effects = checkEffects(shared);
+    if (effects.isErr()) return err(effects.error);
+    if (
+      transport !== undefined &&
+      !(
+        isRecord(transport) &&
+        typeof transport.kind === "string" &&
+        typeof transport.startTurn === "function"
+      )
+    )
+      return err(badDeps("deps.transport", "must be a Transport (a kind and startTurn)"));
+    const lineBytes: unknown = maxLineBytes;
+    if (
+      lineBytes !== undefined &&
+      !(typeof lineBytes === "number" && Number.isSafeInteger(lineBytes) && lineBytes > 0)
+    )
+      return err(badDeps("deps.maxLineBytes", "must be a positive whole number when given"));
+    const observer: unknown = observe;
+    if (observer !== undefined && observer !== false && typeof observer !== "function")
+      return err(badDeps("deps.observe", "must be a function or false when given"));
     return ok({
-      ...(sink !== undefined ? { sink } : {}),
-      ...(codexPath !== undefined ? { codexPath } : {}),
+      ...effects.value,
       ...(transport !== undefined ? { transport } : {}),
-      ...(now !== undefined ? { now } : {}),
-      ...(secret !== undefined ? { secret } : {}),
-      ...(acceptLegacyTokens !== undefined ? { acceptLegacyTokens } : {}),
-      ...(requireToken !== undefined ? { requireToken } : {}),
       ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
       ...(observe !== undefined ? { observe } : {}),
-      ...(limits !== undefined ? { limits } : {}),
     });
-  } catch {
-    return err(
-      invalidAt(
-        "InvalidOptions",
-        "deps",
-        "invalid run deps",
-        "could not be read (a getter or a Proxy threw)",
-      ),
-    );
-  }
-};
+  });
 
 /** `u` decoded with `codec` from one copy of it (see `copyWithin`): the one value used from then on. */
 export const decodeSnapshot = <A>(

@@ -21,7 +21,7 @@ import { ThreadId } from "../../core/thread-id.js";
 import { finishContextOf, turnEndError, turnExitCode } from "../../core/turn-end.js";
 import { execTransport } from "../exec-transport.js";
 import { createChannel } from "../internal/channel.js";
-import { takeDeps } from "./deps.js";
+import { NO_RUN_DEPS, takeRunDeps, type TakenRunDeps } from "./deps.js";
 import { observeFromStore, safeObserve } from "./observe.js";
 import { foldEvents } from "./stream.js";
 import { turnReporter } from "./telemetry.js";
@@ -43,12 +43,12 @@ export const start = (
 ): StreamedTurn => {
   // One correlation id per turn ties its events together (see TelemetryEvent).
   const correlationId = randomUUID();
-  const taken = takeDeps(depsArg);
-  const deps: RunDeps = taken.isOk() ? taken.value : {};
+  const taken = takeRunDeps(depsArg);
+  const deps: TakenRunDeps = taken.isOk() ? taken.value : NO_RUN_DEPS;
   const given = deps.sink;
   const sink: TelemetrySink | undefined =
-    typeof given !== "function" ? undefined : (e) => given({ ...e, correlationId });
-  const now = typeof deps.now === "function" ? deps.now : () => new Date();
+    given === undefined ? undefined : (e) => given({ ...e, correlationId });
+  const now = deps.now ?? (() => new Date());
   const transport =
     deps.transport ??
     execTransport({ ...(deps.codexPath !== undefined ? { codexPath: deps.codexPath } : {}) });

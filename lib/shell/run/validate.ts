@@ -9,8 +9,7 @@ import { TurnOptions } from "../../core/options.js";
 import { takeThread, type Thread } from "../../core/thread.js";
 import { preflight } from "../preflight.js";
 import type { Transport } from "../transport.js";
-import { decodeSnapshot, readDeps } from "./deps.js";
-import type { RunDeps } from "./types.js";
+import { decodeSnapshot, type TakenRunDeps } from "./deps.js";
 
 /** A turn's arguments, decoded and checked. */
 export interface ValidTurn {
@@ -29,12 +28,10 @@ export const validateTurn = async (
   threadArg: unknown,
   inputArg: unknown,
   turnOptionsArg: unknown,
-  deps: RunDeps,
+  deps: TakenRunDeps,
   transport: Transport,
 ): Promise<Result<ValidTurn, TurnError>> => {
-  const policy = readDeps(deps);
-  if (policy.isErr()) return err(policy.error);
-  const { limits, ...tokenPolicy } = policy.value;
+  const { limits, secret, acceptLegacyTokens, requireToken } = deps;
   const th = takeThread(threadArg, "thread", limits);
   if (th.isErr()) return err(th.error);
   const thread = th.value;
@@ -81,7 +78,7 @@ export const validateTurn = async (
                 path: "codexOptions.codexPathOverride",
                 file: thread.codexOptions.codexPathOverride,
               }
-            : typeof deps.codexPath === "string"
+            : deps.codexPath !== undefined
               ? { path: "deps.codexPath", file: deps.codexPath }
               : null,
     });
@@ -91,6 +88,8 @@ export const validateTurn = async (
     thread,
     turnOptions: opts.value,
     input: normalized,
-    ...tokenPolicy,
+    ...(secret !== undefined ? { secret } : {}),
+    acceptLegacyTokens,
+    requireToken,
   });
 };
