@@ -4,6 +4,7 @@
  * release, so unknown keys are kept in `extra` and listed in `unknownKeys`) and the legacy
  * `{ labels, created_at }` object of the parity fixtures.
  */
+import { UNREADABLE_INPUT } from "./decoding/copy.js";
 import * as t from "io-ts";
 import { err, ok, type Result } from "neverthrow";
 import { closed, isRecord, takeSnapshot } from "./decoding/decode.js";
@@ -250,11 +251,5 @@ export const metadataFromJson = (
 ): Result<ThreadMetadata, ThreadError> =>
   guard(
     () => resolveInputLimits(limits, "limits").andThen((lim) => fromJson(json, lim)),
-    () =>
-      invalidAt(
-        "InvalidMetadata",
-        "metadata",
-        "invalid metadata",
-        "could not be read (it threw while being inspected)",
-      ),
+    () => invalidAt("InvalidMetadata", "metadata", "invalid metadata", UNREADABLE_INPUT),
   );

@@ -4,6 +4,7 @@
  * may hand these anything from JavaScript, so each checks its (typed) arguments first and returns
  * a Result: a hostile value is a typed error, never a throw.
  */
+import { UNREADABLE_INPUT } from "../decoding/copy.js";
 import { err, ok, type Result } from "neverthrow";
 import { isLeft } from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
@@ -43,7 +44,7 @@ export const buildExecCommand = (request: CommandRequest): Result<Command, Threa
   } catch {
     return err(
       decodingError("InvalidOptions", "request", "not a CommandRequest", [
-        { path: "request", message: "could not be read (it threw while being inspected)" },
+        { path: "request", message: UNREADABLE_INPUT },
       ]),
     );
   }

@@ -4,6 +4,7 @@
  * point), continues the SHA-256 from the point's saved state, and counts turns in the new lines
  * only: O(bytes appended).
  */
+import { UNREADABLE_INPUT } from "../../core/decoding/copy.js";
 import { join, relative, sep } from "node:path";
 import type { IHasher } from "hash-wasm";
 import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
@@ -190,6 +191,6 @@ export const exportSession = (
     return exportSessionUnguarded(threadId, options);
   } catch {
     // A hostile argument (a throwing getter or proxy) is an error value, never a throw.
-    return errAsync(optionIssue("options", "could not be read (it threw while being inspected)"));
+    return errAsync(optionIssue("options", UNREADABLE_INPUT));
   }
 };

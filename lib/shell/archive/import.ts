@@ -4,6 +4,7 @@
  * delta), the digest is verified from the base's saved state (O(delta)), and the file is
  * written through a copy (a kernel-side copy, the delta appended, fsynced, renamed over it).
  */
+import { UNREADABLE_INPUT } from "../../core/decoding/copy.js";
 import { join } from "node:path";
 import { err, errAsync, ok, type Result, type ResultAsync } from "neverthrow";
 import {
@@ -170,6 +171,6 @@ export const importSession = (
     return importSessionUnguarded(archive, options);
   } catch {
     // A hostile argument (a throwing getter or proxy) is an error value, never a throw.
-    return errAsync(optionIssue("options", "could not be read (it threw while being inspected)"));
+    return errAsync(optionIssue("options", UNREADABLE_INPUT));
   }
 };
