@@ -78,16 +78,20 @@ const decodeOptions = (
 };
 
 /**
- * The Threads this library made (each one keyed to itself). They are deep-frozen plain data
+ * The Threads this library made. They are deep-frozen plain data
  * built from decoded parts, so reading one again gives what was decoded: an entry point takes
  * them as they are, under whatever limits they were built, instead of decoding them again.
  */
-const madeThreads = new WeakMap<object, Thread>();
+const madeThreads = new WeakSet<object>();
+
+/** True for a Thread this library made (by identity: a copy or a Proxy of one is not). */
+const isMadeThread = (u: unknown): u is Thread =>
+  typeof u === "object" && u !== null && madeThreads.has(u);
 
 /** Freezes a Thread built from validated parts and records that this library made it. */
 const frozenThread = (parts: t.TypeOf<typeof Thread> | Thread): Thread => {
   const thread = deepFreeze(parts);
-  madeThreads.set(thread, thread);
+  madeThreads.add(thread);
   return thread;
 };
 
@@ -100,10 +104,7 @@ export const takeThread = (
   root = "thread",
   limits?: ResolvedInputLimits,
 ): Result<Thread, DecodingError<"NotAThread" | "InvalidApiKey">> => {
-  const made = typeof u === "object" && u !== null ? madeThreads.get(u) : undefined;
-  return made !== undefined
-    ? ok(made)
-    : parseWith(Thread, u, root, "NotAThread", "not a Thread", limits);
+  return isMadeThread(u) ? ok(u) : parseWith(Thread, u, root, "NotAThread", "not a Thread", limits);
 };
 
 /** Assembles and freezes a Thread from validated parts. */

@@ -304,6 +304,10 @@ describe("a Thread built under raised limits is taken as it is", () => {
       path: "thread.threadOptions.additionalDirectories",
     });
     expect(withThreadOptions(copy, {}, raised).isOk()).toBe(true);
+    // A Proxy of one is not it either (a Proxy could answer the brand and lie about the rest).
+    expect(serializeThread(new Proxy(built(), {}))._unsafeUnwrapErr()).toMatchObject({
+      _tag: "NotAThread",
+    });
   });
 
   it("withThreadOptions reads the thread once and refuses one that is not a Thread", () => {

@@ -36,6 +36,91 @@ const isPlain = (o: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
+/** One copy's state: the bounds, the ancestors (for cycles), the path and the values seen. */
+interface Copying {
+  readonly limits: ResolvedInputLimits;
+  readonly ancestors: object[];
+  readonly keys: Key[];
+  values: number;
+}
+
+const refuse = (problem: string): never => {
+  throw new Refused(problem); // throws-ok: caught by copyWithin, becomes the issue at the path
+};
+
+const copy = (c: Copying, v: unknown): unknown => {
+  const limits = c.limits;
+  if (++c.values > limits.maxValues)
+    refuse(`more than ${limits.maxValues} values (limits.maxValues)`);
+  if (typeof v === "string") {
+    if (v.length > limits.maxStringLength)
+      refuse(`longer than ${limits.maxStringLength} characters (limits.maxStringLength)`);
+    return v;
+  }
+  if (typeof v !== "object" || v === null) return v;
+  const isArray = Array.isArray(v);
+  if (!isArray && !isPlain(v)) return v;
+  if (c.ancestors.length >= limits.maxDepth)
+    refuse(`nested deeper than ${limits.maxDepth} (limits.maxDepth)`);
+  // Options are shallow: a linear scan of the ancestors beats a Set here.
+  if (c.ancestors.includes(v)) refuse("must not contain a cycle");
+  c.ancestors.push(v);
+  const out = isArray ? copyArray(c, v) : copyRecord(c, v);
+  c.ancestors.pop();
+  return out;
+};
+
+const copyArray = (c: Copying, v: readonly unknown[]): unknown[] => {
+  // The length is checked before anything is read: a sparse array of length 2**32-1 is
+  // refused here, without an element read or a key listed.
+  const length: unknown = v.length;
+  if (typeof length !== "number" || length > c.limits.maxArrayLength)
+    refuse(`longer than ${c.limits.maxArrayLength} elements (limits.maxArrayLength)`);
+  const n = Number(length);
+  const keys = c.keys;
+  if (n <= DENSE_UP_TO) {
+    const arr: unknown[] = [];
+    for (let i = 0; i < n; i++) {
+      keys.push(i);
+      arr.push(copy(c, v[i]));
+      keys.pop();
+    }
+    return arr;
+  }
+  // Only the elements present are read, so a large sparse array costs what it holds.
+  const arr = new Array<unknown>(n);
+  for (const k of Object.keys(v)) {
+    const i = Number(k);
+    if (!Number.isInteger(i) || String(i) !== k) continue;
+    keys.push(i);
+    arr[i] = copy(c, v[i]);
+    keys.pop();
+  }
+  return arr;
+};
+
+const copyRecord = (c: Copying, v: object): Record<string, unknown> => {
+  const own = Object.keys(v);
+  if (own.length > c.limits.maxKeys) refuse(`more than ${c.limits.maxKeys} keys (limits.maxKeys)`);
+  const out: Record<string, unknown> = {};
+  const keys = c.keys;
+  for (const k of own) {
+    keys.push(k);
+    const item = copy(c, Reflect.get(v, k));
+    keys.pop();
+    // An own "__proto__" key (JSON.parse makes them) stays a key, not a prototype.
+    if (k === "__proto__")
+      Object.defineProperty(out, k, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[k] = item;
+  }
+  return out;
+};
+
 /**
  * A copy of `u` (see the module's comment); class instances (Redacted, AbortSignal), functions
  * and primitives are kept as they are. A value over one of `limits` (the message names the
@@ -47,81 +132,14 @@ export const copyWithin = (
   root: string,
   limits: ResolvedInputLimits = DEFAULT_INPUT_LIMITS,
 ): Either<Issue, unknown> => {
-  const ancestors: object[] = [];
-  const keys: Key[] = [];
-  let values = 0;
-  const refuse = (problem: string): never => {
-    throw new Refused(problem); // throws-ok: caught below, becomes the issue at the path
-  };
-  const copy = (v: unknown): unknown => {
-    if (++values > limits.maxValues)
-      refuse(`more than ${limits.maxValues} values (limits.maxValues)`);
-    if (typeof v === "string" && v.length > limits.maxStringLength)
-      refuse(`longer than ${limits.maxStringLength} characters (limits.maxStringLength)`);
-    if (typeof v !== "object" || v === null) return v;
-    const isArray = Array.isArray(v);
-    if (!isArray && !isPlain(v)) return v;
-    if (ancestors.length >= limits.maxDepth)
-      refuse(`nested deeper than ${limits.maxDepth} (limits.maxDepth)`);
-    // Options are shallow: a linear scan of the ancestors beats a Set here.
-    if (ancestors.includes(v)) refuse("must not contain a cycle");
-    ancestors.push(v);
-    const out = isArray ? copyArray(v) : copyRecord(v);
-    ancestors.pop();
-    return out;
-  };
-  const copyArray = (v: readonly unknown[]): unknown[] => {
-    // The length is checked before anything is read: a sparse array of length 2**32-1 is
-    // refused here, without an element read or a key listed.
-    const length: unknown = v.length;
-    if (typeof length !== "number" || length > limits.maxArrayLength)
-      refuse(`longer than ${limits.maxArrayLength} elements (limits.maxArrayLength)`);
-    const n = Number(length);
-    if (n <= DENSE_UP_TO) {
-      const arr: unknown[] = [];
-      for (let i = 0; i < n; i++) {
-        keys.push(i);
-        arr.push(copy(v[i]));
-        keys.pop();
-      }
-      return arr;
-    }
-    // Only the elements present are read, so a large sparse array costs what it holds.
-    const arr = new Array<unknown>(n);
-    for (const k of Object.keys(v)) {
-      const i = Number(k);
-      if (!Number.isInteger(i) || String(i) !== k) continue;
-      keys.push(i);
-      arr[i] = copy(v[i]);
-      keys.pop();
-    }
-    return arr;
-  };
-  const copyRecord = (v: object): Record<string, unknown> => {
-    const own = Object.keys(v);
-    if (own.length > limits.maxKeys) refuse(`more than ${limits.maxKeys} keys (limits.maxKeys)`);
-    const out: Record<string, unknown> = {};
-    for (const k of own) {
-      keys.push(k);
-      const item = copy(Reflect.get(v, k));
-      keys.pop();
-      // An own "__proto__" key (JSON.parse makes them) stays a key, not a prototype.
-      if (k === "__proto__")
-        Object.defineProperty(out, k, {
-          value: item,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else out[k] = item;
-    }
-    return out;
-  };
+  const c: Copying = { limits, ancestors: [], keys: [], values: 0 };
   try {
-    return right(copy(u));
+    return right(copy(c, u));
   } catch (e) {
     // The keys still on the stack are the path of the value that was being read.
-    const path = pathOf(root, keys);
-    return left({ path, message: e instanceof Refused ? e.problem : UNREADABLE_INPUT });
+    return left({
+      path: pathOf(root, c.keys),
+      message: e instanceof Refused ? e.problem : UNREADABLE_INPUT,
+    });
   }
 };
