@@ -7,7 +7,8 @@ import type * as t from "io-ts";
 import { ResultAsync, errAsync, okAsync } from "neverthrow";
 import { Queue, QueueEvents } from "bullmq";
 import { aborted as abortedError, parseWith, type TurnError } from "../core/errors/index.js";
-import { Input, normalizeInput, type TurnInput } from "../core/input.js";
+import { Input, type TurnInput } from "../core/input.js";
+import { DEFAULT_INPUT_LIMITS, InputLimits, type ResolvedInputLimits } from "../core/limits.js";
 import { closed } from "../core/decoding/decode.js";
 import { TurnOptions, type TurnOptionsInput } from "../core/options.js";
 import { deserializeThread, storedThread } from "../core/serialize.js";
@@ -44,6 +45,11 @@ export const FleetOptions = closed(
   {
     /** The queue's name (default `codex-fp-turns`). */
     queue: FleetQueueName,
+    /**
+     * Bounds on what `submitTurn` is given and on the results it reads back (see InputLimits;
+     * default: the defaults). Give the workers the same.
+     */
+    limits: InputLimits,
   },
 );
 /** Options of `openFleet`, derived from its codec: a typo or a wrong type does not compile. */
@@ -95,6 +101,7 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
   if (o.isErr()) return errAsync(o.error);
   const { connection } = o.value;
   const name = o.value.queue ?? DEFAULT_QUEUE;
+  const limits: ResolvedInputLimits = { ...DEFAULT_INPUT_LIMITS, ...o.value.limits };
   // Probe Redis first: BullMQ would otherwise retry a dead server forever.
   return connectStore(connection)
     .map((probe) => void probe.quit().catch(() => probe.disconnect()))
@@ -123,7 +130,7 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
       const submitTurn: Fleet["submitTurn"] = (threadArg, inputArg, turnOptions) => {
         if (closed) return errAsync(fleetClosed("fleet"));
         // Each argument is read once (decoded into a copy); only the copies are used from here on.
-        const th = takeThread(threadArg);
+        const th = takeThread(threadArg, "thread", limits);
         if (th.isErr()) return errAsync(th.error);
         const thread = th.value;
         const opts = parseWith(
@@ -132,13 +139,19 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
           "turnOptions",
           "InvalidOptions",
           "invalid turn options",
+          limits,
         );
         if (opts.isErr()) return errAsync(opts.error);
-        const decodedInput = parseWith(Input, inputArg, "input", "InvalidOptions", "invalid input");
+        const decodedInput = parseWith(
+          Input,
+          inputArg,
+          "input",
+          "InvalidOptions",
+          "invalid input",
+          limits,
+        );
         if (decodedInput.isErr()) return errAsync(decodedInput.error);
         const input = decodedInput.value;
-        const inp = normalizeInput(input);
-        if (inp.isErr()) return errAsync(inp.error);
         if (thread.threadId !== null && thread.continuationToken === null)
           return errAsync(unguardedThread(thread.threadId));
         const { signal, ...jsonOptions } = opts.value;
@@ -209,9 +222,10 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
             "result",
             "InvalidJobResult",
             "invalid job result",
+            limits,
           );
           if (res.isErr()) return errAsync(res.error);
-          const back = deserializeThread(JSON.stringify(res.value.thread));
+          const back = deserializeThread(JSON.stringify(res.value.thread), {}, limits);
           if (back.isErr()) return errAsync(back.error);
           // The submitter's own client options and thread options, secrets included.
           const rebuilt = updateThread(back.value, {

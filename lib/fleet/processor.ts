@@ -5,6 +5,7 @@
  * append the turn's chunk and move the head by compare-and-set from the head the job started
  * from → the result. Never throws: every way out is a `JobVerdict`.
  */
+import type { ResolvedInputLimits } from "../core/limits.js";
 import type { ResultAsync } from "neverthrow";
 import { continuationMismatch, threadNotFound, type TurnError } from "../core/errors/index.js";
 import { decodeContinuationToken } from "../core/continuation.js";
@@ -47,6 +48,8 @@ export interface ProcessorContext {
   readonly codexHome: string;
   readonly lockTtlMs: number;
   readonly sink: FleetSink | undefined;
+  /** The bounds of the jobs this worker reads. */
+  readonly limits: ResolvedInputLimits;
   readonly now: () => Date;
   /** Runs the turn (runTurn with this worker's transport and sink). */
   readonly runTurn: (
@@ -117,10 +120,17 @@ const process = async (ctx: ProcessorContext, job: JobRef): Promise<JobVerdict> 
   const fleetEvent = (e: FleetEvent) => emitFleet(ctx.sink, e);
 
   // 1. The payload, decoded with the codecs; the thread rebuilt with this worker's options.
-  const d = decodeAs(FleetJobData, job.data, "job.data", "InvalidJobData", "invalid job data");
+  const d = decodeAs(
+    FleetJobData,
+    job.data,
+    "job.data",
+    "InvalidJobData",
+    "invalid job data",
+    ctx.limits,
+  );
   if (d.isErr()) return refused(d.error);
   const data = d.value;
-  const given = deserializeThread(JSON.stringify(data.thread));
+  const given = deserializeThread(JSON.stringify(data.thread), {}, ctx.limits);
   if (given.isErr()) return refused(given.error);
   const jobThreadOptions = given.value.threadOptions;
   const withOptions = withThreadOptions(

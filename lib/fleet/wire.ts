@@ -5,6 +5,7 @@
  */
 import * as t from "io-ts";
 import type { Result } from "neverthrow";
+import type { ResolvedInputLimits } from "../core/limits.js";
 import { checkedString, closed, open } from "../core/decoding/decode.js";
 import { NonNegativeInt } from "../core/continuation.js";
 import { Input } from "../core/input.js";
@@ -171,5 +172,6 @@ export const decodeAs = <A>(
   root: string,
   tag: "InvalidFleetOptions" | "InvalidJobData" | "InvalidJobResult",
   what: string,
+  limits?: ResolvedInputLimits,
 ): Result<A, FleetError> =>
-  decodeWith(codec, u, root, (issues) => decodeFailure(tag, what, issues));
+  decodeWith(codec, u, root, (issues) => decodeFailure(tag, what, issues), limits);

@@ -4,6 +4,7 @@
  * its lock was not renewed within `lockDurationMs`) is taken again by another worker, from the
  * last committed head.
  */
+import { DEFAULT_INPUT_LIMITS, InputLimits, type ResolvedInputLimits } from "../core/limits.js";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import * as t from "io-ts";
@@ -59,6 +60,11 @@ export const FleetWorkerOptions = closed(
   {
     /** The queue's name (default `codex-fp-turns`); also the store's key namespace. */
     queue: FleetQueueName,
+    /**
+     * Bounds on the jobs this worker reads: their data, the thread and the turn (see
+     * InputLimits; default: the defaults). Give the submitters the same.
+     */
+    limits: InputLimits,
     /** Turns run at once by this worker (default 1). */
     concurrency: PositiveInt("concurrency", 1),
     /** This machine's `CODEX_HOME` (default: from `codexOptions.env`, else the environment). */
@@ -142,6 +148,7 @@ export const startFleetWorker = (
   const lockMs = opts.lockDurationMs ?? 30_000;
   const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const sink = opts.sink;
+  const limits: ResolvedInputLimits = { ...DEFAULT_INPUT_LIMITS, ...opts.limits };
   const turnSink = sink === undefined ? undefined : (e: TelemetryEvent) => sink(e);
 
   const server: ResultAsync<AppServer | null, FleetError> =
@@ -169,9 +176,11 @@ export const startFleetWorker = (
           codexHome,
           lockTtlMs: lockMs,
           sink,
+          limits,
           now: () => new Date(),
           runTurn: (thread, input, turnOptions) =>
             runTurn(thread, input, turnOptions, {
+              limits,
               ...(turnSink !== undefined ? { sink: turnSink } : {}),
               ...(app !== null ? { transport: app.transport } : {}),
             }),

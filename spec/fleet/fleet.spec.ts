@@ -206,6 +206,51 @@ describe("fleet.submitTurn", () => {
     });
   });
 
+  it("takes limits on both sides: raised, a turn the defaults refuse runs; a worker's lower bound refuses its job", async () => {
+    const parts = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ type: "text" as const, text: `p${i}` }));
+    const raised = { maxArrayLength: 200_000 };
+    await onFreshQueue(async (plain, queue, workers) => {
+      workers.push(
+        okOf(
+          await startFleetWorker({
+            ...world.workerOptions(await world.machine("l1"), queue),
+            limits: raised,
+          }),
+        ),
+      );
+      // Under the defaults the submitter refuses it before anything is queued.
+      expect(
+        (await plain.submitTurn(world.newThread(), parts(100_001)))._unsafeUnwrapErr(),
+      ).toMatchObject({
+        _tag: "InvalidOptions",
+        path: "input",
+      });
+      const fleet = okOf(
+        await openFleet({ connection: world.redis.connection, queue, limits: raised }),
+      );
+      try {
+        const ran = okOf(await fleet.submitTurn(world.newThread(), parts(100_001)));
+        expect(positionOf(ran.thread).completedTurns).toBe(1);
+      } finally {
+        await fleet.close();
+      }
+    });
+    await onFreshQueue(async (fleet, queue, workers) => {
+      workers.push(
+        okOf(
+          await startFleetWorker({
+            ...world.workerOptions(await world.machine("l2"), queue),
+            limits: { maxArrayLength: 5 },
+          }),
+        ),
+      );
+      const r = await fleet.submitTurn(world.newThread(), parts(6));
+      expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "InvalidJobData" });
+      expect(JSON.stringify(r._unsafeUnwrapErr())).toContain("limits.maxArrayLength");
+    });
+  });
+
   it("runs turns over the app-server transport when asked", async () => {
     await onFreshQueue(async (fleet, queue, workers) => {
       const m = await world.machine("as1");

@@ -3,6 +3,7 @@
  * reason, the store's head. Property tests: any JSON is decoded to a value or a typed error,
  * never a throw.
  */
+import { DEFAULT_INPUT_LIMITS } from "../../lib/core/limits.js";
 import fc from "fast-check";
 import { assertProperty } from "../support/property.js";
 import { isLeft } from "fp-ts/lib/Either.js";
@@ -41,6 +42,7 @@ const unreachable = (): ProcessorContext => {
     codexHome: "/nonexistent",
     lockTtlMs: 1000,
     sink: undefined,
+    limits: DEFAULT_INPUT_LIMITS,
     now: () => new Date(0),
     runTurn: no,
   };
