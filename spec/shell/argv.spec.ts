@@ -37,7 +37,7 @@ import { resumeThread, startThread, type Thread } from "../../lib/core/thread.js
 import { execTransport } from "../../lib/shell/exec-transport.js";
 import { isSecretPath, secretValues } from "../../lib/core/secrets.js";
 import { redactJson } from "../../lib/shell/internal/redact.js";
-import { fake, listDir, makeScratch, type Scratch } from "../support/run-env.js";
+import { fake, listDir, makeScratch, type Scratch, RECORDER } from "../support/run-env.js";
 
 type Json = Record<string, unknown>;
 
@@ -56,8 +56,6 @@ interface Case {
   readonly input: unknown;
   readonly turnOptions: Json;
 }
-
-const RECORDER = fake("record.mjs");
 
 /** The environment the SDK driver runs with: what a thread without `env` inherits. */
 const DRIVER_ENV: Record<string, string> = {

@@ -10,13 +10,18 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { startThread, type Thread } from "../../lib/core/thread.js";
 import { forkThread } from "../../lib/shell/lifecycle.js";
 import { runStreamed, runTurn, type RunDeps } from "../../lib/shell/run.js";
-import { fake, readLog, withStubEnv, type StubEnv } from "../support/run-env.js";
+import {
+  readLog,
+  withStubEnv,
+  type StubEnv,
+  RECORDER,
+  BYPASS_FLAG,
+  argvsOf,
+} from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
 import { twoFaced, twoFacedProxy } from "../support/two-faced.js";
 import { untyped } from "../support/untyped.js";
 import type { TurnInput } from "../../lib/core/input.js";
-
-const RECORDER = fake("record.mjs");
 
 /** A thread on the stub, with `codexOptions` and `threadOptions` patched in. */
 const threadWith = (
@@ -159,8 +164,6 @@ describe.each(RUNS)("%s: refused before any process starts", (_name, runOne) => 
   );
 });
 
-const FLAG = "--dangerously-bypass-approvals-and-sandbox";
-
 describe("what was validated is what runs", () => {
   it.concurrent(
     "getters and Proxies on the thread, its options, the turn options and the input",
@@ -173,16 +176,19 @@ describe("what was validated is what runs", () => {
         const cases: Case[] = [
           [
             "threadId getter",
-            () => [twoFaced(resumed, "threadId", resumed.threadId, FLAG), "hi", {}],
+            () => [twoFaced(resumed, "threadId", resumed.threadId, BYPASS_FLAG), "hi", {}],
           ],
           [
             "threadId proxy",
-            () => [twoFacedProxy(resumed, "threadId", resumed.threadId, FLAG), "hi", {}],
+            () => [twoFacedProxy(resumed, "threadId", resumed.threadId, BYPASS_FLAG), "hi", {}],
           ],
           [
             "model getter",
             () => [
-              { ...base, threadOptions: twoFaced(base.threadOptions, "model", "gpt-5", FLAG) },
+              {
+                ...base,
+                threadOptions: twoFaced(base.threadOptions, "model", "gpt-5", BYPASS_FLAG),
+              },
               "hi",
               {},
             ],
@@ -210,7 +216,12 @@ describe("what was validated is what runs", () => {
                 ...base,
                 threadOptions: {
                   ...base.threadOptions,
-                  additionalDirectories: twoFaced([env.sandbox.cwd], "0", env.sandbox.cwd, FLAG),
+                  additionalDirectories: twoFaced(
+                    [env.sandbox.cwd],
+                    "0",
+                    env.sandbox.cwd,
+                    BYPASS_FLAG,
+                  ),
                 },
               },
               "hi",
@@ -225,14 +236,14 @@ describe("what was validated is what runs", () => {
                 [{ type: "text", text: "hi" }],
                 "0",
                 { type: "text", text: "hi" },
-                { type: "local_image", path: FLAG },
+                { type: "local_image", path: BYPASS_FLAG },
               ),
               {},
             ],
           ],
           [
             "turn options getter",
-            () => [base, "hi", twoFaced({}, "outputSchema", undefined, { type: FLAG })],
+            () => [base, "hi", twoFaced({}, "outputSchema", undefined, { type: BYPASS_FLAG })],
           ],
         ];
         for (const [what, make] of cases) {
@@ -244,10 +255,10 @@ describe("what was validated is what runs", () => {
           ])
             okOf(await run(make()), what);
         }
-        const argvs = readLog(log).map((rec) => rec["argv"] as string[]);
+        const argvs = argvsOf(log);
         expect(argvs).toHaveLength(cases.length * 2);
         for (const argv of argvs) {
-          expect(argv).not.toContain(FLAG);
+          expect(argv).not.toContain(BYPASS_FLAG);
           expect(argv).not.toContain("--cd --help");
           expect(argv.join(" ")).not.toContain("--help");
         }

@@ -205,6 +205,16 @@ export const readLog = (file: string): Json[] =>
         .map((l) => JSON.parse(l) as Json)
     : [];
 
+/** The recording fake codex: it logs each invocation (argv, env, stdin) to `FAKE_CODEX_LOG`. */
+export const RECORDER = fake("record.mjs");
+
+/** The flag an injection would put into the CLI's argv (the one the read-once specs look for). */
+export const BYPASS_FLAG = "--dangerously-bypass-approvals-and-sandbox";
+
+/** The argvs the recording fake logged to `file`, in order. */
+export const argvsOf = (file: string): string[][] =>
+  readLog(file).map((r) => r["argv"] as string[]);
+
 /** Fails when the planted API key (or a long piece of it) shows in `value` once serialized. */
 export const expectNoKey = (value: unknown): void => {
   const text = typeof value === "string" ? value : JSON.stringify(value);

@@ -62,7 +62,7 @@ export const closed = <R extends t.Props, O extends t.Props>(
     (u): u is A => req.is(u) && opt.is(u) && Object.keys(u).every(known),
     (u, c) => {
       if (!isRecord(u)) return t.failure(u, c, `expected ${name} (an object), got ${describe(u)}`);
-      // A class instance (Date, Map, a getter on its prototype …) is not copied by `snapshot`:
+      // A class instance (Date, Map, a getter on its prototype …) is not copied by `copyWithin`:
       // it would be kept as it is, unfrozen, and its getters read again after validation.
       if (!isPlainObject(u))
         return t.failure(u, c, `expected ${name} (a plain object), got a class instance`);

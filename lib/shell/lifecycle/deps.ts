@@ -7,9 +7,8 @@ import { err, ok, type Result } from "neverthrow";
 import { isRecord } from "../../core/decoding/decode.js";
 import { UNREADABLE_INPUT } from "../../core/decoding/copy.js";
 import type { TransportError } from "../../core/errors/index.js";
-import { DEFAULT_INPUT_LIMITS, type ResolvedInputLimits } from "../../core/limits.js";
-import { badDeps, checkEffects, readFields } from "../deps.js";
-import type { TelemetrySink } from "../../core/telemetry.js";
+import { DEFAULT_INPUT_LIMITS } from "../../core/limits.js";
+import { badDeps, checkEffects, readFields, type CheckedEffects } from "../deps.js";
 import type { Link } from "../app-server/link.js";
 import type { Transport } from "../transport.js";
 import type { LifecycleDeps, LifecycleError } from "./types.js";
@@ -21,16 +20,11 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1; // the longest setTimeout can wait
 /** An app-server's connection, as read once from a lifecycle capability. */
 export type LinkOf = () => Result<Link, TransportError>;
 
-/** A lifecycle call's deps as read once: what every later step uses instead of `deps`. */
-export interface TakenDeps {
-  /** The call's sink, else its server's. */
-  readonly sink?: TelemetrySink;
-  /** The clock for telemetry timestamps. */
-  readonly now?: () => Date;
-  /** The codex binary (loses to the options' `codexPathOverride`). */
-  readonly codexPath?: string;
-  /** A copy of the environment given. */
-  readonly processEnv?: Readonly<Record<string, string | undefined>>;
+/**
+ * A lifecycle call's deps as read once: what every later step uses instead of `deps`. The
+ * shared fields are `CheckedEffects`' (the token-policy flags do not apply to a lifecycle call).
+ */
+export interface TakenDeps extends Omit<CheckedEffects, "acceptLegacyTokens" | "requireToken"> {
   /** `deps.server` was given: its app-server's connection, or null when it is not an AppServer. */
   readonly server?: { readonly link: LinkOf | null };
   /** `deps.transport` was given: its kind and the app-server connection it carries, if any. */
@@ -39,10 +33,6 @@ export interface TakenDeps {
   readonly codexOptions?: unknown;
   /** The longest a CLI call may take, in ms. */
   readonly timeoutMs: number;
-  /** What the fork's token is signed with. */
-  readonly secret?: string;
-  /** The bounds of the call's inputs. */
-  readonly limits: ResolvedInputLimits;
 }
 
 /** No deps: the defaults. */
