@@ -12,6 +12,7 @@ export type {
   MismatchReason,
   Position,
   ThreadError,
+  ResumeError,
   FoldError,
   ShellError,
   TurnError,

@@ -29,6 +29,7 @@ export {
   setThreadName,
   type LifecycleDeps,
   type LifecycleError,
+  type ForkError,
   type ForkOptions,
   type ReadOptions,
   type ListThreadsQuery,

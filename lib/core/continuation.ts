@@ -140,13 +140,30 @@ export interface TokenProblem {
 /**
  * Reads a token: its kind and claim, checking the signature when `secret` is given (anything
  * not signed with it — unsigned, signed with another key, or legacy unless the policy accepts
- * legacy tokens — is then rejected with reason `signature`). Without a secret a signature is
- * not checked, and the token is `unverified`. Pure; used by the decoder and the validator.
+ * legacy tokens — is then rejected with reason `signature`, and so is a token that cannot be
+ * read at all). Without a secret a signature is not checked, the token is `unverified`, and a
+ * damaged one is `malformed` or of another `version`. Pure; used by the decoder and the validator.
  */
 export const readToken = (
   token: string,
   secret?: string,
   policy: TokenPolicy = {},
+): Either<TokenProblem, DecodedToken> => {
+  const r = readTokenShape(token, secret, policy);
+  // With a secret, a token that cannot be read (no version, another version, a damaged
+  // payload) is not a token signed with it either: the one reason the caller acts on.
+  return isLeft(r) && secret !== undefined && r.left.reason !== "signature"
+    ? left({
+        reason: "signature",
+        message: `not a token signed with the configured secret (${r.left.message})`,
+      })
+    : r;
+};
+
+const readTokenShape = (
+  token: string,
+  secret: string | undefined,
+  policy: TokenPolicy,
 ): Either<TokenProblem, DecodedToken> => {
   if (!looksOurs(token))
     return secret !== undefined && policy.acceptLegacyTokens !== true

@@ -12,6 +12,7 @@ import {
   isPlainObject,
   isRecord,
 } from "./decoding/decode.js";
+import { isRealAbortSignal } from "./decoding/signal.js";
 import { ConfigObject } from "./config-value.js";
 import { Redacted } from "./redacted.js";
 import { hasUrlCredentials, isSecretPath } from "./secrets.js";
@@ -276,11 +277,12 @@ const TimeoutMs = new t.Type<number, number, unknown>(
   (a) => a,
 );
 
+/** Codec of a real AbortSignal (not a look-alike: see `isRealAbortSignal`), kept as it is. */
 const AbortSignalCodec = new t.Type<AbortSignal, AbortSignal, unknown>(
   "AbortSignal",
-  (u): u is AbortSignal => u instanceof AbortSignal,
+  isRealAbortSignal,
   (u, c) =>
-    u instanceof AbortSignal
+    isRealAbortSignal(u)
       ? t.success(u)
       : t.failure(u, c, `expected an AbortSignal, got ${describe(u)}`),
   (a) => a,

@@ -12,7 +12,7 @@ import {
   sessionMissing,
   type MismatchReason,
   type Position,
-  type ThreadError,
+  type ResumeError,
 } from "./errors/index.js";
 import { NonNegativeInt, readToken, type TokenPolicy } from "./continuation.js";
 import type { Effects, TokenEffects } from "./effects.js";
@@ -234,7 +234,7 @@ export const validateResume = (
   thread: Thread,
   observed: ObservedSession | undefined,
   deps: ResumeValidatorDeps,
-): Result<Thread, ThreadError> => {
+): Result<Thread, ResumeError> => {
   const sink = readSink(deps);
   const timestamp = readClock(deps);
   let threadId: string | null = null;

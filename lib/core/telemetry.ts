@@ -5,6 +5,7 @@
 import * as t from "io-ts";
 import { MismatchReason, Position } from "./errors/thread.js";
 import { Usage } from "./usage.js";
+import { callQuietly } from "./call-quietly.js";
 
 const nullableString = t.union([t.string, t.null]);
 
@@ -132,12 +133,7 @@ export const recordingSink = (): RecordingSink => {
   };
 };
 
-/** Delivers `event` to `sink`, swallowing anything the sink throws. */
+/** Delivers `event` to `sink`, swallowing anything the sink throws or rejects with. */
 export const emit = (sink: TelemetrySink | undefined, event: TelemetryEvent): void => {
-  if (sink === undefined) return;
-  try {
-    sink(event);
-  } catch {
-    // A broken sink must not break the caller.
-  }
+  if (sink !== undefined) callQuietly(sink, event);
 };

@@ -5,6 +5,7 @@
  */
 import * as t from "io-ts";
 import type { TelemetryEvent } from "../core/telemetry.js";
+import { callQuietly } from "../core/call-quietly.js";
 
 const nullableString = t.union([t.string, t.null]);
 const Position = t.type({ completedTurns: t.number, lastTurnId: nullableString });
@@ -59,12 +60,7 @@ export type FleetEvent = t.TypeOf<typeof FleetEvent>;
 /** A worker's sink: the usual events and the fleet's. It may throw; callers are protected. */
 export type FleetSink = (event: TelemetryEvent | FleetEvent) => void;
 
-/** Delivers a fleet event, swallowing anything the sink throws. */
+/** Delivers a fleet event, swallowing anything the sink throws or rejects with. */
 export const emitFleet = (sink: FleetSink | undefined, event: FleetEvent): void => {
-  if (sink === undefined) return;
-  try {
-    sink(event);
-  } catch {
-    // A broken sink must not break the worker.
-  }
+  if (sink !== undefined) callQuietly(sink, event);
 };

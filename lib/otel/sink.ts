@@ -11,6 +11,7 @@ import {
   type Tracer,
 } from "@opentelemetry/api";
 import type { TelemetryEvent, TelemetrySink } from "../core/telemetry.js";
+import { callQuietly } from "../core/call-quietly.js";
 import {
   CODEX_ATTRIBUTES as A,
   cut,
@@ -58,11 +59,8 @@ export const otelSink = (options: OtelSinkOptions): TelemetrySink => {
   const spanName = turnSpanName(settings.agentName);
   const turns = openTurns(settings.maxOpenTurns);
   const report = (error: unknown): void => {
-    try {
-      settings.onError?.(error);
-    } catch {
-      // onError must not break the caller either.
-    }
+    // onError must not break the caller either (nor reject, when it is async).
+    if (settings.onError !== undefined) callQuietly(settings.onError, error);
   };
   const at = (timestamp: string | null): Date | undefined => {
     if (!settings.useEventTimestamps || timestamp === null) return undefined;

@@ -33,9 +33,10 @@ export const readFields = <D extends object, K extends keyof D & string>(
 ): Result<Partial<Pick<D, K>>, DepsError> => {
   const out: Partial<Pick<D, K>> = {};
   if (deps === undefined || deps === null) return ok(out);
-  if (typeof deps !== "object" || Array.isArray(deps))
-    return err(badDeps("deps", "must be an object when given"));
   try {
+    // Inside the try: `Array.isArray` throws on a revoked Proxy.
+    if (typeof deps !== "object" || Array.isArray(deps))
+      return err(badDeps("deps", "must be an object when given"));
     for (const k of keys) {
       const v = deps[k];
       if (v !== undefined) out[k] = v;

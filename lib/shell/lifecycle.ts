@@ -17,6 +17,7 @@ export {
   unarchiveThread,
 } from "./lifecycle/calls.js";
 export type {
+  ForkError,
   ForkOptions,
   LifecycleDeps,
   LifecycleError,

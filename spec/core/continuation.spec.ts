@@ -32,7 +32,7 @@ const SECRET = "correct horse battery staple";
 const URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-";
 
 /** How a token fares: rejected when decoded, and the validator's reason for it. */
-const verdictOn = (token: string, secret: string) => {
+const verdictOn = (token: string, secret: string | undefined) => {
   const decoded = decodeContinuationToken(token, secret);
   const thread = resumeThread(claim.threadId, {}, {}, { continuationToken: token });
   const validated = thread.isOk()
@@ -41,7 +41,7 @@ const verdictOn = (token: string, secret: string) => {
         {
           completedTurns: claim.completedTurns,
         },
-        { sink: recordingSink().sink, secret },
+        { sink: recordingSink().sink, ...(secret !== undefined ? { secret } : {}) },
       )
     : null;
   return {
@@ -256,18 +256,27 @@ describe("decodeContinuationToken", () => {
 });
 
 describe("a signed token, changed, at the resume validator", () => {
-  it("is reported as signature, malformed or version", () => {
+  it("is reported as signature with the secret, and as malformed or version without it", () => {
     const token = mintContinuationToken(claim, SECRET)._unsafeUnwrap();
     expect(verdictOn(token, SECRET)).toEqual({ decodedOk: true, reason: "ok", mismatch: null });
-    const seen = new Set<string>();
+    const withSecret = new Set<string>();
+    const without = new Set<string>();
     for (let i = 0; i < token.length; i++) {
       const ch = token[i] === "A" ? "B" : "A";
-      const v = verdictOn(token.slice(0, i) + ch + token.slice(i + 1), SECRET);
+      const changed = token.slice(0, i) + ch + token.slice(i + 1);
+      const v = verdictOn(changed, SECRET);
       expect(v.decodedOk).toBe(false);
-      expect(["signature", "malformed", "version"]).toContain(v.mismatch);
-      seen.add(v.mismatch ?? "");
+      withSecret.add(v.mismatch ?? "");
+      without.add(verdictOn(changed, undefined).mismatch ?? "ok");
     }
-    expect([...seen].sort()).toEqual(["malformed", "signature"]);
-    expect(verdictOn(token.replace("cfp1", "cfp9"), SECRET).mismatch).toBe("version");
+    // With a secret, anything not signed with it is one reason: the one a caller acts on.
+    expect([...withSecret]).toEqual(["signature"]);
+    // Without one, a damaged payload is malformed (or names another thread); a damaged
+    // signature is not checked, so it passes as unverified.
+    expect(without).toContain("malformed");
+    expect(without).toContain("ok");
+    expect(without).not.toContain("signature");
+    expect(verdictOn(token.replace("cfp1", "cfp9"), SECRET).mismatch).toBe("signature");
+    expect(verdictOn(token.replace("cfp1", "cfp9"), undefined).mismatch).toBe("version");
   });
 });

@@ -54,7 +54,7 @@ const run = (
 const reasonOf = (
   thread: Thread,
   observed: ObservedSession | undefined,
-  secret: string,
+  secret: string | null,
   policy: { acceptLegacyTokens?: boolean; requireToken?: boolean } = {},
 ) => {
   const { result, events } = run(thread, observed, secret, policy);
@@ -133,9 +133,9 @@ describe("validateResume", () => {
     expect(reasonOf(threadWith(token({}, null)), undefined, SECRET)).toBe("signature");
   });
 
-  it("reports malformed for a token that cannot be read, or an observation that cannot", () => {
-    expect(reasonOf(threadWith("cfp1.bm90IGpzb24"), undefined, SECRET)).toBe("malformed");
-    expect(reasonOf(threadWith("cfp1.e30"), undefined, SECRET)).toBe("malformed");
+  it("reports malformed for a token that cannot be read (no secret), or an observation that cannot", () => {
+    expect(reasonOf(threadWith("cfp1.bm90IGpzb24"), undefined, null)).toBe("malformed");
+    expect(reasonOf(threadWith("cfp1.e30"), undefined, null)).toBe("malformed");
     expect(reasonOf(threadWith(token()), { completedTurns: -1 }, SECRET)).toBe("malformed");
     expect(reasonOf(threadWith(token()), { completedTurns: Number.NaN }, SECRET)).toBe("malformed");
     expect(reasonOf(threadWith(token()), { turns: 1 } as never, SECRET)).toBe("malformed");
@@ -146,10 +146,15 @@ describe("validateResume", () => {
       expect(reasonOf(notAThread as unknown as Thread, undefined, SECRET)).toBe("malformed");
   });
 
-  it("reports version for a token of a version it does not know", () => {
-    expect(reasonOf(threadWith(token().replace("cfp1.", "cfp7.")), undefined, SECRET)).toBe(
+  it("reports version for a token of a version it does not know (no secret)", () => {
+    expect(reasonOf(threadWith(token().replace("cfp1.", "cfp7.")), undefined, null)).toBe(
       "version",
     );
+  });
+
+  it("with a secret, a token that cannot be read is not signed with it: signature", () => {
+    for (const bad of ["cfp1.bm90IGpzb24", "cfp1.e30", "cfp7.e30", "CFP1.e30", `${token()}.`])
+      expect([bad, reasonOf(threadWith(bad), undefined, SECRET)]).toEqual([bad, "signature"]);
   });
 
   it("builds the error from the reason, with both positions", () => {
@@ -396,8 +401,8 @@ describe("validateResume", () => {
       reasonOf(threadWith(token()), { completedTurns: 3 }, SECRET),
       reasonOf(threadWith(token()), { completedTurns: 1 }, SECRET),
       reasonOf(threadWith(token({}, "x")), undefined, SECRET),
-      reasonOf(threadWith("cfp1.e30"), undefined, SECRET),
-      reasonOf(threadWith("cfp2.e30"), undefined, SECRET),
+      reasonOf(threadWith("cfp1.e30"), undefined, null),
+      reasonOf(threadWith("cfp2.e30"), undefined, null),
     ]);
     expect([...seen].sort()).toEqual([...reasons].sort());
   });

@@ -3,7 +3,7 @@
  * put in each argument slot, a bounded probe of one call (no throw, no rejection, no hang), and
  * the argument grid every public function is called with.
  */
-import { throwingGetter, throwingProxy } from "./arbitraries.js";
+import { revokedProxy, throwingConversions, throwingGetter, throwingProxy } from "./arbitraries.js";
 
 /** The hostile values put in each slot. */
 export const HOSTILE: ReadonlyArray<readonly [string, () => unknown]> = [
@@ -11,6 +11,8 @@ export const HOSTILE: ReadonlyArray<readonly [string, () => unknown]> = [
   ["undefined", () => undefined],
   ["a throwing getter", () => throwingGetter("threadId")],
   ["a throwing Proxy", () => throwingProxy()],
+  ["a revoked Proxy", () => revokedProxy()],
+  ["an object whose conversions throw", () => throwingConversions()],
   ["a BigInt", () => 10n],
   ["a Symbol", () => Symbol("hostile")],
   ["a huge string", () => "x".repeat(1_000_000)],

@@ -9,6 +9,7 @@
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import type { Issue } from "../errors/thread.js";
 import type { ResolvedInputLimits } from "../limits.js";
+import { Redacted } from "../redacted.js";
 import { DEFAULT_INPUT_LIMITS } from "./bounds.js";
 import { prototypeOf } from "./unknown.js";
 
@@ -59,7 +60,12 @@ const copy = (c: Copying, v: unknown): unknown => {
   }
   if (typeof v !== "object" || v === null) return v;
   const isArray = Array.isArray(v);
-  if (!isArray && !isPlain(v)) return v;
+  if (!isArray && !isPlain(v)) {
+    // A caller's Redacted box holds a caller's value: it is copied too (into a new box), or a
+    // getter in a boxed `env` would answer the check one thing and the child another.
+    if (Redacted.is(v)) return Redacted.of(copy(c, v.reveal()));
+    return v;
+  }
   if (c.ancestors.length >= limits.maxDepth)
     refuse(`nested deeper than ${limits.maxDepth} (limits.maxDepth)`);
   // Options are shallow: a linear scan of the ancestors beats a Set here.
@@ -122,8 +128,8 @@ const copyRecord = (c: Copying, v: object): Record<string, unknown> => {
 };
 
 /**
- * A copy of `u` (see the module's comment); class instances (Redacted, AbortSignal), functions
- * and primitives are kept as they are. A value over one of `limits` (the message names the
+ * A copy of `u` (see the module's comment); a Redacted box is copied into a new box, while other
+ * class instances (an AbortSignal), functions and primitives are kept as they are. A value over one of `limits` (the message names the
  * limit), a cycle, or a value that threw while it was read is one issue at its path under
  * `root` (indices written `[i]`, as decoding issues are). Never throws.
  */

@@ -12,9 +12,21 @@ import { copyWithin, UNREADABLE_INPUT } from "./copy.js";
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
-/** True for a plain object (not null, not an array). */
+/** True when `Array.isArray` says so; false for a revoked Proxy (on which it throws). */
+const isArrayOrFalse = (u: object): boolean => {
+  try {
+    return Array.isArray(u);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * True for an object that is not an array (a revoked Proxy counts as one: reading it then fails
+ * where reads are caught). Never throws.
+ */
 export const isRecord = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u);
+  typeof u === "object" && u !== null && !isArrayOrFalse(u);
 
 /** Describes a value by its kind only: values may be secrets, so they are never echoed. */
 export const describe = (u: unknown): string => {
@@ -22,7 +34,7 @@ export const describe = (u: unknown): string => {
   if (u === null) return "null";
   if (typeof u === "boolean" || typeof u === "number") return String(u);
   if (typeof u === "string") return u.length === 0 ? "an empty string" : "a string";
-  if (Array.isArray(u)) return "an array";
+  if (typeof u === "object" && isArrayOrFalse(u)) return "an array";
   return `a ${typeof u}`;
 };
 

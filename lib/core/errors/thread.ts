@@ -81,6 +81,9 @@ export interface MissingSecrets {
   readonly paths: readonly string[];
 }
 
+/** What the resume validator refuses a thread with. */
+export type ResumeError = ContinuationMismatch | SessionMissing;
+
 /** Errors of the pure core: constructing, decoding and validating threads. */
 export type ThreadError =
   | { [Tag in DecodingErrorTag]: DecodingError<Tag> }[DecodingErrorTag]

@@ -1,6 +1,8 @@
 /**
  * A one-consumer async queue: the producer pushes values and closes it; the consumer iterates.
- * Leaving the iteration early calls `onReturn` (used to stop the producer). Never throws.
+ * Leaving the iteration early calls `onReturn` (used to stop the producer). Calls of `next` that
+ * overlap (or two iterators) are answered in the order they were made, each with its own value,
+ * and all settle when the channel closes. Never throws.
  */
 export interface Channel<A> {
   push(a: A): void;
@@ -25,24 +27,19 @@ export const createChannel = <A>(onReturn: () => void, buffer = true): Channel<A
     return a;
   };
   let closed = false;
-  let waiting: ((r: IteratorResult<A>) => void) | null = null;
+  // The pending `next` calls, oldest first (one, unless the consumer overlaps its calls).
+  const waiting: ((r: IteratorResult<A>) => void)[] = [];
   let iterating = false;
   const push = (a: A) => {
     if (closed) return;
-    if (waiting !== null) {
-      const w = waiting;
-      waiting = null;
-      w({ value: a, done: false });
-    } else if (buffer || iterating) queue.push(a);
+    const w = waiting.shift();
+    if (w !== undefined) w({ value: a, done: false });
+    else if (buffer || iterating) queue.push(a);
   };
   const close = () => {
     if (closed) return;
     closed = true;
-    if (waiting !== null) {
-      const w = waiting;
-      waiting = null;
-      w({ value: undefined, done: true });
-    }
+    for (const w of waiting.splice(0)) w({ value: undefined, done: true });
   };
   const iterable: AsyncIterable<A> = {
     [Symbol.asyncIterator]: () => {
@@ -53,7 +50,7 @@ export const createChannel = <A>(onReturn: () => void, buffer = true): Channel<A
           if (a !== undefined) return Promise.resolve({ value: a, done: false });
           if (closed) return Promise.resolve({ value: undefined, done: true });
           return new Promise<IteratorResult<A>>((resolve) => {
-            waiting = resolve;
+            waiting.push(resolve);
           });
         },
         return: () => {

@@ -20,11 +20,8 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1; // the longest setTimeout can wait
 /** An app-server's connection, as read once from a lifecycle capability. */
 export type LinkOf = () => Result<Link, TransportError>;
 
-/**
- * A lifecycle call's deps as read once: what every later step uses instead of `deps`. The
- * shared fields are `CheckedEffects`' (the token-policy flags do not apply to a lifecycle call).
- */
-export interface TakenDeps extends Omit<CheckedEffects, "acceptLegacyTokens" | "requireToken"> {
+/** A lifecycle call's deps as read once: what every later step uses instead of `deps`. */
+export interface TakenDeps extends CheckedEffects {
   /** `deps.server` was given: its app-server's connection, or null when it is not an AppServer. */
   readonly server?: { readonly link: LinkOf | null };
   /** `deps.transport` was given: its kind and the app-server connection it carries, if any. */
@@ -36,7 +33,12 @@ export interface TakenDeps extends Omit<CheckedEffects, "acceptLegacyTokens" | "
 }
 
 /** No deps: the defaults. */
-export const NO_DEPS: TakenDeps = { timeoutMs: DEFAULT_TIMEOUT_MS, limits: DEFAULT_INPUT_LIMITS };
+export const NO_DEPS: TakenDeps = {
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  limits: DEFAULT_INPUT_LIMITS,
+  acceptLegacyTokens: false,
+  requireToken: false,
+};
 
 /** The connection of the app-server a transport carries (its `lifecycle`), read once; or null. */
 const linkOf = (transport: Transport | undefined): LinkOf | null => {
@@ -54,6 +56,8 @@ const LIFECYCLE_KEYS = [
   "codexPath",
   "processEnv",
   "secret",
+  "acceptLegacyTokens",
+  "requireToken",
   "limits",
   "server",
   "transport",
@@ -66,7 +70,7 @@ const check = (given: Partial<LifecycleDeps>): Result<TakenDeps, LifecycleError>
   const { server: serverArg, transport, codexOptions, timeoutMs: ms, ...shared } = given;
   const effects = checkEffects(shared);
   if (effects.isErr()) return err(effects.error);
-  const { acceptLegacyTokens: _legacy, requireToken: _require, ...e } = effects.value;
+  const e = effects.value;
   const timeoutMs: unknown = ms ?? DEFAULT_TIMEOUT_MS;
   if (
     typeof timeoutMs !== "number" ||

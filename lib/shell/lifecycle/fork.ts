@@ -8,6 +8,7 @@ import { buildExecCommand } from "../../core/argv.js";
 import { decodingError, invalidAt, unsupported } from "../../core/errors/index.js";
 import { decodeEventLine } from "../../core/events.js";
 import { forkedThread } from "../../core/fork.js";
+import { validateResume } from "../../core/resume-validator.js";
 import { takeThread, type Thread } from "../../core/thread.js";
 import type { ThreadId } from "../../core/thread-id.js";
 import { forkOnServer } from "../app-server/lifecycle.js";
@@ -17,7 +18,7 @@ import { cliContext, cliFailure, runCli } from "./cli.js";
 import { takeLifecycleDeps, type TakenDeps } from "./deps.js";
 import { ForkOptionsCodec, invalid, threadIdOf } from "./inputs.js";
 import { NO_SERVER, observed, routeOf } from "./route.js";
-import type { ForkOptions, LifecycleDeps, LifecycleError } from "./types.js";
+import type { ForkError, ForkOptions, LifecycleDeps, LifecycleError } from "./types.js";
 
 /**
  * Forks through the CLI: `codex exec … fork <id>` with no prompt; the fork's id from its
@@ -90,14 +91,16 @@ export const cliFork = (
  * given — app-server only); the parent is untouched. Returns the new Thread value: the same
  * options, the fork's id, the usage of its history (so its first turn reports its own usage)
  * and a continuation token for its position, signed with `deps.secret` when given (so its first
- * turn is validated like any other). The thread, the options and the deps are each read once;
+ * turn is validated like any other). The parent's own token is checked first, under the same
+ * policy as a turn (`deps.secret`, `acceptLegacyTokens`, `requireToken`): a refused one is a
+ * `ContinuationMismatch` and nothing is forked. The thread, the options and the deps are each read once;
  * only what was decoded is used (sent to the server, or put in the CLI's argv). Never throws.
  */
 export const forkThread = (
   thread: Thread,
   options: ForkOptions = {},
   deps: LifecycleDeps = {},
-): ResultAsync<Thread, LifecycleError> => {
+): ResultAsync<Thread, ForkError> => {
   const taken = takeLifecycleDeps(deps);
   if (taken.isErr()) return errAsync(taken.error);
   const d = taken.value;
@@ -114,6 +117,19 @@ export const forkThread = (
       ),
     );
   const threadId = parent.threadId;
+  // The parent's token under the turn's policy, as a turn on it would check it: a thread whose
+  // token is refused cannot be forked into one with a fresh, valid token. (What the fork holds
+  // is read from the stored history, so no observation of the session is needed.)
+  if (parent.continuationToken !== null || d.requireToken) {
+    const checked = validateResume(parent, undefined, {
+      sink: d.sink ?? (() => undefined),
+      ...(d.now !== undefined ? { now: d.now } : {}),
+      ...(d.secret !== undefined ? { secret: d.secret } : {}),
+      acceptLegacyTokens: d.acceptLegacyTokens,
+      requireToken: d.requireToken,
+    });
+    if (checked.isErr()) return errAsync(checked.error);
+  }
   const opts = invalid(
     ForkOptionsCodec,
     options ?? {},

@@ -1,5 +1,5 @@
 /** The shapes of the lifecycle calls: their errors, their deps and what each call may be given. */
-import type { ShellError, ThreadError } from "../../core/errors/index.js";
+import type { ResumeError, ShellError, ThreadError } from "../../core/errors/index.js";
 import type { Effects } from "../../core/effects.js";
 import type { CodexOptionsInput } from "../../core/options.js";
 import type { TransportError } from "../../core/errors/index.js";
@@ -15,6 +15,9 @@ export type LifecycleError =
   | Extract<ThreadError, { readonly _tag: "InvalidThreadId" | "InvalidOptions" }>
   | ShellError;
 
+/** What `forkThread` fails with: a lifecycle error, or the parent's token refused. */
+export type ForkError = LifecycleError | ResumeError;
+
 /** The telemetry a lifecycle call reports: one `TelemetryEvent` of this shape per call. */
 export { LifecycleEvent } from "../../core/telemetry.js";
 
@@ -23,9 +26,21 @@ export { LifecycleEvent } from "../../core/telemetry.js";
  * the sink receives one LifecycleEvent per call; `secret` signs the continuation token of the
  * Thread `forkThread` returns: pass the one your turns use, so the fork's first turn verifies).
  */
+/**
+ * What the lifecycle calls may be given. `secret`, `acceptLegacyTokens` and `requireToken` are
+ * the token policy `runTurn` applies: `forkThread` checks the parent's token under it (a thread
+ * refused by a turn cannot be forked into one that passes) and signs the fork's token.
+ */
 export interface LifecycleDeps extends Pick<
   Effects,
-  "sink" | "now" | "codexPath" | "processEnv" | "secret" | "limits"
+  | "sink"
+  | "now"
+  | "codexPath"
+  | "processEnv"
+  | "secret"
+  | "acceptLegacyTokens"
+  | "requireToken"
+  | "limits"
 > {
   /**
    * The app-server the calls go to (what `openAppServer` returns): one request each on it. Its

@@ -5,7 +5,7 @@ import { isRecord } from "../../core/decoding/decode.js";
 import { parseWith, type TurnError } from "../../core/errors/index.js";
 import { DEFAULT_INPUT_LIMITS, type ResolvedInputLimits } from "../../core/limits.js";
 import { badDeps, checkEffects, readFields, type CheckedEffects } from "../deps.js";
-import type { Transport } from "../transport.js";
+import type { Transport, TransportTurnRequest } from "../transport.js";
 import type { ObserveSession, RunDeps } from "./types.js";
 
 /** A turn's deps as read once and checked: what every later step uses instead of `deps`. */
@@ -14,6 +14,24 @@ export interface TakenRunDeps extends Omit<CheckedEffects, "processEnv"> {
   readonly maxLineBytes?: number;
   readonly observe?: ObserveSession | false;
 }
+
+/**
+ * A caller's transport read once: its `kind` and its `startTurn` (called on the transport), so a
+ * getter cannot answer "exec" to the check and "replay" to the preflight. Null when it is not a
+ * Transport or cannot be read.
+ */
+const takeTransport = (u: unknown): Transport | null => {
+  try {
+    if (!isRecord(u)) return null;
+    const kind: unknown = u.kind;
+    const startTurn: unknown = u.startTurn;
+    if (typeof kind !== "string" || typeof startTurn !== "function") return null;
+    const start = startTurn as Transport["startTurn"];
+    return Object.freeze({ kind, startTurn: (r: TransportTurnRequest) => start.call(u, r) });
+  } catch {
+    return null;
+  }
+};
 
 /** No deps: the defaults. */
 export const NO_RUN_DEPS: TakenRunDeps = {
@@ -38,7 +56,8 @@ const RUN_KEYS = [
 
 /**
  * `deps` read once (every field exactly once, see `readFields`) and checked: the shared fields
- * by `checkEffects`, `transport` an object with a string `kind` and a `startTurn` function,
+ * by `checkEffects`, `transport` an object with a string `kind` and a `startTurn` function
+ * (taken once: see `takeTransport`),
  * `maxLineBytes` a positive whole number and `observe` a function or `false`, each when given.
  * A bad value is `InvalidOptions` at its path, before anything runs. Never throws.
  */
@@ -47,14 +66,8 @@ export const takeRunDeps = (deps: RunDeps | null | undefined): Result<TakenRunDe
     const { transport, maxLineBytes, observe, ...shared } = given;
     const effects = checkEffects(shared);
     if (effects.isErr()) return err(effects.error);
-    if (
-      transport !== undefined &&
-      !(
-        isRecord(transport) &&
-        typeof transport.kind === "string" &&
-        typeof transport.startTurn === "function"
-      )
-    )
+    const taken = transport === undefined ? undefined : takeTransport(transport);
+    if (taken === null)
       return err(badDeps("deps.transport", "must be a Transport (a kind and startTurn)"));
     const lineBytes: unknown = maxLineBytes;
     if (
@@ -67,7 +80,7 @@ export const takeRunDeps = (deps: RunDeps | null | undefined): Result<TakenRunDe
       return err(badDeps("deps.observe", "must be a function or false when given"));
     return ok({
       ...effects.value,
-      ...(transport !== undefined ? { transport } : {}),
+      ...(taken !== undefined ? { transport: taken } : {}),
       ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
       ...(observe !== undefined ? { observe } : {}),
     });

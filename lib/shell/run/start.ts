@@ -112,7 +112,12 @@ export const start = (
     const stopped: { first: TurnStop | null } = { first: null };
     const stop = (s: TurnStop) => {
       stopped.first ??= s;
-      run.cancel(s.reason);
+      try {
+        run.cancel(s.reason);
+      } catch {
+        // A caller's transport whose cancel throws: the stop still counts, and nothing escapes
+        // from the timer, the abort listener or the consumer's return.
+      }
     };
     cancelRun = stop;
     if (consumerLeft) stop({ reason: "consumer" });

@@ -7,6 +7,8 @@ import { homedir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import { err, ok, type Result } from "neverthrow";
 import { isRecord } from "../../core/decoding/decode.js";
+import { isRealAbortSignal } from "../../core/decoding/signal.js";
+import { UNREADABLE_INPUT } from "../../core/decoding/copy.js";
 import { snapshot, snapshotOptions } from "../../core/decoding/snapshot.js";
 import type { SessionSummary } from "../../core/rollout.js";
 import {
@@ -174,7 +176,7 @@ export const takeOptions = <O extends object>(
   try {
     given = isRecord(u) ? Reflect.get(u, "limits") : undefined;
   } catch {
-    return bad(root, [{ path: root, message: "could not be read (a getter or a Proxy threw)" }]);
+    return bad(root, [{ path: root, message: UNREADABLE_INPUT }]);
   }
   // The limits are plain numbers: a copy of them reads nothing of the caller's again.
   const limitsCopy = snapshot(given, `${root}.limits`);
@@ -183,6 +185,12 @@ export const takeOptions = <O extends object>(
   if (limits.isErr()) return bad(limits.error.path, limits.error.issues);
   const taken = snapshotOptions<O & { readonly limits?: unknown }>(u, root, limits.value);
   if (taken.isErr()) return err(taken.error);
+  // The copy keeps a signal as it is: it must be a real one (a look-alike throws when read).
+  const signal: unknown = Reflect.get(taken.value, "signal");
+  if (signal !== undefined && !isRealAbortSignal(signal))
+    return bad(`${root}.signal`, [
+      { path: `${root}.signal`, message: "must be an AbortSignal when given" },
+    ]);
   for (const [value, path] of also) {
     const bounded = snapshot(value, path, limits.value);
     if (bounded.isErr()) return bad(bounded.error.path, [bounded.error]);
