@@ -22,7 +22,7 @@ import { codeOf } from "./sessions/store.js";
 /** What a turn is about to run: the decoded thread and input, and how it will run. */
 export interface PreflightRequest {
   readonly thread: Thread;
-  /** The decoded input (its image parts are checked at their index: `input.1`). */
+  /** The decoded input (its image parts are checked at their index: `input[1].path`). */
   readonly input: Input;
   /** The prompt the CLI will read on stdin. */
   readonly prompt: string;
@@ -92,9 +92,36 @@ const checkExecutable = async (path: string, p: string): Promise<Problem> => {
   }
 };
 
+/** The checks of a thread's folders: its working directory, then its additional directories. */
+const directoryChecks = (threadOptions: Thread["threadOptions"]): Array<() => Promise<Problem>> => {
+  const checks: Array<() => Promise<Problem>> = [];
+  const cwd = threadOptions.workingDirectory;
+  if (cwd !== undefined)
+    checks.push(() => checkReadable("threadOptions.workingDirectory", cwd, "directory"));
+  (threadOptions.additionalDirectories ?? []).forEach((d, i) =>
+    checks.push(() => checkReadable(`threadOptions.additionalDirectories[${i}]`, d, "directory")),
+  );
+  return checks;
+};
+
+/** The first problem the checks find, in order; null when there is none. */
+const firstProblem = (
+  checks: ReadonlyArray<() => Promise<Problem>>,
+): ResultAsync<void, BinaryProblem> =>
+  ResultAsync.fromSafePromise(
+    (async (): Promise<Problem> => {
+      for (const check of checks) {
+        const problem = await check();
+        if (problem !== null) return problem;
+      }
+      return null;
+    })(),
+  ).andThen((problem) => (problem === null ? okAsync(undefined) : errAsync(errorOf(problem))));
+
 /**
  * Refuses, before anything runs, what the CLI would refuse after it started. The first problem
  * found (in the order: binary, working directory, additional directories, input) is the error.
+ * Paths name the option as decoding does: `threadOptions.additionalDirectories[1]`, `input[1].path`.
  */
 export const preflight = (request: PreflightRequest): ResultAsync<void, TurnError> => {
   const { thread, input, prompt, binary } = request;
@@ -102,38 +129,45 @@ export const preflight = (request: PreflightRequest): ResultAsync<void, TurnErro
     return errAsync(invalid("input", "the prompt is empty (the CLI runs no turn without one)"));
   const checks: Array<() => Promise<Problem>> = [];
   if (binary !== null) checks.push(() => checkExecutable(binary.path, binary.file));
-  const cwd = thread.threadOptions.workingDirectory;
-  if (cwd !== undefined)
-    checks.push(() => checkReadable("threadOptions.workingDirectory", cwd, "directory"));
-  (thread.threadOptions.additionalDirectories ?? []).forEach((d, i) =>
-    checks.push(() => checkReadable(`threadOptions.additionalDirectories.${i}`, d, "directory")),
-  );
+  checks.push(...directoryChecks(thread.threadOptions));
   if (typeof input !== "string")
     input.forEach((part, i) => {
       if (part.type === "local_image")
-        checks.push(() => checkReadable(`input.${i}.path`, part.path, "file"));
+        checks.push(() => checkReadable(`input[${i}].path`, part.path, "file"));
     });
-  const run = async (): Promise<Problem> => {
-    for (const check of checks) {
-      const problem = await check();
-      if (problem !== null) return problem;
-    }
-    return null;
-  };
-  return ResultAsync.fromSafePromise(run()).andThen((problem) =>
-    problem === null ? okAsync(undefined) : errAsync<void, TurnError>(errorOf(problem)),
-  );
+  return firstProblem(checks);
 };
+
+/**
+ * Refuses a thread whose folders the CLI would refuse (a working directory or an additional
+ * directory that is missing, not a directory or not readable), as `preflight` does: for the
+ * calls that take a thread but run no turn (`forkThread`).
+ */
+export const preflightDirectories = (
+  threadOptions: Thread["threadOptions"],
+): ResultAsync<void, BinaryProblem> => firstProblem(directoryChecks(threadOptions));
+
+/**
+ * The binary a call will spawn when it was given as a path, and where: the options'
+ * `codexPathOverride` wins over `deps.codexPath`; null when neither was given (the bundled one).
+ */
+export const givenBinary = (
+  codexPathOverride: string | undefined,
+  codexPath: string | undefined,
+): { readonly path: string; readonly file: string } | null =>
+  codexPathOverride !== undefined
+    ? { path: "codexOptions.codexPathOverride", file: codexPathOverride }
+    : codexPath !== undefined
+      ? { path: "deps.codexPath", file: codexPath }
+      : null;
 
 /**
  * Refuses, before it is spawned, a binary that cannot be run: the same check (and the same
  * typed error at the same path) as a turn's, for the calls that run the CLI on their own (the
- * lifecycle calls' CLI path). `binary.path` names where it was given.
+ * lifecycle calls' CLI path, `openAppServer`). `binary.path` names where it was given; null
+ * (the bundled binary) checks nothing.
  */
-export const preflightBinary = (binary: {
-  readonly path: string;
-  readonly file: string;
-}): ResultAsync<void, BinaryProblem> =>
-  ResultAsync.fromSafePromise(checkExecutable(binary.path, binary.file)).andThen((problem) =>
-    problem === null ? okAsync(undefined) : errAsync(errorOf(problem)),
-  );
+export const preflightBinary = (
+  binary: { readonly path: string; readonly file: string } | null,
+): ResultAsync<void, BinaryProblem> =>
+  firstProblem(binary === null ? [] : [() => checkExecutable(binary.path, binary.file)]);

@@ -75,7 +75,7 @@ describe.each(RUNS)("%s: refused before any process starts", (_name, runOne) => 
           [
             threadWith(env, { additionalDirectories: [env.sandbox.cwd, missing] }),
             "hi",
-            "threadOptions.additionalDirectories.1",
+            "threadOptions.additionalDirectories[1]",
             /does not exist/,
           ],
           [threadWith(env), "", "input", /prompt is empty/],
@@ -87,7 +87,7 @@ describe.each(RUNS)("%s: refused before any process starts", (_name, runOne) => 
               { type: "text", text: "look" },
               { type: "local_image", path: missing },
             ],
-            "input.1.path",
+            "input[1].path",
             /does not exist/,
           ],
           [
@@ -96,7 +96,7 @@ describe.each(RUNS)("%s: refused before any process starts", (_name, runOne) => 
               { type: "text", text: "look" },
               { type: "local_image", path: env.sandbox.cwd },
             ],
-            "input.1.path",
+            "input[1].path",
             /not a file/,
           ],
         ];

@@ -17,6 +17,7 @@ import type { Effects } from "../../core/effects.js";
 import type { TelemetrySink } from "../../core/telemetry.js";
 import { transportClosed, type TransportError } from "../../core/errors/index.js";
 import { resolveCodexBinary, type CodexBinary } from "../codex-binary.js";
+import { givenBinary, preflightBinary } from "../preflight.js";
 import { secretsOf, spawnCli, type CliChild } from "../process/index.js";
 import type { Transport } from "../transport.js";
 import { createLink, type Link } from "./link.js";
@@ -75,13 +76,16 @@ const APP_SERVER_KEYS = [
   "closeGraceMs",
 ] as const satisfies readonly (keyof AppServerDeps)[];
 
+/** An app-server's deps as read once and checked. */
+type TakenAppServerDeps = AppServerDeps & { readonly limits: ResolvedInputLimits };
+
 /**
  * `deps` read once (see `readFields`) and checked: the shared fields by `checkEffects`, the
  * times and the line bound positive finite numbers and `cwd` a string, each when given.
  */
 const takeAppServerDeps = (
   depsArg: AppServerDeps | null | undefined,
-): Result<AppServerDeps & { readonly limits: ResolvedInputLimits }, TransportError> =>
+): Result<TakenAppServerDeps, TransportError> =>
   readFields(depsArg, APP_SERVER_KEYS).andThen((given) => {
     const { codexPath, sink, processEnv, limits, ...own } = given;
     const effects = checkEffects({ codexPath, sink, processEnv, limits });
@@ -220,8 +224,21 @@ export const openAppServer = (
   );
   if (decoded.isErr()) return errAsync(decoded.error);
   const options = decoded.value;
-  const binary = resolveCodexBinary(options.codexPathOverride ?? deps.codexPath);
-  if (binary.isErr()) return errAsync(binary.error);
+  const given = givenBinary(options.codexPathOverride, deps.codexPath);
+  // A given binary is checked as a turn checks it (missing, not a file, not executable), at
+  // the path it was given at, before anything is spawned.
+  return preflightBinary(given).andThen(() => {
+    const binary = resolveCodexBinary(given?.file);
+    return binary.isErr() ? errAsync(binary.error) : opened(binary.value, options, deps);
+  });
+};
+
+/** The handle of an app-server on `binary`, started once before it is returned. */
+const opened = (
+  binary: CodexBinary,
+  options: CodexOptions,
+  deps: TakenAppServerDeps,
+): ResultAsync<AppServer, TransportError> => {
   const d = deps ?? {};
 
   let current: Started | null = null;
@@ -250,7 +267,7 @@ export const openAppServer = (
   const launch = (): Promise<Result<Started, TransportError>> => {
     starting ??= (async () => {
       await closeCurrent();
-      const r = await start(binary.value, options, d);
+      const r = await start(binary, options, d);
       if (r.isOk()) {
         current = r.value;
         closedByUser = false;

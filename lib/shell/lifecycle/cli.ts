@@ -12,7 +12,7 @@ import type { DeepReadonly } from "../../core/thread.js";
 import type { ThreadId } from "../../core/thread-id.js";
 import { resolveCodexBinary, type CodexBinary } from "../codex-binary.js";
 import { classifyExit, describeExit, secretsOf, spawnCli } from "../process/index.js";
-import { preflightBinary } from "../preflight.js";
+import { givenBinary, preflightBinary } from "../preflight.js";
 import { resolveCodexHome } from "../sessions.js";
 import type { TakenDeps } from "./deps.js";
 import type { LifecycleError } from "./types.js";
@@ -77,16 +77,6 @@ export interface CliContext {
 }
 
 /** The binary given for a call (the options' override wins), with where it was given. */
-const givenBinary = (
-  options: DeepReadonly<CodexOptions>,
-  deps: TakenDeps,
-): { readonly path: string; readonly file: string } | null =>
-  options.codexPathOverride !== undefined
-    ? { path: "codexOptions.codexPathOverride", file: options.codexPathOverride }
-    : deps.codexPath !== undefined
-      ? { path: "deps.codexPath", file: deps.codexPath }
-      : null;
-
 /**
  * The CLI context of a call, from options decoded once and deps read once: a given binary
  * checked before it is spawned (as a turn checks it), the binary resolved, the env built.
@@ -95,8 +85,8 @@ export const cliContext = (
   options: DeepReadonly<CodexOptions>,
   deps: TakenDeps,
 ): ResultAsync<CliContext, LifecycleError> => {
-  const given = givenBinary(options, deps);
-  return (given === null ? okAsync(undefined) : preflightBinary(given)).andThen(() => {
+  const given = givenBinary(options.codexPathOverride, deps.codexPath);
+  return preflightBinary(given).andThen(() => {
     const binary = resolveCodexBinary(given?.file);
     if (binary.isErr()) return errAsync(binary.error);
     const env = buildEnv(options, deps.processEnv ?? process.env, binary.value.pathDirs);

@@ -13,6 +13,7 @@ import { takeThread, type Thread } from "../../core/thread.js";
 import type { ThreadId } from "../../core/thread-id.js";
 import { forkOnServer } from "../app-server/lifecycle.js";
 import { readForkFacts, type LocateRollout } from "../fork-facts.js";
+import { preflightDirectories } from "../preflight.js";
 import { findSession } from "../sessions.js";
 import { cliContext, cliFailure, runCli } from "./cli.js";
 import { takeLifecycleDeps, type TakenDeps } from "./deps.js";
@@ -93,7 +94,8 @@ export const cliFork = (
  * and a continuation token for its position, signed with `deps.secret` when given (so its first
  * turn is validated like any other). The parent's own token is checked first, under the same
  * policy as a turn (`deps.secret`, `acceptLegacyTokens`, `requireToken`): a refused one is a
- * `ContinuationMismatch` and nothing is forked. The thread, the options and the deps are each read once;
+ * `ContinuationMismatch` and nothing is forked. So are the parent's folders, as a turn checks
+ * them (`InvalidOptions` at `threadOptions.workingDirectory` …). The thread, the options and the deps are each read once;
  * only what was decoded is used (sent to the server, or put in the CLI's argv). Never throws.
  */
 export const forkThread = (
@@ -139,7 +141,21 @@ export const forkThread = (
   );
   if (opts.isErr()) return errAsync(opts.error);
   const lastTurnId = opts.value.lastTurnId;
-  return observed(
+  // The fork keeps the parent's folders: ones the CLI would refuse are refused now, at their
+  // paths, as a turn refuses them (and before the CLI is spawned).
+  return preflightDirectories(parent.threadOptions).andThen(() =>
+    forkOn(parent, threadId, lastTurnId, d),
+  );
+};
+
+/** The fork itself, on the route `d` gives (the server, or the CLI), reported as one event. */
+const forkOn = (
+  parent: Thread,
+  threadId: ThreadId,
+  lastTurnId: string | undefined,
+  d: TakenDeps,
+): ResultAsync<Thread, ForkError> =>
+  observed(
     "codex.thread.fork",
     threadId,
     d,
@@ -161,4 +177,3 @@ export const forkThread = (
       }),
     (t) => t.threadId,
   );
-};

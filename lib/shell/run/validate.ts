@@ -7,7 +7,7 @@ import { decodingError, type Issue, type TurnError } from "../../core/errors/ind
 import { Input, normalizeParts, type NormalizedInput } from "../../core/input.js";
 import { TurnOptions } from "../../core/options.js";
 import { takeThread, type Thread } from "../../core/thread.js";
-import { preflight } from "../preflight.js";
+import { givenBinary, preflight } from "../preflight.js";
 import type { Transport } from "../transport.js";
 import { decodeSnapshot, type TakenRunDeps } from "./deps.js";
 
@@ -73,14 +73,7 @@ export const validateTurn = async (
       binary:
         deps.transport !== undefined
           ? null
-          : thread.codexOptions.codexPathOverride !== undefined
-            ? {
-                path: "codexOptions.codexPathOverride",
-                file: thread.codexOptions.codexPathOverride,
-              }
-            : deps.codexPath !== undefined
-              ? { path: "deps.codexPath", file: deps.codexPath }
-              : null,
+          : givenBinary(thread.codexOptions.codexPathOverride, deps.codexPath),
     });
     if (checked.isErr()) return err(checked.error);
   }
