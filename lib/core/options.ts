@@ -13,6 +13,7 @@ import {
   isRecord,
 } from "./decoding/decode.js";
 import { isRealAbortSignal } from "./decoding/signal.js";
+import { parseJson } from "./decoding/unknown.js";
 import { ConfigObject } from "./config-value.js";
 import { Redacted } from "./redacted.js";
 import { hasUrlCredentials, isSecretPath } from "./secrets.js";
@@ -253,9 +254,14 @@ export const JsonObject = new t.Type<Record<string, unknown>, Record<string, unk
   (u, c) => {
     if (!isRecord(u)) return t.failure(u, c, `expected a JSON object, got ${describe(u)}`);
     try {
-      return JSON.stringify(u) === undefined
-        ? t.failure(u, c, "must be JSON-serializable")
-        : t.success(u);
+      // The JSON itself is what is kept: written once (a `toJSON` or a getter runs once) and
+      // read back as plain data, so the schema sent later is the one validated here.
+      const text = JSON.stringify(u);
+      if (text === undefined) return t.failure(u, c, "must be JSON-serializable");
+      const json: unknown = parseJson(text);
+      return isRecord(json)
+        ? t.success(json)
+        : t.failure(u, c, `expected a JSON object, got ${describe(json)} once written as JSON`);
     } catch {
       return t.failure(u, c, "must be JSON-serializable (no cycles, no BigInt)");
     }

@@ -17,7 +17,7 @@ import {
 import { NonNegativeInt, readToken, type TokenPolicy } from "./continuation.js";
 import type { Effects, TokenEffects } from "./effects.js";
 import { emit, type TelemetrySink } from "./telemetry.js";
-import type { Thread } from "./thread.js";
+import { takeThread, type Thread } from "./thread.js";
 
 /** Codec of what was observed of a session (its rollout): the position it has reached. */
 export const ObservedSession = closed(
@@ -99,17 +99,6 @@ const judge = (
   policy: Policy,
 ): { verdict: Verdict; seen: Position | null } => {
   const { secret } = policy;
-  const shape: unknown = thread;
-  if (typeof shape !== "object" || shape === null || Array.isArray(shape))
-    return {
-      verdict: {
-        ok: false,
-        reason: "malformed",
-        expected: null,
-        detail: `the thread is not a Thread (got ${Array.isArray(shape) ? "an array" : shape === null ? "null" : typeof shape})`,
-      },
-      seen: null,
-    };
   const o = decodeAll(ObservedSession, observed ?? {}, "observed");
   if (isLeft(o))
     return {
@@ -239,9 +228,24 @@ export const validateResume = (
   const timestamp = readClock(deps);
   let threadId: string | null = null;
   let judged: { verdict: Verdict; seen: Position | null };
+  // The thread read once (a Thread this library made is taken as it is): what is checked is
+  // what is returned, so a getter cannot answer the check one thing and the caller another.
+  const taken = takeThread(thread);
   try {
-    threadId = typeof thread.threadId === "string" ? thread.threadId : null;
-    judged = judge(thread, observed, readPolicy(deps));
+    if (taken.isErr())
+      judged = {
+        verdict: {
+          ok: false,
+          reason: "malformed",
+          expected: null,
+          detail: `the thread is not a Thread (${taken.error.message})`,
+        },
+        seen: null,
+      };
+    else {
+      threadId = taken.value.threadId;
+      judged = judge(taken.value, observed, readPolicy(deps));
+    }
   } catch {
     judged = {
       verdict: {
@@ -263,7 +267,7 @@ export const validateResume = (
       expected: verdict.expected,
       observed: seen,
     });
-    return ok(thread);
+    return ok(taken.isOk() ? taken.value : thread);
   }
   emit(sink, {
     name: "codex.thread.resume.mismatch",

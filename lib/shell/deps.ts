@@ -30,19 +30,20 @@ export const badDeps = (path: string, rule: string): DepsError =>
 export const readFields = <D extends object, K extends keyof D & string>(
   deps: D | null | undefined,
   keys: readonly K[],
+  root = "deps",
 ): Result<Partial<Pick<D, K>>, DepsError> => {
   const out: Partial<Pick<D, K>> = {};
   if (deps === undefined || deps === null) return ok(out);
   try {
     // Inside the try: `Array.isArray` throws on a revoked Proxy.
     if (typeof deps !== "object" || Array.isArray(deps))
-      return err(badDeps("deps", "must be an object when given"));
+      return err(badDeps(root, "must be an object when given"));
     for (const k of keys) {
       const v = deps[k];
       if (v !== undefined) out[k] = v;
     }
   } catch {
-    return err(badDeps("deps", UNREADABLE_INPUT));
+    return err(badDeps(root, UNREADABLE_INPUT));
   }
   return ok(out);
 };
@@ -77,16 +78,17 @@ export interface CheckedEffects {
 const envOf = (
   u: unknown,
   limits: ResolvedInputLimits,
+  root: string,
 ): Result<Record<string, string | undefined>, DepsError> => {
-  const env = snapshot(u, "deps.processEnv", limits);
+  const env = snapshot(u, `${root}.processEnv`, limits);
   if (env.isErr())
     return err(decodingError("InvalidOptions", env.error.path, "invalid deps", [env.error]));
   const copy = env.value;
-  if (!isRecord(copy)) return err(badDeps("deps.processEnv", "must be an object of strings"));
+  if (!isRecord(copy)) return err(badDeps(`${root}.processEnv`, "must be an object of strings"));
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(copy)) {
     if (v !== undefined && typeof v !== "string")
-      return err(badDeps(`deps.processEnv.${k}`, "must be a string"));
+      return err(badDeps(`${root}.processEnv.${k}`, "must be a string"));
     out[k] = v;
   }
   return ok(out);
@@ -99,24 +101,28 @@ const booleanOrNone = (u: unknown): boolean => u === undefined || typeof u === "
  * The shared fields, as `readFields` read them, checked by one set of rules (a JavaScript
  * caller can pass anything): `sink` and `now` functions, `codexPath` a non-empty string,
  * `processEnv` an object of strings (copied), `secret` a non-empty string, the token policy
- * booleans and valid `limits`, each when given.
+ * booleans and valid `limits`, each when given. Paths are under `root` (`deps.sink` …).
  */
-export const checkEffects = (given: Partial<Effects>): Result<CheckedEffects, DepsError> => {
-  const limits = resolveInputLimits(given.limits, "deps.limits");
+export const checkEffects = (
+  given: Partial<Effects>,
+  root = "deps",
+): Result<CheckedEffects, DepsError> => {
+  const limits = resolveInputLimits(given.limits, `${root}.limits`);
   if (limits.isErr()) return err(limits.error);
   const { sink, now, codexPath, secret, acceptLegacyTokens, requireToken } = given;
-  if (!functionOrNone(sink)) return err(badDeps("deps.sink", "must be a function when given"));
-  if (!functionOrNone(now)) return err(badDeps("deps.now", "must be a function when given"));
+  if (!functionOrNone(sink)) return err(badDeps(`${root}.sink`, "must be a function when given"));
+  if (!functionOrNone(now)) return err(badDeps(`${root}.now`, "must be a function when given"));
   const path: unknown = codexPath;
   if (path !== undefined && (typeof path !== "string" || path.length === 0))
-    return err(badDeps("deps.codexPath", "must be a non-empty string when given"));
+    return err(badDeps(`${root}.codexPath`, "must be a non-empty string when given"));
   const key: unknown = secret;
-  if (!isSecretOrNone(key)) return err(badDeps("deps.secret", SECRET_RULE));
+  if (!isSecretOrNone(key)) return err(badDeps(`${root}.secret`, SECRET_RULE));
   if (!booleanOrNone(acceptLegacyTokens))
-    return err(badDeps("deps.acceptLegacyTokens", "must be a boolean when given"));
+    return err(badDeps(`${root}.acceptLegacyTokens`, "must be a boolean when given"));
   if (!booleanOrNone(requireToken))
-    return err(badDeps("deps.requireToken", "must be a boolean when given"));
-  const env = given.processEnv === undefined ? undefined : envOf(given.processEnv, limits.value);
+    return err(badDeps(`${root}.requireToken`, "must be a boolean when given"));
+  const env =
+    given.processEnv === undefined ? undefined : envOf(given.processEnv, limits.value, root);
   if (env?.isErr() === true) return err(env.error);
   return ok({
     limits: limits.value,

@@ -4,7 +4,7 @@
  * redacted stderr tail and maps its exit to a typed error. A cancelled turn stops the CLI
  * politely (SIGINT, so it tears down the commands it started), then kills what is left.
  */
-import { ResultAsync, errAsync, okAsync } from "neverthrow";
+import { ResultAsync, err, errAsync, ok, okAsync, type Result } from "neverthrow";
 import { buildExecCommand } from "../core/argv.js";
 import {
   decodeEventLine,
@@ -14,6 +14,7 @@ import {
 } from "../core/events.js";
 import { cancelledError, defect, lineTooLong, type ShellError } from "../core/errors/index.js";
 import { resolveCodexBinary, type CodexBinary } from "./codex-binary.js";
+import { badDeps, checkEffects, readFields, type DepsError } from "./deps.js";
 import { writeSchemaFile } from "./output-schema-file.js";
 import { createChannel } from "./internal/channel.js";
 import { createLineSplitter } from "./internal/lines.js";
@@ -143,28 +144,66 @@ const run = (
   return { events: channel.iterable, exit, cancel };
 };
 
-/** The exec transport: spawns `codex exec` for each turn. */
-export const execTransport = (options: ExecTransportOptions = {}): Transport => ({
-  kind: "exec",
-  startTurn: (request) => {
-    // The request is the runner's own decoded value; one built by hand that cannot be read is
-    // a Defect, never a throw.
-    try {
-      const override = request.thread.codexOptions.codexPathOverride ?? options.codexPath;
-      const binary = resolveCodexBinary(override);
-      if (binary.isErr()) return errAsync(binary.error);
-      const schemaOf = request.turnOptions.outputSchema;
-      return writeSchemaFile(schemaOf, options.tmpDir).andThen((schema) => {
-        try {
-          return okAsync(run(binary.value, request, schema.path, schema.remove, options));
-        } catch (e) {
-          return ResultAsync.fromSafePromise(schema.remove().catch(() => undefined)).andThen(() =>
-            errAsync<TransportRun, ShellError>(defect("transport", e)),
-          );
-        }
-      });
-    } catch (e) {
-      return errAsync(defect("transport", e));
-    }
-  },
-});
+/** What the exec transport reads of its options, in this order. */
+const EXEC_KEYS = ["codexPath", "processEnv", "tmpDir", "stderrTailBytes"] as const;
+
+/**
+ * The options read once, when the transport is made (each field exactly once, see
+ * `readFields`), and checked: `codexPath` a non-empty string and `processEnv` an object of
+ * strings (the shared rules), `tmpDir` a string, `stderrTailBytes` a positive whole number.
+ */
+const takeExecOptions = (
+  options: ExecTransportOptions | undefined,
+): Result<ExecTransportOptions, DepsError> =>
+  readFields(options, EXEC_KEYS, "options").andThen((given) => {
+    const { codexPath, processEnv, tmpDir, stderrTailBytes } = given;
+    const shared = checkEffects({ codexPath, processEnv }, "options");
+    if (shared.isErr()) return err(shared.error);
+    const dir: unknown = tmpDir;
+    if (dir !== undefined && typeof dir !== "string")
+      return err(badDeps("options.tmpDir", "must be a string when given"));
+    const tail: unknown = stderrTailBytes;
+    if (tail !== undefined && !(typeof tail === "number" && Number.isSafeInteger(tail) && tail > 0))
+      return err(badDeps("options.stderrTailBytes", "must be a positive whole number when given"));
+    const e = shared.value;
+    return ok({
+      ...(e.codexPath !== undefined ? { codexPath: e.codexPath } : {}),
+      ...(e.processEnv !== undefined ? { processEnv: e.processEnv } : {}),
+      ...(typeof dir === "string" ? { tmpDir: dir } : {}),
+      ...(typeof tail === "number" ? { stderrTailBytes: tail } : {}),
+    });
+  });
+
+/**
+ * The exec transport: spawns `codex exec` for each turn. Its options are read once, here; bad
+ * ones are an `InvalidOptions` error (at `options.<field>`) from every turn it starts.
+ */
+export const execTransport = (options: ExecTransportOptions = {}): Transport => {
+  const taken = takeExecOptions(options);
+  return {
+    kind: "exec",
+    startTurn: (request) => {
+      if (taken.isErr()) return errAsync(taken.error);
+      const opts = taken.value;
+      // The request is the runner's own decoded value; one built by hand that cannot be read
+      // is a Defect, never a throw.
+      try {
+        const override = request.thread.codexOptions.codexPathOverride ?? opts.codexPath;
+        const binary = resolveCodexBinary(override);
+        if (binary.isErr()) return errAsync(binary.error);
+        const schemaOf = request.turnOptions.outputSchema;
+        return writeSchemaFile(schemaOf, opts.tmpDir).andThen((schema) => {
+          try {
+            return okAsync(run(binary.value, request, schema.path, schema.remove, opts));
+          } catch (e) {
+            return ResultAsync.fromSafePromise(schema.remove().catch(() => undefined)).andThen(() =>
+              errAsync<TransportRun, ShellError>(defect("transport", e)),
+            );
+          }
+        });
+      } catch (e) {
+        return errAsync(defect("transport", e));
+      }
+    },
+  };
+};

@@ -7,6 +7,7 @@ import type { Result, ResultAsync } from "neverthrow";
 import type { DecodeError, ThreadEvent } from "../core/events.js";
 import type { NormalizedInput } from "../core/input.js";
 import type { ShellError } from "../core/errors/index.js";
+import type { DepsError } from "./deps.js";
 import type { TurnOptions } from "../core/options.js";
 import type { Thread } from "../core/thread.js";
 import type { TransportError } from "../core/errors/index.js";
@@ -61,6 +62,11 @@ export interface Transport {
   readonly kind: string;
   /** The app-server behind this transport, for the lifecycle calls; absent for the others. */
   readonly lifecycle?: LifecycleCapability;
-  /** Starts one turn; fails before any event when it cannot start. */
-  startTurn(request: TransportTurnRequest): ResultAsync<TransportRun, ShellError>;
+  /**
+   * Starts one turn; fails before any event when it cannot start (or, `InvalidOptions`, when
+   * the transport was made with options it refused).
+   */
+  startTurn(
+    request: TransportTurnRequest,
+  ): ResultAsync<TransportRun, ShellError | DepsError>;
 }

@@ -4,7 +4,9 @@
  * promise rejects. Each is either taken once (what was checked is what is kept) or refused with a
  * typed error; none throws, and none leaves an unhandled rejection behind.
  */
-import { Redacted, startThread, Thread, TurnOptions } from "../../lib/index.js";
+import { Redacted, resumeThread, startThread, Thread, TurnOptions } from "../../lib/index.js";
+import { mintContinuationToken } from "../../lib/core/continuation.js";
+import { twoFaced } from "../support/two-faced.js";
 import { isRealAbortSignal } from "../../lib/core/decoding/signal.js";
 import { emit, type TelemetryEvent } from "../../lib/core/telemetry.js";
 import { validateResume } from "../../lib/core/resume-validator.js";
@@ -127,5 +129,37 @@ describe("an async sink that rejects", () => {
       });
     const thread = okOf(startThread());
     expect(validateResume(thread, undefined, { sink }).isOk()).toBe(true);
+  });
+});
+
+describe("an output schema is kept as the JSON it was validated as", () => {
+  it("a toJSON that answers twice is run once: what is kept is plain data", () => {
+    let calls = 0;
+    const schema = {
+      toJSON: () => (calls++ === 0 ? { type: "object" } : { type: "string", evil: true }),
+    };
+    const r = TurnOptions.decode({ outputSchema: schema });
+    if (r._tag === "Left") throw new Error("expected the schema to decode");
+    const kept = r.right.outputSchema;
+    expect(kept).toEqual({ type: "object" });
+    expect(JSON.stringify(kept)).toBe(JSON.stringify(kept));
+    expect(JSON.stringify(kept)).toBe('{"type":"object"}');
+  });
+});
+
+describe("validateResume returns the thread it checked", () => {
+  it("a two-faced token: the thread returned holds the token that was verified", () => {
+    const secret = "the validator's secret";
+    const claim = {
+      threadId: "0199a0f0-0000-7000-8000-0000000000dd",
+      lastTurnId: null,
+      completedTurns: 0,
+    };
+    const signed = okOf(mintContinuationToken(claim, secret));
+    const base = okOf(resumeThread(claim.threadId, {}, {}, { continuationToken: signed }));
+    const hostile = twoFaced(base, "continuationToken", signed, "forged-afterwards");
+    const r = validateResume(hostile, undefined, { sink: () => undefined, secret });
+    expect(okOf(r).continuationToken).toBe(signed);
+    expect(Thread.is(okOf(r))).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import { mintContinuationToken } from "../../lib/core/continuation.js";
 import type { ThreadEvent } from "../../lib/core/events.js";
 import { resumeThread, startThread, type Thread } from "../../lib/core/thread.js";
 import { forkThread } from "../../lib/shell/lifecycle.js";
+import { execTransport } from "../../lib/shell/exec-transport.js";
 import { runStreamed, runTurn } from "../../lib/shell/run.js";
 import { listSessions, readSession } from "../../lib/shell/sessions.js";
 import type { Transport } from "../../lib/shell/transport.js";
@@ -188,5 +189,37 @@ describe("forkThread applies the turn's token policy to the parent", () => {
   it("a parent signed with the secret gets past the check", async () => {
     const r = await forkThread(parentWith(signed()), {}, deps);
     expect(errOf(r)._tag).not.toBe("ContinuationMismatch");
+  });
+});
+
+describe("execTransport reads its options once, when it is made", () => {
+  it("bad options are InvalidOptions at their path from every turn, before any spawn", async () => {
+    for (const [options, path] of [
+      [{ codexPath: 5 }, "options.codexPath"],
+      [{ processEnv: { PATH: 5 } }, "options.processEnv.PATH"],
+      [{ tmpDir: {} }, "options.tmpDir"],
+      [{ stderrTailBytes: -1 }, "options.stderrTailBytes"],
+      [5, "options"],
+    ] as const) {
+      const transport = execTransport(untyped(options));
+      const r = await runTurn(thread(), "hi", {}, { transport, observe: false });
+      expect([path, errOf(r)]).toMatchObject([path, { _tag: "InvalidOptions", path }]);
+    }
+  });
+
+  it("a codexPath getter is read once for all the transport's turns", async () => {
+    let reads = 0;
+    const options = {
+      get codexPath() {
+        reads++;
+        return MISSING_BINARY;
+      },
+    };
+    const transport = execTransport(options);
+    for (let i = 0; i < 2; i++) {
+      const r = await runTurn(thread(), "hi", {}, { transport, observe: false });
+      expect(errOf(r)).toMatchObject({ _tag: "CodexNotFound" });
+    }
+    expect(reads).toBe(1);
   });
 });
