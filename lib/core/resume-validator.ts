@@ -30,6 +30,11 @@ export const ObservedSession = closed(
     forked: t.boolean,
     /** The session was looked for in this store (`$CODEX_HOME/sessions`) and is not there. */
     missingFrom: t.string,
+    /**
+     * The session is in the store but could not be read (a damaged head, not a regular file):
+     * where, and why. Its position cannot be checked, so a token is not taken on trust.
+     */
+    unreadable: t.string,
   },
 );
 /**
@@ -77,6 +82,8 @@ const explain: Record<MismatchReason, string> = {
   malformed: "the continuation token cannot be read",
   version: "the continuation token's version is not supported",
   missing: "the thread's session is not in the store the CLI will read",
+  unreadable:
+    "the thread's session is in the store but cannot be read, so the token's position cannot be checked",
 };
 
 type Verdict =
@@ -136,6 +143,12 @@ const judge = (
   if (isLeft(r))
     return {
       verdict: { ok: false, reason: r.left.reason, expected: null, detail: r.left.message },
+      seen,
+    };
+  // A token claims a position: a session that cannot be read cannot confirm it (fail closed).
+  if (o.right.unreadable !== undefined)
+    return {
+      verdict: { ok: false, reason: "unreadable", expected: null, detail: o.right.unreadable },
       seen,
     };
   if (r.right.kind === "legacy") {

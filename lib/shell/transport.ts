@@ -66,7 +66,5 @@ export interface Transport {
    * Starts one turn; fails before any event when it cannot start (or, `InvalidOptions`, when
    * the transport was made with options it refused).
    */
-  startTurn(
-    request: TransportTurnRequest,
-  ): ResultAsync<TransportRun, ShellError | DepsError>;
+  startTurn(request: TransportTurnRequest): ResultAsync<TransportRun, ShellError | DepsError>;
 }

@@ -152,6 +152,19 @@ describe("validateResume", () => {
     );
   });
 
+  it("a session that is there but cannot be read does not confirm a token (fail closed)", () => {
+    const unreadable = { unreadable: "/store/rollout.jsonl: not a regular file: a folder" };
+    const { result, events } = run(threadWith(token()), unreadable);
+    expect(result._unsafeUnwrapErr()).toMatchObject({
+      _tag: "ContinuationMismatch",
+      reason: "unreadable",
+    });
+    expect(result._unsafeUnwrapErr().message).toContain("not a regular file");
+    expect(events[0]).toMatchObject({ name: "codex.thread.resume.mismatch", reason: "unreadable" });
+    // A thread without a token claims nothing: there is nothing to confirm.
+    expect(run(threadWith(null), unreadable).result.isOk()).toBe(true);
+  });
+
   it("with a secret, a token that cannot be read is not signed with it: signature", () => {
     for (const bad of ["cfp1.bm90IGpzb24", "cfp1.e30", "cfp7.e30", "CFP1.e30", `${token()}.`])
       expect([bad, reasonOf(threadWith(bad), undefined, SECRET)]).toEqual([bad, "signature"]);
@@ -395,8 +408,14 @@ describe("validateResume", () => {
       "signature",
       "malformed",
       "version",
+      "unreadable",
     ];
     const seen = new Set([
+      reasonOf(
+        threadWith(token()),
+        { unreadable: "/store/rollout.jsonl: not a regular file" },
+        SECRET,
+      ),
       reasonOf(threadWith(token({ threadId: "thread_x" })), undefined, SECRET),
       reasonOf(threadWith(token()), { completedTurns: 3 }, SECRET),
       reasonOf(threadWith(token()), { completedTurns: 1 }, SECRET),

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { recordingSink, resumeLast, runTurn, type Thread } from "../../lib/index.js";
 import { findSession } from "../../lib/sessions/index.js";
 import { execTransport, type Transport } from "../../lib/advanced/index.js";
@@ -40,6 +40,25 @@ describe("resume safety with the real CLI", () => {
       const third = await ok(runTurn(ahead.thread, "three", {}, { transport }));
       expect(spawns()).toBe(1);
       expect(third.turn.finalResponse).toContain("three");
+    }));
+
+  it("refuses a token whose session is there but cannot be read (fail closed), before any process", () =>
+    withStubEnv(undefined, async (env) => {
+      const first = await ok(runTurn(env.thread(), "one"));
+      const session = (
+        await findSession(first.thread.threadId ?? "", { codexHome: env.sandbox.codexHome })
+      )._unsafeUnwrap();
+      // The head is damaged: the rollout is found by its name, but its position cannot be read.
+      const text = readFileSync(session.path, "utf8");
+      writeFileSync(session.path, `not a session_meta line\n${text.slice(text.indexOf("\n") + 1)}`);
+      const { transport, spawns } = counting();
+      const r = await runTurn(first.thread, "two", {}, { transport });
+      expect(r._unsafeUnwrapErr()).toMatchObject({
+        _tag: "ContinuationMismatch",
+        reason: "unreadable",
+      });
+      expect(r._unsafeUnwrapErr().message).toContain(session.path);
+      expect(spawns()).toBe(0);
     }));
 
   it("learns each turn's real id and position from the rollout", () =>

@@ -20,6 +20,7 @@ export const MismatchReason = t.keyof({
   malformed: null,
   version: null,
   missing: null,
+  unreadable: null,
 });
 /** Why a continuation token does not match the thread or the observed session. */
 export type MismatchReason = t.TypeOf<typeof MismatchReason>;

@@ -30,11 +30,16 @@ const observeStore: ObserveSession = async (thread, opts = {}) => {
     scan: "full",
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
   });
-  if (found.isErr())
+  if (found.isErr()) {
+    const e = found.error;
     // Not there (or the store cannot be read): say so, with the store searched.
-    return found.error._tag === "SessionNotFound" || found.error._tag === "StoreUnreadable"
-      ? { observed: { missingFrom: found.error.path } }
-      : null;
+    if (e._tag === "SessionNotFound" || e._tag === "StoreUnreadable")
+      return { observed: { missingFrom: e.path } };
+    // Stopped: nothing observed (the turn itself reports the abort).
+    if (e._tag === "Aborted") return null;
+    // There, but it cannot be read: say so, so a token's position is not taken on trust.
+    return { observed: { unreadable: `${e.path}: ${e.message}` } };
+  }
   const s = found.value;
   return {
     observed: observedFrom(s),
