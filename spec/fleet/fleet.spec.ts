@@ -216,6 +216,9 @@ describe("fleet.submitTurn", () => {
           await startFleetWorker({
             ...world.workerOptions(await world.machine("l1"), queue),
             limits: raised,
+            // 100,001 parts are decoded synchronously on each side: on a loaded machine that
+            // can hold the event loop past the suite's short lock, which is not what this tests.
+            lockDurationMs: 30_000,
           }),
         ),
       );
