@@ -167,17 +167,20 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
           turnOptions: jsonOptions,
         };
         const watching = watch.watch();
+        // Removed when the turn settles: a long-lived signal given to many turns keeps no
+        // listener (nor what it holds) of the turns that are over.
+        let stopListening = (): void => undefined;
         const interrupted = Promise.race([
           watching.lost.then((cause): Interruption => ({ interrupted: "lost", cause })),
           closedSignal.then((): Interruption => ({ interrupted: "closed" })),
           ...(signal === undefined
             ? []
             : [
-                new Promise<Interruption>((resolve) =>
-                  signal.addEventListener("abort", () => resolve({ interrupted: "aborted" }), {
-                    once: true,
-                  }),
-                ),
+                new Promise<Interruption>((resolve) => {
+                  const onAbort = () => resolve({ interrupted: "aborted" });
+                  signal.addEventListener("abort", onAbort, { once: true });
+                  stopListening = () => signal.removeEventListener("abort", onAbort);
+                }),
               ]),
         ]);
         const job = queue.add("turn", data, {
@@ -196,7 +199,10 @@ export const openFleet = (options: FleetOptions): ResultAsync<Fleet, FleetError>
           ),
         );
         return ResultAsync.fromPromise(
-          Promise.race([waiting, interrupted]).finally(() => watching.done()),
+          Promise.race([waiting, interrupted]).finally(() => {
+            stopListening();
+            watching.done();
+          }),
           (e) => redisUnavailable("queue.add", e),
         ).andThen((r): ResultAsync<FleetTurnOutcome, TurnError | FleetError> => {
           if ("interrupted" in r) {

@@ -4,6 +4,8 @@
  * and concurrent submits are refused; bad payloads fail their job only; nothing secret reaches
  * Redis. (spec/fleet/processes.spec.ts runs the workers as separate processes.)
  */
+import { getEventListeners } from "node:events";
+
 import { Queue } from "bullmq";
 import {
   openFleet,
@@ -182,6 +184,20 @@ describe("fleet.submitTurn", () => {
         reason: "stale",
       });
       expect(world.stub.requests.length - before).toBe(1); // one turn ran, one model request
+    });
+  });
+
+  it("leaves no listener on a long-lived signal once its turns are over", async () => {
+    await onFreshQueue(async (fleet, queue, workers) => {
+      workers.push(
+        okOf(await startFleetWorker(world.workerOptions(await world.machine("sig1"), queue))),
+      );
+      const ac = new AbortController();
+      let thread = world.newThread();
+      for (const prompt of ["one", "two"]) {
+        thread = okOf(await fleet.submitTurn(thread, prompt, { signal: ac.signal })).thread;
+        expect(getEventListeners(ac.signal, "abort")).toHaveLength(0);
+      }
     });
   });
 
