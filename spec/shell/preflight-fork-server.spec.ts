@@ -5,12 +5,18 @@
  * turn does. Each is a typed error at its path; nothing is spawned and no request reaches the
  * model (the recorder logs every start, the stub counts every request).
  */
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 
 import { resumeThread, type Thread } from "../../lib/core/thread.js";
 import { openAppServer } from "../../lib/shell/app-server/open.js";
 import { forkThread } from "../../lib/shell/lifecycle.js";
-import { readLog, RECORDER, withStubEnv, type StubEnv } from "../support/run-env.js";
+import {
+  readLog,
+  RECORDER,
+  unrunnableBinaries,
+  withStubEnv,
+  type StubEnv,
+} from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
 
 const PARENT = "0199a0f0-0000-7000-8000-00000000fb01";
@@ -99,16 +105,7 @@ describe("openAppServer: a given binary is checked before it is spawned", () => 
     "not executable, a folder, missing: the same typed errors as a turn's, at their paths",
     async () => {
       await withStubEnv(undefined, async (env) => {
-        const plain = env.scratch.file("codex-not-executable");
-        await writeFile(plain, "#!/bin/sh\necho hi\n");
-        await chmod(plain, 0o644);
-        const folder = env.scratch.file("a-folder");
-        await mkdir(folder);
-        for (const [bin, message, tag] of [
-          [plain, /is not executable/, "InvalidOptions"],
-          [folder, /is not a file/, "InvalidOptions"],
-          [env.scratch.file("missing-codex"), /codex binary not found/, "CodexNotFound"],
-        ] as const) {
+        for (const [bin, message, tag] of await unrunnableBinaries(env.scratch)) {
           const viaOptions = errOf(
             await openAppServer({ ...env.codexOptions(), codexPathOverride: bin }),
             bin,

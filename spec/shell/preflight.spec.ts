@@ -5,7 +5,7 @@
  * recording fake's log). A getter or a Proxy read once validates what runs: the argv the
  * recording fake saw holds the value that was checked, never a second answer.
  */
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 
 import { startThread, type Thread } from "../../lib/core/thread.js";
 import { forkThread } from "../../lib/shell/lifecycle.js";
@@ -17,6 +17,7 @@ import {
   RECORDER,
   BYPASS_FLAG,
   argvsOf,
+  unrunnableBinaries,
 } from "../support/run-env.js";
 import { errOf, okOf } from "../support/results.js";
 import { twoFaced, twoFacedProxy } from "../support/two-faced.js";
@@ -119,17 +120,9 @@ describe.each(RUNS)("%s: refused before any process starts", (_name, runOne) => 
     async () => {
       await withStubEnv(undefined, async (env) => {
         const log = env.scratch.file("invocations.jsonl");
-        const plain = env.scratch.file("codex-not-executable");
-        await writeFile(plain, "#!/bin/sh\necho hi\n");
-        await chmod(plain, 0o644);
-        const folder = env.scratch.file("a-folder");
-        await mkdir(folder);
         // A missing binary keeps its own tag (as from every entry point); the rest are invalid.
-        for (const [bin, message, tag] of [
-          [plain, /is not executable/, "InvalidOptions"],
-          [folder, /is not a file/, "InvalidOptions"],
-          [env.scratch.file("missing-codex"), /codex binary not found/, "CodexNotFound"],
-        ] as const) {
+        const binaries = await unrunnableBinaries(env.scratch);
+        for (const [bin, message, tag] of binaries) {
           const thread = threadWith(env, {}, { codexPathOverride: bin }, { FAKE_CODEX_LOG: log });
           const e = errOf(await runOne(thread, "hi", noObserve), bin);
           expect(e).toMatchObject({ _tag: tag, path: "codexOptions.codexPathOverride" });
@@ -137,7 +130,9 @@ describe.each(RUNS)("%s: refused before any process starts", (_name, runOne) => 
           expect(e.message).toMatch(message);
         }
         // deps.codexPath is checked the same way, at its own path.
-        const e = errOf(await runOne(threadWith(env), "hi", { ...noObserve, codexPath: plain }));
+        const e = errOf(
+          await runOne(threadWith(env), "hi", { ...noObserve, codexPath: binaries[0]?.[0] ?? "" }),
+        );
         expect(e).toMatchObject({ _tag: "InvalidOptions", path: "deps.codexPath" });
         // A missing working directory starts no binary either (the recorder logs every start).
         const recorded = threadWith(
@@ -335,21 +330,12 @@ describe("forkThread over exec: the binary is checked before it is spawned", () 
     async () => {
       await withStubEnv(undefined, async (env) => {
         const log = env.scratch.file("invocations.jsonl");
-        const plain = env.scratch.file("codex-not-executable");
-        await writeFile(plain, "#!/bin/sh\necho hi\n");
-        await chmod(plain, 0o644);
-        const folder = env.scratch.file("a-folder");
-        await mkdir(folder);
         const started = (codexOptions: Record<string, unknown>): Thread =>
           untyped({
             ...threadWith(env, {}, codexOptions, { FAKE_CODEX_LOG: log }),
             threadId: "0199a0f0-0000-7000-8000-00000000fa4e",
           });
-        for (const [bin, message, tag] of [
-          [plain, /is not executable/, "InvalidOptions"],
-          [folder, /is not a file/, "InvalidOptions"],
-          [env.scratch.file("missing-codex"), /codex binary not found/, "CodexNotFound"],
-        ] as const) {
+        for (const [bin, message, tag] of await unrunnableBinaries(env.scratch)) {
           const viaOptions = errOf(await forkThread(started({ codexPathOverride: bin })), bin);
           // The same error runTurn gives for the same binary.
           const turn = errOf(

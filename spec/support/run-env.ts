@@ -4,7 +4,7 @@
  * process checks (is this pid still running?).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -204,6 +204,25 @@ export const readLog = (file: string): Json[] =>
         .filter((l) => l.trim() !== "")
         .map((l) => JSON.parse(l) as Json)
     : [];
+
+/**
+ * Binaries that cannot be run, made in `scratch`, with the message and the tag every entry point
+ * gives for each: one not executable, a folder, and a missing one (which keeps its own tag).
+ */
+export const unrunnableBinaries = async (
+  scratch: Scratch,
+): Promise<ReadonlyArray<readonly [string, RegExp, "InvalidOptions" | "CodexNotFound"]>> => {
+  const plain = scratch.file("codex-not-executable");
+  await writeFile(plain, "#!/bin/sh\necho hi\n");
+  await chmod(plain, 0o644);
+  const folder = scratch.file("a-folder");
+  await mkdir(folder);
+  return [
+    [plain, /is not executable/, "InvalidOptions"],
+    [folder, /is not a file/, "InvalidOptions"],
+    [scratch.file("missing-codex"), /codex binary not found/, "CodexNotFound"],
+  ];
+};
 
 /** The recording fake codex: it logs each invocation (argv, env, stdin) to `FAKE_CODEX_LOG`. */
 export const RECORDER = fake("record.mjs");
