@@ -244,8 +244,13 @@ describe("a turn observing its session", () => {
       20_000,
       "runTurn",
     );
-    // The store shows no readable rollout: the validator lets the turn run, unverified.
-    expect(r._unsafeUnwrap().turn.finalResponse).toBe("ok");
+    // The rollout is there but cannot be read: its position cannot confirm the token, so the
+    // turn settles refused (fail closed), and quickly, rather than running unverified.
+    expect(r._unsafeUnwrapErr()).toMatchObject({
+      _tag: "ContinuationMismatch",
+      reason: "unreadable",
+    });
+    expect(r._unsafeUnwrapErr().message).toContain("not a regular file: a FIFO");
   });
 
   const never = () => new Promise<null>(() => undefined);
