@@ -129,9 +129,10 @@ const copyRecord = (c: Copying, v: object): Record<string, unknown> => {
 
 /**
  * A copy of `u` (see the module's comment); a Redacted box is copied into a new box, while other
- * class instances (an AbortSignal), functions and primitives are kept as they are. A value over one of `limits` (the message names the
- * limit), a cycle, or a value that threw while it was read is one issue at its path under
- * `root` (indices written `[i]`, as decoding issues are). Never throws.
+ * class instances (an AbortSignal), functions and primitives are kept as they are. A value over
+ * one of `limits` (the message names the limit), a cycle, or a value that threw while it was
+ * read is one issue at its path under `root` (indices written `[i]`, as decoding issues are).
+ * Never throws.
  */
 export const copyWithin = (
   u: unknown,

@@ -237,10 +237,8 @@ export const openAppServer = (
 const opened = (
   binary: CodexBinary,
   options: CodexOptions,
-  deps: TakenAppServerDeps,
+  d: TakenAppServerDeps,
 ): ResultAsync<AppServer, TransportError> => {
-  const d = deps ?? {};
-
   let current: Started | null = null;
   let starting: Promise<Result<Started, TransportError>> | null = null;
   let closedByUser = false;
